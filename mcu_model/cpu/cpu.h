@@ -1,0 +1,54 @@
+// The MSP430 CPU (16-bit instruction set as executed by the FR5994's CPUXV2 core): a fast
+// interpreter with cycle counts from the user guide's tables (see cycle_table.h).
+//
+// CONTRACT (used by mcu.*, sim/, tests): the public API below is fixed.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "mcu_model/mcu_context.h"
+#include "mcu_model/mem/bus.h"
+
+namespace ehsim::mcu {
+
+inline constexpr int kPC = 0, kSP = 1, kSR = 2, kCG = 3;
+
+// Status register bits (SLAU367 / facts §1.9).
+inline constexpr uint16_t kSrC = 0x0001, kSrZ = 0x0002, kSrN = 0x0004, kSrGIE = 0x0008,
+                          kSrCPUOFF = 0x0010, kSrOSCOFF = 0x0020, kSrSCG0 = 0x0040,
+                          kSrSCG1 = 0x0080, kSrV = 0x0100;
+
+class Cpu {
+ public:
+  Cpu(Bus& bus, McuContext& ctx);
+
+  // Power-on: all registers 0, then PUC. PUC: SR = 0, PC = word at the reset vector 0xFFFE.
+  void power_on_reset();
+  void puc();
+
+  // Execute instructions until ctx.cycles >= cycle_limit, PC hits a breakpoint (before executing
+  // it), ctx.stop_requested (host exit, fault, sync), or the CPU sleeps (CPUOFF) with no
+  // interrupt pending. Interrupts are accepted between instructions when GIE is set (6 cycles,
+  // SR cleared except SCG0). A sleeping CPU with a pending enabled interrupt wakes. Clears
+  // ctx.stop_requested/sync_requested on entry.
+  StopReason run(uint64_t cycle_limit);
+
+  uint16_t reg(int n) const { return regs_[n]; }
+  void set_reg(int n, uint16_t value) { regs_[n] = value; }
+  uint16_t pc() const { return regs_[kPC]; }
+  uint16_t sr() const { return regs_[kSR]; }
+  bool sleeping() const { return regs_[kSR] & kSrCPUOFF; }
+
+  void add_breakpoint(uint16_t addr);
+  void clear_breakpoints();
+
+ private:
+  Bus& bus_;
+  McuContext& ctx_;
+  std::array<uint16_t, 16> regs_{};
+  std::vector<uint16_t> breakpoints_;
+};
+
+}  // namespace ehsim::mcu

@@ -1,0 +1,46 @@
+// ehsim: command-line entry point. Each subcommand lives in its own sim/cmd_*.cpp.
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "sim/commands.h"
+
+namespace {
+
+struct Subcommand {
+  const char* name;
+  int (*run)(int argc, char** argv);
+  const char* summary;
+};
+
+const Subcommand kSubcommands[] = {
+    {"exec", ehsim::cmd_exec, "run an MSP430 ELF on continuous power"},
+    {"supply", ehsim::cmd_supply, "simulate the power circuit alone from a scenario"},
+};
+
+void print_usage(std::ostream& out) {
+  out << "usage: ehsim <command> [options]\n\ncommands:\n";
+  for (const auto& sub : kSubcommands) out << "  " << sub.name << "\t" << sub.summary << "\n";
+  out << "\n'ehsim <command> --help' describes a command's options.\n";
+}
+
+}  // namespace
+
+// SystemC's library provides main() and calls sc_main().
+int sc_main(int argc, char** argv) {
+  if (argc < 2) {
+    print_usage(std::cerr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    print_usage(std::cout);
+    return 0;
+  }
+  for (const auto& sub : kSubcommands) {
+    if (name == sub.name) return sub.run(argc - 1, argv + 1);
+  }
+  std::cerr << "ehsim: unknown command '" << name << "'\n";
+  print_usage(std::cerr);
+  return 2;
+}
