@@ -6,26 +6,32 @@
 find_program(MSP430_CLANG NAMES clang-14 clang REQUIRED)
 find_program(MSP430_LLD NAMES ld.lld-14 ld.lld REQUIRED)
 
-set(MSP430_CFLAGS --target=msp430 -mcpu=msp430 -mhwmult=f5series -Os -ffreestanding -fno-builtin
+set(MSP430_CFLAGS --target=msp430 -mhwmult=f5series -Os -ffreestanding -fno-builtin
     -nostdinc -ffunction-sections -fdata-sections -Wall -Wextra -Werror=implicit-function-declaration
     -std=c11)
 set(MSP430_LINKER_SCRIPT "${CMAKE_SOURCE_DIR}/freeml/firmware/runtime/msp430fr5994.ld")
 set(MSP430_FIRMWARE_INCLUDE "${CMAKE_SOURCE_DIR}/freeml/firmware/include")
 set(MSP430_FIRMWARE_DIR "${CMAKE_BINARY_DIR}/firmware")
 
-# msp430_compile(OUT_VAR src...) -> list of object files
+# msp430_compile(OUT_VAR src... [FLAGS flag...] [OBJDIR dir]) -> list of object files.
+# FLAGS are appended after MSP430_CFLAGS (so e.g. -mhwmult=none overrides the default; clang takes
+# the last -mhwmult). Give a distinct OBJDIR when the same source is compiled with other FLAGS.
 function(msp430_compile out_var)
+  cmake_parse_arguments(C "" "OBJDIR" "FLAGS" ${ARGN})
+  if(NOT C_OBJDIR)
+    set(C_OBJDIR "${CMAKE_BINARY_DIR}/msp430-obj")
+  endif()
   set(objs)
-  foreach(src IN LISTS ARGN)
+  foreach(src IN LISTS C_UNPARSED_ARGUMENTS)
     get_filename_component(abs "${src}" ABSOLUTE)
     file(RELATIVE_PATH rel "${CMAKE_SOURCE_DIR}" "${abs}")
     string(REPLACE "/" "_" objname "${rel}")
-    set(obj "${CMAKE_BINARY_DIR}/msp430-obj/${objname}.o")
+    set(obj "${C_OBJDIR}/${objname}.o")
     add_custom_command(
       OUTPUT "${obj}"
-      COMMAND ${CMAKE_COMMAND} -E make_directory "${CMAKE_BINARY_DIR}/msp430-obj"
-      COMMAND ${MSP430_CLANG} ${MSP430_CFLAGS} -I${MSP430_FIRMWARE_INCLUDE} -MD -MF "${obj}.d"
-              -c "${abs}" -o "${obj}"
+      COMMAND ${CMAKE_COMMAND} -E make_directory "${C_OBJDIR}"
+      COMMAND ${MSP430_CLANG} ${MSP430_CFLAGS} ${C_FLAGS} -I${MSP430_FIRMWARE_INCLUDE} -MD -MF
+              "${obj}.d" -c "${abs}" -o "${obj}"
       DEPENDS "${abs}"
       DEPFILE "${obj}.d"
       COMMENT "MSP430 CC ${rel}"
@@ -35,12 +41,18 @@ function(msp430_compile out_var)
   set(${out_var} ${objs} PARENT_SCOPE)
 endfunction()
 
-# add_msp430_firmware(NAME SOURCES a.c b.S ... [NO_RUNTIME]) -> ${MSP430_FIRMWARE_DIR}/NAME.elf,
-# a target NAME_elf, and the property ELF on it. The runtime (crt0, __mspabi_* helpers,
-# memcpy/memset) is linked unless NO_RUNTIME is given.
+# add_msp430_firmware(NAME SOURCES a.c b.S ... [CFLAGS flag...] [NO_RUNTIME])
+#   -> ${MSP430_FIRMWARE_DIR}/NAME.elf, a target NAME_elf, and the property ELF on it.
+# The runtime (crt0, __mspabi_* helpers, memcpy/memset) is linked unless NO_RUNTIME is given.
+# CFLAGS apply to this firmware's own sources only (objects go to msp430-obj/NAME/); the runtime
+# provides both the software and the MPY32 multiply helpers, so it suits any -mhwmult.
 function(add_msp430_firmware name)
-  cmake_parse_arguments(FW "NO_RUNTIME" "" "SOURCES" ${ARGN})
-  msp430_compile(objs ${FW_SOURCES})
+  cmake_parse_arguments(FW "NO_RUNTIME" "" "SOURCES;CFLAGS" ${ARGN})
+  if(FW_CFLAGS)
+    msp430_compile(objs ${FW_SOURCES} FLAGS ${FW_CFLAGS} OBJDIR "${CMAKE_BINARY_DIR}/msp430-obj/${name}")
+  else()
+    msp430_compile(objs ${FW_SOURCES})
+  endif()
   if(NOT FW_NO_RUNTIME)
     list(APPEND objs ${MSP430_RUNTIME_OBJECTS})
   endif()
@@ -54,5 +66,10 @@ function(add_msp430_firmware name)
     COMMENT "MSP430 LD ${name}.elf"
     VERBATIM)
   add_custom_target(${name}_elf ALL DEPENDS "${elf}")
+  # The runtime objects are outputs of another directory's custom commands; a target-level
+  # dependency makes them exist before this link runs.
+  if(NOT FW_NO_RUNTIME AND TARGET msp430_runtime)
+    add_dependencies(${name}_elf msp430_runtime)
+  endif()
   set_target_properties(${name}_elf PROPERTIES ELF "${elf}")
 endfunction()

@@ -87,6 +87,20 @@ struct McuContext {
     stop_requested = true;
   }
   bool sync_requested = false;
+  // A peripheral that resets the device (watchdog expiry, password violation, PMMSWBOR/PMMSWPOR)
+  // records the SYSRSTIV code of the cause here and stops the CPU; the MCU owner performs the
+  // reset between instructions. The first request wins until the owner clears it.
+  enum class ResetLevel : uint8_t { kNone, kPuc, kPor, kBor };
+  ResetLevel reset_request = ResetLevel::kNone;
+  uint16_t reset_sysrstiv = 0;  // SYSRSTIV value of the requested reset (facts §3.3)
+  void request_reset(ResetLevel level, uint16_t sysrstiv) {
+    if (reset_request == ResetLevel::kNone) {
+      reset_request = level;
+      reset_sysrstiv = sysrstiv;
+    }
+    stop_requested = true;
+  }
+  void request_puc(uint16_t sysrstiv) { request_reset(ResetLevel::kPuc, sysrstiv); }
   // Set by the bus on a fault; the CPU checks it after each instruction.
   void raise_fault(FaultKind kind, uint16_t address) {
     if (fault.kind == FaultKind::kNone) {

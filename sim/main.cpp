@@ -3,6 +3,8 @@
 #include <iostream>
 #include <string>
 
+#include <systemc>
+
 #include "sim/commands.h"
 
 namespace {

@@ -45,10 +45,30 @@ class Cpu {
   void clear_breakpoints();
 
  private:
+  template <bool kCheckBreakpoints>
+  StopReason run_loop(uint64_t cycle_limit);
+  StopReason stop_reason_after_step(bool had_fault);
+  void step();
+  template <unsigned opc>
+  void exec_format1(uint16_t op);
+  void exec_format2(uint16_t op);
+  void exec_jump(uint16_t op);
+  void accept_interrupt(int vector);
+  void illegal(uint16_t op);
+  void write_sr(uint16_t value);
+  uint16_t fetch_ext();
+  bool at_breakpoint(uint16_t pc) const;
+
   Bus& bus_;
   McuContext& ctx_;
   std::array<uint16_t, 16> regs_{};
   std::vector<uint16_t> breakpoints_;
+  // PC of the breakpoint the last run stopped at: the next run executes it instead of stopping.
+  static constexpr uint32_t kNoResumeBreakpoint = 0x10000;
+  uint32_t resume_breakpoint_pc_ = kNoResumeBreakpoint;
+  uint16_t insn_pc_ = 0;   // address of the instruction being executed (for faults)
+  uint16_t insn_op_ = 0;   // its first word
+  bool ie_delay_ = false;  // GIE was just set: the next instruction runs before any interrupt
 };
 
 }  // namespace ehsim::mcu

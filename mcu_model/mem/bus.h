@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,9 @@
 namespace ehsim::mcu {
 
 struct BusStats {
-  uint64_t fram_reads = 0;        // CPU reads (fetch + data) that targeted FRAM
-  uint64_t fram_cache_hits = 0;   // of which served by the FRAM cache
-  uint64_t fram_writes = 0;       // CPU writes to FRAM (byte or word)
+  uint64_t fram_reads = 0;       // CPU reads (fetch + data) that targeted FRAM
+  uint64_t fram_cache_hits = 0;  // of which served by the FRAM cache
+  uint64_t fram_writes = 0;      // CPU writes to FRAM (byte or word)
   uint64_t sram_accesses = 0;
   uint64_t peripheral_accesses = 0;
   uint64_t fram_wait_cycles = 0;  // wait cycles added by FRAM misses / writes
@@ -66,6 +67,159 @@ class Bus {
 
   // The 64 KB image, for fast paths and debuggers. Peripheral pages hold no data here.
   uint8_t* image();
+
+ private:
+  // Page kinds mirror RegionKind; kMixed marks a page shared by several regions or holding an
+  // attached peripheral outside the peripheral area, resolved per byte on the slow path.
+  enum PageKind : uint8_t {
+    kPageVacant,
+    kPagePeripheral,
+    kPageSram,
+    kPageFram,
+    kPageRom,
+    kPageMixed
+  };
+  static constexpr unsigned kPageShift = 8;  // 256-byte pages
+
+  // FRAM read cache geometry (facts §2.3 [C]: Fused's FR5994 configuration — 2 sets x 2 ways x
+  // 8-byte (64-bit) lines, LRU, write-around; SLAU367P's FRCTL_A "Wait State Control" section
+  // says wait states are only needed for accesses that reach the FRAM array).
+  static constexpr unsigned kCacheLineShift = 3;  // 8-byte lines
+  static constexpr unsigned kCacheSets = 2;
+  static constexpr uint16_t kNoLine = 0xFFFF;  // line numbers are < 0x2000
+  struct CacheSet {
+    uint16_t way[2] = {kNoLine, kNoLine};
+    uint8_t lru = 0;  // index of the way replaced next
+  };
+
+  // Word addresses are even here, so addr + 1 never wraps. The image is little endian like the
+  // MSP430; the host is assumed little endian too (x86-64, AArch64).
+  uint16_t load16(uint16_t addr) const {
+    uint16_t v;
+    std::memcpy(&v, image_.data() + addr, 2);
+    return v;
+  }
+  void store16(uint16_t addr, uint16_t v) { std::memcpy(image_.data() + addr, &v, 2); }
+  // A CPU read that reaches the FRAM controller: a hit is free, a miss fills the LRU way and costs
+  // NWAITS cycles.
+  void fram_read_timing(uint16_t addr) {
+    ++stats_.fram_reads;
+    const uint16_t line = uint16_t(addr >> kCacheLineShift);
+    if (line == mru_line_) return;  // the most recent line is always the MRU way of its set
+    mru_line_ = line;
+    CacheSet& set = sets_[line & (kCacheSets - 1)];
+    if (set.way[0] == line) {
+      set.lru = 1;
+    } else if (set.way[1] == line) {
+      set.lru = 0;
+    } else {
+      set.way[set.lru] = line;
+      set.lru ^= 1;
+      ++fram_misses_;
+      ctx_.cycles += nwaits_;
+      stats_.fram_wait_cycles += nwaits_;
+    }
+  }
+  // FRAM writes are timed as array accesses: the cache is write-around (Fused [C], facts §2.3),
+  // so every write reaches the array and costs NWAITS cycles; it neither allocates a line nor
+  // changes the LRU order (the image always holds current data, so a cached line stays valid).
+  void fram_write_timing() {
+    ++stats_.fram_writes;
+    ctx_.cycles += nwaits_;
+    stats_.fram_wait_cycles += nwaits_;
+  }
+
+  uint16_t slow_read_word(uint16_t addr, FaultKind fault);
+  uint8_t slow_read_byte(uint16_t addr);
+  void slow_write_word(uint16_t addr, uint16_t value);
+  void slow_write_byte(uint16_t addr, uint8_t value);
+  RegionKind kind_at(uint16_t addr) const;
+  Peripheral* peripheral_at(uint16_t addr) const;
+
+  MemoryMap map_;
+  McuContext& ctx_;
+  std::vector<uint8_t> image_;  // 64 KB
+  std::array<uint8_t, 256> page_kind_{};
+  std::vector<uint8_t> periph_index_;  // per byte address: 0 = none, else index+1 into periphs_
+  std::vector<Peripheral*> periphs_;
+  unsigned nwaits_ = 0;
+  uint16_t mru_line_ = kNoLine;
+  std::array<CacheSet, kCacheSets> sets_{};
+  // Hits are derived (reads - misses) when stats() is asked, to keep one counter off the hot path.
+  uint64_t fram_misses_ = 0;
+  mutable BusStats stats_;
 };
+
+inline uint16_t Bus::fetch_word(uint16_t addr) {
+  addr &= 0xFFFE;
+  const uint8_t kind = page_kind_[addr >> kPageShift];
+  if (kind == kPageFram) {
+    fram_read_timing(addr);
+    return load16(addr);
+  }
+  if (kind == kPageSram) {
+    ++stats_.sram_accesses;
+    return load16(addr);
+  }
+  return slow_read_word(addr, FaultKind::kVacantFetch);
+}
+
+inline uint16_t Bus::read_word(uint16_t addr) {
+  addr &= 0xFFFE;
+  const uint8_t kind = page_kind_[addr >> kPageShift];
+  if (kind == kPageSram) {
+    ++stats_.sram_accesses;
+    return load16(addr);
+  }
+  if (kind == kPageFram) {
+    fram_read_timing(addr);
+    return load16(addr);
+  }
+  return slow_read_word(addr, FaultKind::kVacantRead);
+}
+
+inline uint8_t Bus::read_byte(uint16_t addr) {
+  const uint8_t kind = page_kind_[addr >> kPageShift];
+  if (kind == kPageSram) {
+    ++stats_.sram_accesses;
+    return image_[addr];
+  }
+  if (kind == kPageFram) {
+    fram_read_timing(addr);
+    return image_[addr];
+  }
+  return slow_read_byte(addr);
+}
+
+inline void Bus::write_word(uint16_t addr, uint16_t value) {
+  addr &= 0xFFFE;
+  const uint8_t kind = page_kind_[addr >> kPageShift];
+  if (kind == kPageSram) {
+    ++stats_.sram_accesses;
+    store16(addr, value);
+    return;
+  }
+  if (kind == kPageFram) {
+    fram_write_timing();
+    store16(addr, value);
+    return;
+  }
+  slow_write_word(addr, value);
+}
+
+inline void Bus::write_byte(uint16_t addr, uint8_t value) {
+  const uint8_t kind = page_kind_[addr >> kPageShift];
+  if (kind == kPageSram) {
+    ++stats_.sram_accesses;
+    image_[addr] = value;
+    return;
+  }
+  if (kind == kPageFram) {
+    fram_write_timing();
+    image_[addr] = value;
+    return;
+  }
+  slow_write_byte(addr, value);
+}
 
 }  // namespace ehsim::mcu

@@ -1,0 +1,71 @@
+// The `supply` SystemC module: capacitor + PMU driven by a harvester trace, as seen by the MCU.
+//
+// MCU-side contract (the MCU model joins this in a later issue):
+//  * The MCU reports its supply current as a piecewise-constant function of time: at each
+//    synchronisation point it calls set_load_current(amps); the value holds from
+//    sc_time_stamp() until the next call. Amps are at the MCU rail (after the converter).
+//  * The load only draws while power_good() is true: the PMU disconnects the rail at the
+//    turn-off threshold, so the crossing time never depends on when the MCU reacts.
+//  * voltage_V() is the capacitor terminal voltage (capacitor minus ESR drop) at
+//    sc_time_stamp() — what the ADC's 1/2·AVCC channel and Comparator_E see.
+//  * power_good_signal (sc_signal<bool>) and the rise/fall/changed events change at the
+//    crossing time, rounded to the SystemC time resolution; power_good_time_s() gives the exact
+//    (double) time of the last change. Rising = V rose to v_on; falling = V fell to v_off.
+//  * next_event_time_s() predicts the next power-good change for the present load (infinity if
+//    none within the look-ahead), so a sleeping MCU can fast-forward to it.
+// Between load changes the module itself wakes only at power-good changes and every
+// lookahead_s, computing each stretch in closed form (or adaptively) in one go.
+#pragma once
+
+#include <functional>
+#include <limits>
+#include <memory>
+#include <systemc>
+
+#include "energy/supply_core.h"
+
+namespace ehsim::energy {
+
+class Supply : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Supply);
+  Supply(sc_core::sc_module_name name, std::shared_ptr<const SupplyCore> core,
+         double lookahead_s = 60.0);
+
+  void set_load_current(double amps);
+  double voltage_V();
+  double capacitor_V();
+  bool power_good() const { return state_.power_good; }
+  double power_good_time_s() const { return pg_time_s_; }
+  double next_event_time_s();
+  // Books up to sc_time_stamp().
+  Books books();
+
+  const sc_core::sc_event& power_good_rise_event() const { return rise_; }
+  const sc_core::sc_event& power_good_fall_event() const { return fall_; }
+  const sc_core::sc_event& power_good_changed_event() const { return changed_; }
+  sc_core::sc_signal<bool> power_good_signal;
+
+  // Called at every power-good change with the exact time, the new state and the capacitor
+  // voltage (for logs and tests; no SystemC waits allowed inside).
+  void on_power_good_change(std::function<void(double t_s, bool pg, double v_V)> f) {
+    listener_ = std::move(f);
+  }
+
+  const SupplyCore& core() const { return *core_; }
+
+ private:
+  void run();
+  void sync_to_now();
+  void publish(const SupplyEvent& ev);
+
+  std::shared_ptr<const SupplyCore> core_;
+  double lookahead_s_;
+  SupplyState state_;
+  double pg_time_s_ = 0.0;
+  unsigned long generation_ = 0;  // bumped when the load changes: predictions become stale
+  sc_core::sc_event wake_, rise_, fall_, changed_;
+  std::function<void(double, bool, double)> listener_;
+};
+
+}  // namespace ehsim::energy

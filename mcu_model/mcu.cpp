@@ -1,0 +1,226 @@
+#include "mcu_model/mcu.h"
+
+#include <algorithm>
+
+#include "mcu_model/elf/elf_load.h"
+#include "mcu_model/periph/reset_codes.h"
+
+namespace ehsim::mcu {
+namespace {
+
+// A reset takes 4 MCLK cycles before the first instruction (SLAU445I Table 4-8 "WDT reset" /
+// "Reset (RST/NMI)", facts §1.2).
+constexpr uint64_t kResetCycles = 4;
+
+}  // namespace
+
+const char* to_string(ExitReason reason) {
+  switch (reason) {
+    case ExitReason::kHostExit:
+      return "host_exit";
+    case ExitReason::kMaxCycles:
+      return "max_cycles";
+    case ExitReason::kUntil:
+      return "until";
+    case ExitReason::kFault:
+      return "fault";
+    case ExitReason::kSleep:
+      return "sleep";
+    case ExitReason::kNone:
+      break;
+  }
+  return "none";
+}
+
+Mcu::Mcu(sc_core::sc_module_name name, const McuConfig& config)
+    : sc_core::sc_module(name), config_(config), bus_(config_.map, ctx_), cpu_(bus_, ctx_) {
+  sfr_ = std::make_unique<Sfr>(ctx_);
+  pmm_ = std::make_unique<Pmm>(ctx_);
+  frctl_ = std::make_unique<FrctlA>(ctx_, bus_);
+  cs_ = std::make_unique<Cs>(ctx_);
+  wdt_ = std::make_unique<WdtA>(ctx_, *cs_, *sfr_);
+  sys_ = std::make_unique<Sys>(ctx_);
+  // Port blocks (TI msp430fr5994.h): PA 0200h, PB 0220h, PC 0240h, PD 0260h, PJ 0320h.
+  ports_.push_back(std::make_unique<GpioPorts>(ctx_, 0x0200, "P1", "P2", log_));
+  ports_.push_back(std::make_unique<GpioPorts>(ctx_, 0x0220, "P3", "P4", log_));
+  ports_.push_back(std::make_unique<GpioPorts>(ctx_, 0x0240, "P5", "P6", log_));
+  ports_.push_back(std::make_unique<GpioPorts>(ctx_, 0x0260, "P7", "P8", log_));
+  ports_.push_back(std::make_unique<GpioPorts>(ctx_, 0x0320, "PJ", "", log_));
+  mpy_ = std::make_unique<Mpy32>(ctx_);
+  uart_a0_ =
+      std::make_unique<EusciAUart>(ctx_, EusciAUart::kBaseA0, EusciAUart::kVectorA0, *cs_, log_);
+  host_io_ = std::make_unique<HostIo>(ctx_, log_);
+  peripherals_ = {sfr_.get(), pmm_.get(), frctl_.get(), cs_.get(), wdt_.get(), sys_.get()};
+  for (auto& port : ports_) peripherals_.push_back(port.get());
+  peripherals_.push_back(mpy_.get());
+  peripherals_.push_back(uart_a0_.get());
+  peripherals_.push_back(host_io_.get());
+  for (Peripheral* p : peripherals_) bus_.attach(*p);
+
+  cs_->set_on_change([this] { wdt_->clocks_changed(); });
+  if (config_.initial_mclk_hz != 0 && !cs_->preset_mclk(config_.initial_mclk_hz)) {
+    SC_REPORT_ERROR("ehsim/mcu", "initial MCLK frequency is not reachable from the DCO table");
+  }
+  epoch_hz_ = ctx_.mclk_hz;
+  powered_ = false;
+  SC_THREAD(run_thread);
+}
+
+Mcu::~Mcu() = default;
+
+bool Mcu::load(const ElfImage& image, std::string* error) {
+  return load_elf_into(image, bus_, error);
+}
+
+sc_core::sc_time Mcu::local_time() const {
+  return epoch_time_ +
+         sc_core::sc_time(double(ctx_.cycles - epoch_cycles_) / epoch_hz_, sc_core::SC_SEC);
+}
+
+void Mcu::note_clock_change() {
+  if (ctx_.mclk_hz == epoch_hz_) return;
+  epoch_time_ = local_time();
+  epoch_cycles_ = ctx_.cycles;
+  epoch_hz_ = ctx_.mclk_hz;
+}
+
+void Mcu::sync_time() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time local = local_time();
+  qk_.set(local > now ? local - now : sc_core::SC_ZERO_TIME);
+  if (qk_.need_sync()) qk_.sync();
+}
+
+uint64_t Mcu::next_peripheral_event() const {
+  uint64_t next = kNeverCycle;
+  for (const Peripheral* p : peripherals_) next = std::min(next, p->next_event_cycle());
+  return next;
+}
+
+void Mcu::advance_peripherals() {
+  for (Peripheral* p : peripherals_) {
+    if (p->next_event_cycle() <= ctx_.cycles) p->advance_to(ctx_.cycles);
+  }
+}
+
+void Mcu::reset(McuContext::ResetLevel level, uint16_t sysrstiv) {
+  ctx_.irq.reset();
+  ctx_.fault = Fault{};
+  if (level == McuContext::ResetLevel::kPuc) {
+    for (Peripheral* p : peripherals_) p->reset_puc();
+    sys_->record_reset(sysrstiv);
+    cpu_.puc();
+  } else {
+    for (Peripheral* p : peripherals_) p->reset_power_up();
+    sys_->record_reset(sysrstiv);
+    cpu_.power_on_reset();
+  }
+  note_clock_change();  // CS came out of reset: the reset cycles already run at its frequency
+  ctx_.cycles += kResetCycles;
+}
+
+bool Mcu::perform_pending_reset() {
+  if (ctx_.reset_request == McuContext::ResetLevel::kNone) return false;
+  const auto level = ctx_.reset_request;
+  const uint16_t code = ctx_.reset_sysrstiv;
+  ctx_.reset_request = McuContext::ResetLevel::kNone;
+  ctx_.reset_sysrstiv = 0;
+  reset(level, code);
+  return true;
+}
+
+bool Mcu::handle_fault() {
+  if (ctx_.fault.kind == FaultKind::kNone) return false;
+  if (config_.fault_policy == FaultPolicy::kStop) {
+    finish(ExitReason::kFault);
+    return true;
+  }
+  const FaultKind kind = ctx_.fault.kind;
+  ctx_.fault = Fault{};
+  if (kind == FaultKind::kVacantFetch || kind == FaultKind::kIllegalInstruction) {
+    ctx_.request_puc(kRstPeriphFetch);
+  }
+  return false;
+}
+
+void Mcu::finish(ExitReason reason) {
+  exit_reason_ = reason;
+  finished_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Mcu::power_off(uint8_t sram_pattern) {
+  if (!powered_) return;
+  powered_ = false;
+  bus_.lose_volatile_state(sram_pattern);
+  ctx_.irq.reset();
+  power_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Mcu::power_on() {
+  if (powered_) return;
+  powered_ = true;
+  // The CPU's cycle clock pauses while unpowered: restart the mapping at the present time.
+  epoch_time_ = sc_core::sc_time_stamp();
+  epoch_cycles_ = ctx_.cycles;
+  epoch_hz_ = ctx_.mclk_hz;
+  reset(McuContext::ResetLevel::kBor, kRstBor);
+  power_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Mcu::run_thread() {
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(config_.quantum);
+  qk_.reset();
+  if (config_.powered_at_start) power_on();
+  while (!finished()) {
+    if (!powered_) {
+      sc_core::wait(power_event_);
+      continue;
+    }
+    advance_peripherals();
+    perform_pending_reset();
+    if (ctx_.cycles >= config_.max_cycles) {
+      finish(ExitReason::kMaxCycles);
+      break;
+    }
+    const uint64_t quantum_cycles =
+        std::max<uint64_t>(1, uint64_t(config_.quantum.to_seconds() * double(ctx_.mclk_hz)));
+    const uint64_t limit =
+        std::min({ctx_.cycles + quantum_cycles, next_peripheral_event(), config_.max_cycles});
+    const StopReason stop = cpu_.run(std::max(limit, ctx_.cycles + 1));
+    note_clock_change();
+    if (handle_fault()) break;
+    if (host_io_->exited()) {
+      finish(ExitReason::kHostExit);
+      break;
+    }
+    advance_peripherals();
+    if (perform_pending_reset()) {
+      sync_time();
+      continue;
+    }
+    if (stop == StopReason::kBreakpoint) {
+      finish(ExitReason::kUntil);
+      break;
+    }
+    // The CPU reports sleep only when no enabled interrupt is pending, so only a peripheral event
+    // can change anything.
+    if (stop == StopReason::kSleep) {
+      const uint64_t wake = std::min(next_peripheral_event(), config_.max_cycles);
+      if (wake == kNeverCycle) {
+        finish(ExitReason::kSleep);
+        break;
+      }
+      // Nothing happens until the next peripheral event: skip the idle cycles.
+      if (wake > ctx_.cycles) ctx_.cycles = wake;
+    }
+    sync_time();
+  }
+  // Bring SystemC time up to the MCU's local time so observers see where the run ended.
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time local = local_time();
+  if (local > now) sc_core::wait(local - now);
+  qk_.reset();
+  if (config_.stop_simulation_when_done) sc_core::sc_stop();
+}
+
+}  // namespace ehsim::mcu

@@ -1,0 +1,232 @@
+#include "mcu_model/mem/bus.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace ehsim::mcu {
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "Bus::load16 assumes a little-endian host");
+
+namespace {
+constexpr uint32_t kImageSize = 0x10000;
+constexpr uint16_t kVacantWord = 0x3FFF;  // what the device returns for vacant memory (facts §2.1)
+}  // namespace
+
+Bus::Bus(const MemoryMap& map, McuContext& ctx)
+    : map_(map), ctx_(ctx), image_(kImageSize, 0), periph_index_(kImageSize, 0) {
+  for (uint32_t page = 0; page < 256; ++page) {
+    const uint32_t start = page << kPageShift;
+    const Region* first = map_.find(start);
+    bool uniform = true;
+    for (uint32_t a = start + 1; a < start + (1u << kPageShift); ++a) {
+      if (map_.find(a) != first) {
+        uniform = false;
+        break;
+      }
+    }
+    if (!uniform) {
+      page_kind_[page] = kPageMixed;
+    } else {
+      page_kind_[page] = first ? uint8_t(first->kind) : uint8_t(kPageVacant);
+    }
+  }
+}
+
+void Bus::attach(Peripheral& peripheral) {
+  periphs_.push_back(&peripheral);
+  const uint8_t index = uint8_t(periphs_.size());
+  const uint32_t end =
+      std::min<uint32_t>(kImageSize, uint32_t(peripheral.base()) + peripheral.size());
+  for (uint32_t a = peripheral.base(); a < end; ++a) {
+    periph_index_[a] = index;
+    // A peripheral outside the peripheral area takes its page off the fast path.
+    if (page_kind_[a >> kPageShift] != kPagePeripheral) page_kind_[a >> kPageShift] = kPageMixed;
+  }
+}
+
+RegionKind Bus::kind_at(uint16_t addr) const {
+  const Region* r = map_.find(addr);
+  return r ? r->kind : RegionKind::kVacant;
+}
+
+Peripheral* Bus::peripheral_at(uint16_t addr) const {
+  const uint8_t index = periph_index_[addr];
+  return index ? periphs_[index - 1] : nullptr;
+}
+
+uint16_t Bus::slow_read_word(uint16_t addr, FaultKind fault) {
+  if (Peripheral* p = peripheral_at(addr)) {
+    if (fault == FaultKind::kVacantFetch) {
+      ctx_.raise_fault(fault, addr);
+      return kVacantWord;
+    }
+    ++stats_.peripheral_accesses;
+    return p->read_word(uint16_t(addr - p->base()));
+  }
+  switch (kind_at(addr)) {
+    case RegionKind::kSram:
+      ++stats_.sram_accesses;
+      return load16(addr);
+    case RegionKind::kFram:
+      fram_read_timing(addr);
+      return load16(addr);
+    case RegionKind::kRom:
+      return load16(addr);
+    case RegionKind::kPeripheral:
+    case RegionKind::kVacant:
+      break;
+  }
+  ctx_.raise_fault(fault, addr);
+  return kVacantWord;
+}
+
+uint8_t Bus::slow_read_byte(uint16_t addr) {
+  if (Peripheral* p = peripheral_at(addr)) {
+    ++stats_.peripheral_accesses;
+    return p->read_byte(uint16_t(addr - p->base()));
+  }
+  switch (kind_at(addr)) {
+    case RegionKind::kSram:
+      ++stats_.sram_accesses;
+      return image_[addr];
+    case RegionKind::kFram:
+      fram_read_timing(addr);
+      return image_[addr];
+    case RegionKind::kRom:
+      return image_[addr];
+    case RegionKind::kPeripheral:
+    case RegionKind::kVacant:
+      break;
+  }
+  ctx_.raise_fault(FaultKind::kVacantRead, addr);
+  return (addr & 1) ? uint8_t(kVacantWord >> 8) : uint8_t(kVacantWord);
+}
+
+void Bus::slow_write_word(uint16_t addr, uint16_t value) {
+  if (Peripheral* p = peripheral_at(addr)) {
+    ++stats_.peripheral_accesses;
+    p->write_word(uint16_t(addr - p->base()), value);
+    return;
+  }
+  switch (kind_at(addr)) {
+    case RegionKind::kSram:
+      ++stats_.sram_accesses;
+      store16(addr, value);
+      return;
+    case RegionKind::kFram:
+      fram_write_timing();
+      store16(addr, value);
+      return;
+    case RegionKind::kRom:
+      ctx_.raise_fault(FaultKind::kWriteProtected, addr);
+      return;
+    case RegionKind::kPeripheral:
+    case RegionKind::kVacant:
+      break;
+  }
+  ctx_.raise_fault(FaultKind::kVacantWrite, addr);
+}
+
+void Bus::slow_write_byte(uint16_t addr, uint8_t value) {
+  if (Peripheral* p = peripheral_at(addr)) {
+    ++stats_.peripheral_accesses;
+    p->write_byte(uint16_t(addr - p->base()), value);
+    return;
+  }
+  switch (kind_at(addr)) {
+    case RegionKind::kSram:
+      ++stats_.sram_accesses;
+      image_[addr] = value;
+      return;
+    case RegionKind::kFram:
+      fram_write_timing();
+      image_[addr] = value;
+      return;
+    case RegionKind::kRom:
+      ctx_.raise_fault(FaultKind::kWriteProtected, addr);
+      return;
+    case RegionKind::kPeripheral:
+    case RegionKind::kVacant:
+      break;
+  }
+  ctx_.raise_fault(FaultKind::kVacantWrite, addr);
+}
+
+bool Bus::load(uint32_t addr, const uint8_t* data, size_t len, std::string* error) {
+  const uint64_t end = uint64_t{addr} + len;
+  for (uint64_t a = addr; a < end; ++a) {
+    const Region* r = map_.find(uint32_t(a));
+    const bool backed = r && (r->kind == RegionKind::kSram || r->kind == RegionKind::kFram ||
+                              r->kind == RegionKind::kRom);
+    if (!backed || a >= kImageSize) {
+      if (error) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "cannot load %zu bytes at 0x%05X: address 0x%05X is %s", len,
+                      unsigned(addr), unsigned(a),
+                      !backed ? "not backed by FRAM, SRAM or ROM"
+                              : "beyond the 64 KB reachable by the 16-bit CPU");
+        *error = buf;
+      }
+      return false;
+    }
+  }
+  std::copy(data, data + len, image_.begin() + addr);
+  return true;
+}
+
+uint8_t Bus::peek_byte(uint16_t addr) {
+  if (Peripheral* p = peripheral_at(addr)) {
+    const uint16_t word = p->peek_word(uint16_t((addr - p->base()) & ~1u));
+    return (addr & 1) ? uint8_t(word >> 8) : uint8_t(word);
+  }
+  return image_[addr];
+}
+
+uint16_t Bus::peek_word(uint16_t addr) {
+  addr &= 0xFFFE;
+  if (Peripheral* p = peripheral_at(addr)) return p->peek_word(uint16_t(addr - p->base()));
+  return load16(addr);
+}
+
+void Bus::poke_byte(uint16_t addr, uint8_t value) {
+  image_[addr] = value;
+}
+
+void Bus::set_fram_wait_states(unsigned nwaits) {
+  nwaits_ = nwaits;
+}
+unsigned Bus::fram_wait_states() const {
+  return nwaits_;
+}
+
+void Bus::invalidate_fram_cache() {
+  sets_ = {};
+  mru_line_ = kNoLine;
+}
+
+void Bus::lose_volatile_state(uint8_t sram_pattern) {
+  for (const Region& r : map_.regions) {
+    if (r.kind != RegionKind::kSram || r.start >= kImageSize) continue;
+    const uint32_t end = std::min<uint32_t>(r.end(), kImageSize);
+    std::fill(image_.begin() + r.start, image_.begin() + end, sram_pattern);
+  }
+  invalidate_fram_cache();
+}
+
+const MemoryMap& Bus::map() const {
+  return map_;
+}
+const BusStats& Bus::stats() const {
+  stats_.fram_cache_hits = stats_.fram_reads - fram_misses_;
+  return stats_;
+}
+void Bus::reset_stats() {
+  stats_ = BusStats{};
+  fram_misses_ = 0;
+}
+uint8_t* Bus::image() {
+  return image_.data();
+}
+
+}  // namespace ehsim::mcu

@@ -1,0 +1,80 @@
+#include "sim/units.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+
+namespace ehsim {
+
+namespace {
+
+// Returns the multiplier of an SI prefix, or 0 when `p` is not one.
+double prefix_multiplier(const std::string& p) {
+  if (p.empty()) return 1.0;
+  if (p == "p") return 1e-12;
+  if (p == "n") return 1e-9;
+  if (p == "u" || p == "\xC2\xB5" || p == "\xCE\xBC") return 1e-6;  // u, micro sign, Greek mu
+  if (p == "c") return 1e-2;  // only sensible for lengths and areas ("cm^2")
+  if (p == "m") return 1e-3;
+  if (p == "k") return 1e3;
+  if (p == "M") return 1e6;
+  if (p == "G") return 1e9;
+  return 0.0;
+}
+
+}  // namespace
+
+double parse_quantity(const std::string& text, const std::string& unit, const std::string& path) {
+  const std::string expected = "expected a number with optional SI prefix and unit '" + unit +
+                               "' (e.g. \"4.7m" + unit + "\")";
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  const double number = std::strtod(begin, &end);
+  if (end == begin) throw InputError(path + ": cannot parse \"" + text + "\": " + expected);
+  std::string rest(end);
+  while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.front()))) rest.erase(0, 1);
+  while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.back()))) rest.pop_back();
+  if (!std::isfinite(number)) throw InputError(path + ": \"" + text + "\" is not finite");
+  if (rest.empty()) return number;
+  if (unit == "s") {
+    // Durations are often written in minutes, hours or days.
+    if (rest == "min") return number * 60.0;
+    if (rest == "h") return number * 3600.0;
+    if (rest == "d") return number * 86400.0;
+  }
+  // The unit symbol is optional so "4.7u" works, but when present it must match.
+  std::string prefix = rest;
+  if (rest.size() >= unit.size() && !unit.empty() &&
+      rest.compare(rest.size() - unit.size(), unit.size(), unit) == 0) {
+    prefix = rest.substr(0, rest.size() - unit.size());
+  }
+  double mult = prefix_multiplier(prefix);
+  // A prefix on a squared unit scales twice: 1 cm^2 = 1e-4 m^2.
+  if (unit == "m^2") mult *= mult;
+  if (mult == 0.0) {
+    throw InputError(path + ": unknown unit \"" + rest + "\" in \"" + text + "\": " + expected);
+  }
+  return number * mult;
+}
+
+double json_quantity(const nlohmann::json& value, const std::string& unit,
+                     const std::string& path) {
+  if (value.is_number()) {
+    const double v = value.get<double>();
+    if (!std::isfinite(v)) throw InputError(path + ": value is not finite");
+    return v;
+  }
+  if (value.is_string()) return parse_quantity(value.get<std::string>(), unit, path);
+  throw InputError(path + ": expected a number or a string with unit '" + unit + "', got " +
+                   value.type_name());
+}
+
+std::string json_path(const std::string& parent, const std::string& key) {
+  return parent + "/" + key;
+}
+
+std::string json_path(const std::string& parent, std::size_t index) {
+  return parent + "/" + std::to_string(index);
+}
+
+}  // namespace ehsim

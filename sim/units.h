@@ -1,0 +1,31 @@
+// Parsing of human-written physical quantities ("47uF", "3.3V", "16MHz", "1mA", "20ms") into SI
+// doubles. Shared by every command that reads scenario JSON, so errors always name the JSON path.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+
+namespace ehsim {
+
+// Thrown for malformed input; what() already names the location (file, JSON path) and what was
+// expected, so callers print it verbatim and exit with status 2.
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Parses `text` as a number followed by an optional SI prefix and the unit symbol `unit`
+// (e.g. unit "F": "47uF", "0.1 mF", "1e-6F", "4.7e-5"). A bare number is taken as already in SI.
+// Accepted prefixes: p n u µ m k M G (and none). `path` names the value in errors.
+double parse_quantity(const std::string& text, const std::string& unit, const std::string& path);
+
+// Reads a JSON value that is either a number (already SI) or a string parsed by parse_quantity.
+double json_quantity(const nlohmann::json& value, const std::string& unit, const std::string& path);
+
+// Joins a JSON path and a key the way errors print them: "/supply" + "capacitance" →
+// "/supply/capacitance".
+std::string json_path(const std::string& parent, const std::string& key);
+std::string json_path(const std::string& parent, std::size_t index);
+
+}  // namespace ehsim
