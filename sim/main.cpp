@@ -1,4 +1,5 @@
 // ehsim: command-line entry point. Each subcommand lives in its own sim/cmd_*.cpp.
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -28,7 +29,13 @@ void print_usage(std::ostream& out) {
 
 }  // namespace
 
-// SystemC's library provides main() and calls sc_main().
+// Our own main() instead of the one in libsystemc: sc_elab_and_sim() prints the kernel's banner
+// before sc_main() runs unless this variable is set, and ehsim's output must stay clean.
+int main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
+
 int sc_main(int argc, char** argv) {
   if (argc < 2) {
     print_usage(std::cerr);
