@@ -15,7 +15,9 @@ inline constexpr uint64_t kNeverCycle = std::numeric_limits<uint64_t>::max();
 // Interrupt vector numbers use TI's numbering (vector N at 0xFF90 + 2N; see
 // ../shared/reference/msp430fr5994-facts.md §2.1, TI msp430fr5994.h). Higher N = higher priority.
 inline constexpr int kResetVector = 55;
-inline constexpr uint16_t vector_address(int vector) { return uint16_t(0xFF90 + 2 * vector); }
+inline constexpr uint16_t vector_address(int vector) {
+  return uint16_t(0xFF90 + 2 * vector);
+}
 
 class InterruptController {
  public:
@@ -61,12 +63,12 @@ struct Fault {
 // Why a run of the CPU stopped.
 enum class StopReason : uint8_t {
   kNone,
-  kCycleLimit,   // reached the cycle budget of this call (quantum or --max-cycles)
-  kBreakpoint,   // PC reached a breakpoint before executing it
-  kHostExit,     // firmware ended the simulation through host_io
-  kFault,        // see McuContext::fault
-  kSleep,        // CPUOFF set and no interrupt can wake it before the cycle limit
-  kSync,         // a peripheral asked for a synchronisation point (its next event changed)
+  kCycleLimit,  // reached the cycle budget of this call (quantum or --max-cycles)
+  kBreakpoint,  // PC reached a breakpoint before executing it
+  kHostExit,    // firmware ended the simulation through host_io
+  kFault,       // see McuContext::fault
+  kSleep,       // CPUOFF set and no interrupt can wake it before the cycle limit
+  kSync,        // a peripheral asked for a synchronisation point (its next event changed)
 };
 
 const char* to_string(StopReason reason);
@@ -76,10 +78,10 @@ struct McuContext {
   uint64_t instructions = 0;  // instructions executed since simulation start
   uint32_t mclk_hz = 1'000'000;
   InterruptController irq;
-  Fault fault;               // first fault since it was last cleared
+  Fault fault;                  // first fault since it was last cleared
   bool stop_requested = false;  // set by host_io exit or a peripheral that needs the CPU to stop
   StopReason stop_reason = StopReason::kNone;
-  int exit_code = 0;            // host_io exit code
+  int exit_code = 0;  // host_io exit code
   // A peripheral whose next_event_cycle() changed (timer started, conversion triggered) asks the
   // CPU to return to its caller so the schedule is recomputed.
   void request_sync() {

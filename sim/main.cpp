@@ -3,7 +3,6 @@
 #include <cstring>
 #include <iostream>
 #include <string>
-
 #include <systemc>
 
 #include "sim/commands.h"

@@ -9,19 +9,22 @@
 #include <stdint.h>
 
 #define HOSTIO_BASE 0x0F00u
-#define HOSTIO_REG(off) (*(volatile uint16_t *)(HOSTIO_BASE + (off)))
-#define HOSTIO_REG8(off) (*(volatile uint8_t *)(HOSTIO_BASE + (off)))
+#define HOSTIO_REG(off) (*(volatile uint16_t*)(HOSTIO_BASE + (off)))
+#define HOSTIO_REG8(off) (*(volatile uint8_t*)(HOSTIO_BASE + (off)))
 
 #define HOSTIO_ID_OFFSET 0x00   /* read: 0x4E48 ("HN") identifies the block */
 #define HOSTIO_OUT_OFFSET 0x02  /* write (byte or word, low byte used): append to the host log */
 #define HOSTIO_MARK_OFFSET 0x04 /* write: emit a marker event with this numeric id */
 #define HOSTIO_EXIT_OFFSET 0x06 /* write: end the simulation with this exit code */
-#define HOSTIO_MARK_ARG_OFFSET 0x08 /* write before MARK: a 16-bit argument carried by the marker */
+#define HOSTIO_MARK_ARG_OFFSET 0x08 /* write before MARK: a 16-bit argument carried by the marker \
+                                     */
 
 #define HOSTIO_ID_VALUE 0x4E48u
 
-static inline void hostio_putc(char c) { HOSTIO_REG8(HOSTIO_OUT_OFFSET) = (uint8_t)c; }
-static inline void hostio_puts(const char *s) {
+static inline void hostio_putc(char c) {
+  HOSTIO_REG8(HOSTIO_OUT_OFFSET) = (uint8_t)c;
+}
+static inline void hostio_puts(const char* s) {
   while (*s) hostio_putc(*s++);
 }
 static inline void hostio_mark(uint16_t id, uint16_t arg) {
