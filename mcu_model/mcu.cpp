@@ -12,6 +12,30 @@ namespace {
 // "Reset (RST/NMI)", facts §1.2).
 constexpr uint64_t kResetCycles = 4;
 
+// Advances every peripheral whose event is due (like Mcu::advance_peripherals) and returns the
+// earliest next event (like Mcu::next_peripheral_event) in one pass over the peripherals when
+// none was due, which is the common case once per quantum. An advance may move another
+// peripheral's event, so after any advance the minimum is taken again from scratch. `now` is
+// ctx.cycles, read afresh for each peripheral like advance_peripherals does.
+uint64_t advance_and_next_event(const std::vector<Peripheral*>& peripherals, const uint64_t& now) {
+  uint64_t next = kNeverCycle;
+  bool advanced = false;
+  for (Peripheral* p : peripherals) {
+    const uint64_t event = p->next_event_cycle();
+    if (event <= now) {
+      p->advance_to(now);
+      advanced = true;
+    } else {
+      next = std::min(next, event);
+    }
+  }
+  if (advanced) {
+    next = kNeverCycle;
+    for (const Peripheral* p : peripherals) next = std::min(next, p->next_event_cycle());
+  }
+  return next;
+}
+
 }  // namespace
 
 const char* to_string(ExitReason reason) {
@@ -171,21 +195,26 @@ void Mcu::run_thread() {
   tlm_utils::tlm_quantumkeeper::set_global_quantum(config_.quantum);
   qk_.reset();
   if (config_.powered_at_start) power_on();
+  // The quantum in MCLK cycles, recomputed only when MCLK changes.
+  uint32_t quantum_hz = 0;
+  uint64_t quantum_cycles = 1;
   while (!finished()) {
     if (!powered_) {
       sc_core::wait(power_event_);
       continue;
     }
-    advance_peripherals();
-    perform_pending_reset();
+    uint64_t next_event = advance_and_next_event(peripherals_, ctx_.cycles);
+    if (perform_pending_reset()) next_event = next_peripheral_event();
     if (ctx_.cycles >= config_.max_cycles) {
       finish(ExitReason::kMaxCycles);
       break;
     }
-    const uint64_t quantum_cycles =
-        std::max<uint64_t>(1, uint64_t(config_.quantum.to_seconds() * double(ctx_.mclk_hz)));
-    const uint64_t limit =
-        std::min({ctx_.cycles + quantum_cycles, next_peripheral_event(), config_.max_cycles});
+    if (ctx_.mclk_hz != quantum_hz) {
+      quantum_hz = ctx_.mclk_hz;
+      quantum_cycles =
+          std::max<uint64_t>(1, uint64_t(config_.quantum.to_seconds() * double(quantum_hz)));
+    }
+    const uint64_t limit = std::min({ctx_.cycles + quantum_cycles, next_event, config_.max_cycles});
     const StopReason stop = cpu_.run(std::max(limit, ctx_.cycles + 1));
     note_clock_change();
     if (handle_fault()) break;

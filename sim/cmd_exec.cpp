@@ -206,6 +206,10 @@ int cmd_exec(int argc, char** argv) {
   config.fault_policy = opts.fault_policy;
   config.max_cycles = opts.max_cycles;
   config.stop_simulation_when_done = false;
+  // On continuous power nothing else shares SystemC time with the MCU, and the CPU still stops at
+  // every peripheral event, so a long quantum only saves kernel round trips (a quarter of the
+  // run time at 100 us and 1 MHz, bench/RESULTS.md).
+  config.quantum = sc_core::sc_time(10, sc_core::SC_MS);
   if (opts.mclk_hz != 0 && !mcu::Cs::find_preset(opts.mclk_hz, nullptr, nullptr)) {
     std::cerr << "ehsim exec: --mclk: " << opts.mclk_hz
               << " Hz cannot be made from the DCO table with a /1../32 divider "

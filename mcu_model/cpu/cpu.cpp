@@ -3,6 +3,9 @@
 #include "mcu_model/cpu/cpu.h"
 
 #include <algorithm>
+#include <array>
+#include <utility>
+#include <vector>
 
 #include "mcu_model/cpu/cycle_table.h"
 
@@ -51,7 +54,7 @@ EHSIM_ALWAYS_INLINE uint32_t bcd_add(uint32_t src, uint32_t dst, uint32_t carry_
 }
 }  // namespace
 
-Cpu::Cpu(Bus& bus, McuContext& ctx) : bus_(bus), ctx_(ctx) {}
+Cpu::Cpu(Bus& bus, McuContext& ctx) : bus_(bus), ctx_(ctx), dispatch_(dispatch_table()) {}
 
 void Cpu::power_on_reset() {
   regs_.fill(0);
@@ -68,15 +71,15 @@ void Cpu::puc() {
 void Cpu::add_breakpoint(uint16_t addr) {
   if (std::find(breakpoints_.begin(), breakpoints_.end(), addr) == breakpoints_.end())
     breakpoints_.push_back(addr);
+  breakpoint_bits_[addr >> 6] |= uint64_t{1} << (addr & 63);
 }
 void Cpu::clear_breakpoints() {
   breakpoints_.clear();
+  breakpoint_bits_.fill(0);
 }
 
-bool Cpu::at_breakpoint(uint16_t pc) const {
-  for (uint16_t b : breakpoints_)
-    if (b == pc) return true;
-  return false;
+EHSIM_ALWAYS_INLINE bool Cpu::at_breakpoint(uint16_t pc) const {
+  return (breakpoint_bits_[pc >> 6] >> (pc & 63)) & 1;
 }
 
 EHSIM_ALWAYS_INLINE uint16_t Cpu::fetch_ext() {
@@ -113,10 +116,87 @@ void Cpu::accept_interrupt(int vector) {
   ctx_.irq.acknowledge(vector);
 }
 
-EHSIM_ALWAYS_INLINE void Cpu::exec_jump(uint16_t op) {
-  const uint16_t sr = regs_[kSR];
+namespace {
+// Source operand kinds (Format I source, Format II operand), fixed per opcode word by As and the
+// register (facts §1.7, §1.8).
+enum SrcKind : unsigned {
+  kSReg,     // Rn (R3 with As=00 reads the #0 constant: R3 is kept at 0)
+  kSConst,   // constant generator: R3 As=01/10/11, R2 As=10/11
+  kSIdx,     // X(Rn), incl. symbolic X(PC)
+  kSAbs,     // &EDE: X(SR) with SR reading as 0
+  kSInd,     // @Rn
+  kSIndInc,  // @Rn+
+  kSImm,     // #N (@PC+)
+  kSrcKinds
+};
+// Format I destination kinds.
+enum DstKind : unsigned { kDReg, kDIdx, kDAbs, kDstKinds };
+
+constexpr SrcKind classify_src(unsigned as, unsigned reg) {
+  switch (as) {
+    case 0:
+      return kSReg;
+    case 1:
+      return reg == kCG ? kSConst : reg == kSR ? kSAbs : kSIdx;
+    case 2:
+      return (reg == kSR || reg == kCG) ? kSConst : kSInd;
+    default:
+      return (reg == kSR || reg == kCG) ? kSConst : reg == kPC ? kSImm : kSIndInc;
+  }
+}
+
+// Value of a constant-generator source (SLAU445 Table 4-2).
+EHSIM_ALWAYS_INLINE uint32_t cg_value(uint16_t op, unsigned reg) {
+  const bool sr = reg == kSR;
+  switch ((op >> 4) & 3) {
+    case 1:
+      return 1;
+    case 2:
+      return sr ? 4 : 2;
+    default:
+      return sr ? 8 : 0xFFFF;
+  }
+}
+
+constexpr unsigned f1_src_class(unsigned kind) {
+  switch (kind) {
+    case kSIdx:
+    case kSAbs:
+      return cycles::kSrcIdx;
+    case kSInd:
+      return cycles::kSrcInd;
+    case kSIndInc:
+      return cycles::kSrcIndInc;
+    case kSImm:
+      return cycles::kSrcImm;
+    default:
+      return cycles::kSrcReg;
+  }
+}
+
+constexpr unsigned f2_class(unsigned kind) {
+  switch (kind) {
+    case kSIdx:
+      return cycles::kF2Idx;
+    case kSAbs:
+      return cycles::kF2Abs;
+    case kSInd:
+      return cycles::kF2Ind;
+    case kSIndInc:
+      return cycles::kF2IndInc;
+    case kSImm:
+      return cycles::kF2Imm;
+    default:
+      return cycles::kF2Reg;
+  }
+}
+}  // namespace
+
+template <unsigned cond>
+void Cpu::exec_jump(Cpu& c, uint16_t op) {
+  const uint16_t sr = c.regs_[kSR];
   bool taken;
-  switch ((op >> 10) & 7) {
+  switch (cond) {
     case 0:
       taken = !(sr & kSrZ);
       break;  // JNE/JNZ
@@ -144,92 +224,63 @@ EHSIM_ALWAYS_INLINE void Cpu::exec_jump(uint16_t op) {
   }
   if (taken) {
     const int16_t offset = int16_t(uint16_t(op << 6)) >> 6;  // signed 10-bit word offset
-    regs_[kPC] = uint16_t(regs_[kPC] + 2 * offset);
+    c.regs_[kPC] = uint16_t(c.regs_[kPC] + 2 * offset);
   }
-  ctx_.cycles += cycles::kJump;
+  c.ctx_.cycles += cycles::kJump;
 }
 
-template <unsigned opc>
-EHSIM_ALWAYS_INLINE void Cpu::exec_format1(uint16_t op) {
+template <unsigned opc, unsigned src_kind, unsigned dst_kind, bool byte>
+void Cpu::exec_format1(Cpu& c, uint16_t op) {
+  auto& regs = c.regs_;
+  Bus& bus = c.bus_;
   const unsigned sreg = (op >> 8) & 0xF;
-  const unsigned as = (op >> 4) & 3;
   const unsigned dreg = op & 0xF;
-  const bool byte = op & 0x40;
-  const uint32_t mask = byte ? 0xFF : 0xFFFF;
-  const uint32_t msb = byte ? 0x80 : 0x8000;
+  constexpr uint32_t mask = byte ? 0xFF : 0xFFFF;
+  constexpr uint32_t msb = byte ? 0x80 : 0x8000;
+  constexpr unsigned src_class = f1_src_class(src_kind);
 
   // Source operand (facts §1.7, §1.8).
   uint32_t src;
-  unsigned src_class;
-  switch (as) {
-    case 0:
-      src = regs_[sreg];  // R3 is kept at 0, so it reads as the #0 constant
-      src_class = cycles::kSrcReg;
-      break;
-    case 1:
-      if (sreg == kCG) {
-        src = 1;
-        src_class = cycles::kSrcReg;
-      } else {
-        // X(Rn); Rn = PC gives the extension word's address (symbolic), SR reads as 0 (absolute).
-        const uint16_t base = sreg == kSR ? 0 : regs_[sreg];
-        const uint16_t addr = uint16_t(base + fetch_ext());
-        src = byte ? bus_.read_byte(addr) : bus_.read_word(addr);
-        src_class = cycles::kSrcIdx;
-      }
-      break;
-    case 2:
-      if (sreg == kSR) {
-        src = 4;
-        src_class = cycles::kSrcReg;
-      } else if (sreg == kCG) {
-        src = 2;
-        src_class = cycles::kSrcReg;
-      } else {
-        const uint16_t addr = regs_[sreg];
-        src = byte ? bus_.read_byte(addr) : bus_.read_word(addr);
-        src_class = cycles::kSrcInd;
-      }
-      break;
-    default:
-      if (sreg == kSR) {
-        src = 8;
-        src_class = cycles::kSrcReg;
-      } else if (sreg == kCG) {
-        src = 0xFFFF;
-        src_class = cycles::kSrcReg;
-      } else if (sreg == kPC) {
-        src = fetch_ext();
-        src_class = cycles::kSrcImm;
-      } else {
-        const uint16_t addr = regs_[sreg];
-        src = byte ? bus_.read_byte(addr) : bus_.read_word(addr);
-        // SP stays even: @SP+ steps by 2 even for .B (SLAU445 4.3.2: SP bit 0 is always 0).
-        regs_[sreg] = uint16_t(addr + ((byte && sreg != kSP) ? 1 : 2));
-        src_class = cycles::kSrcIndInc;
-      }
-      break;
+  if (src_kind == kSReg) {
+    src = regs[sreg];
+  } else if (src_kind == kSConst) {
+    src = cg_value(op, sreg);
+  } else if (src_kind == kSIdx || src_kind == kSAbs) {
+    // X(Rn); Rn = PC gives the extension word's address (symbolic), SR reads as 0 (absolute).
+    const uint16_t base = src_kind == kSAbs ? 0 : regs[sreg];
+    const uint16_t addr = uint16_t(base + c.fetch_ext());
+    src = byte ? bus.read_byte(addr) : bus.read_word(addr);
+  } else if (src_kind == kSInd) {
+    const uint16_t addr = regs[sreg];
+    src = byte ? bus.read_byte(addr) : bus.read_word(addr);
+  } else if (src_kind == kSImm) {
+    src = c.fetch_ext();
+  } else {
+    const uint16_t addr = regs[sreg];
+    src = byte ? bus.read_byte(addr) : bus.read_word(addr);
+    // SP stays even: @SP+ steps by 2 even for .B (SLAU445 4.3.2: SP bit 0 is always 0).
+    regs[sreg] = uint16_t(addr + ((byte && sreg != kSP) ? 1 : 2));
   }
   src &= mask;
 
   // Destination operand.
   uint16_t dst_addr = 0;
   uint32_t dst;
-  const bool dst_mem = op & 0x80;
-  if (!dst_mem) {
-    dst = opc == kOpMov ? 0 : regs_[dreg] & mask;
-    ctx_.cycles += cycles::kFormat1[src_class][dreg == kPC ? cycles::kDstPc : cycles::kDstReg];
+  if (dst_kind == kDReg) {
+    dst = opc == kOpMov ? 0 : regs[dreg] & mask;
+    c.ctx_.cycles += cycles::kFormat1[src_class][dreg == kPC ? cycles::kDstPc : cycles::kDstReg];
   } else {
-    const uint16_t base = dreg == kSR ? 0 : regs_[dreg];
-    dst_addr = uint16_t(base + fetch_ext());
+    const uint16_t base = dst_kind == kDAbs ? 0 : regs[dreg];
+    dst_addr = uint16_t(base + c.fetch_ext());
     if (opc == kOpMov) {
       dst = 0;
     } else {
-      dst = byte ? bus_.read_byte(dst_addr) : bus_.read_word(dst_addr);
+      dst = byte ? bus.read_byte(dst_addr) : bus.read_word(dst_addr);
     }
-    uint8_t c = cycles::kFormat1[src_class][cycles::kDstMem];
-    if (opc == kOpMov || opc == kOpBit || opc == kOpCmp) c -= cycles::kFormat1MemDstNoWriteback;
-    ctx_.cycles += c;
+    constexpr uint8_t cyc =
+        cycles::kFormat1[src_class][cycles::kDstMem] -
+        ((opc == kOpMov || opc == kOpBit || opc == kOpCmp) ? cycles::kFormat1MemDstNoWriteback : 0);
+    c.ctx_.cycles += cyc;
   }
 
   uint32_t res;
@@ -252,7 +303,7 @@ EHSIM_ALWAYS_INLINE void Cpu::exec_format1(uint16_t op) {
       uint32_t cin = 0;
       if (opc >= kOpSubc) s = ~s & mask;
       if (opc == kOpSub || opc == kOpCmp) cin = 1;
-      if (opc == kOpAddc || opc == kOpSubc) cin = regs_[kSR] & kSrC;
+      if (opc == kOpAddc || opc == kOpSubc) cin = regs[kSR] & kSrC;
       const uint32_t r = s + dst + cin;
       res = r & mask;
       flags = nz_flags(res, msb);
@@ -262,10 +313,10 @@ EHSIM_ALWAYS_INLINE void Cpu::exec_format1(uint16_t op) {
       break;
     }
     case kOpDadd: {
-      const uint32_t sum = bcd_add(src, dst, regs_[kSR] & kSrC);
+      const uint32_t sum = bcd_add(src, dst, regs[kSR] & kSrC);
       res = sum & mask;
       // V is undefined for DADD (SLAU445 DADD page): keep the previous V.
-      flags = uint16_t(nz_flags(res, msb) | ((sum & (msb << 1)) ? kSrC : 0) | (regs_[kSR] & kSrV));
+      flags = uint16_t(nz_flags(res, msb) | ((sum & (msb << 1)) ? kSrC : 0) | (regs[kSR] & kSrV));
       break;
     }
     case kOpBit:
@@ -289,118 +340,90 @@ EHSIM_ALWAYS_INLINE void Cpu::exec_format1(uint16_t op) {
       flags = uint16_t(nz_flags(res, msb) | (res ? kSrC : 0) | ((src & dst & msb) ? kSrV : 0));
       break;
   }
-  if (set_flags) regs_[kSR] = uint16_t((regs_[kSR] & ~kArithFlags) | flags);
+  if (set_flags) regs[kSR] = uint16_t((regs[kSR] & ~kArithFlags) | flags);
   if (!write) return;
-  if (!dst_mem) {
+  if (dst_kind == kDReg) {
     // A byte result clears the register's high byte (SLAU445 4.4.1); an SR destination takes the
     // result after the flags, R3 ignores writes.
     if (dreg == kSR) {
-      write_sr(uint16_t(res));
+      c.write_sr(uint16_t(res));
     } else if (dreg != kCG) {
-      regs_[dreg] = uint16_t(res);
+      regs[dreg] = uint16_t(res);
     }
   } else if (byte) {
-    bus_.write_byte(dst_addr, uint8_t(res));
+    bus.write_byte(dst_addr, uint8_t(res));
   } else {
-    bus_.write_word(dst_addr, uint16_t(res));
+    bus.write_word(dst_addr, uint16_t(res));
   }
 }
 
-void Cpu::exec_format2(uint16_t op) {
-  // 0x1000-0x137F: RRC SWPB RRA SXT PUSH CALL RETI; the rest of 0x1000-0x1FFF is MSP430X.
-  if ((op & 0xFC00) != 0x1000) return illegal(op);
-  const unsigned opc = (op >> 7) & 7;
-  const bool byte = op & 0x40;
-  const unsigned as = (op >> 4) & 3;
+void Cpu::exec_reti(Cpu& c, uint16_t) {
+  auto& regs = c.regs_;
+  regs[kSR] = c.bus_.read_word(regs[kSP]);
+  regs[kSP] += 2;
+  regs[kPC] = c.bus_.read_word(regs[kSP]);
+  regs[kSP] += 2;
+  c.ctx_.cycles += cycles::kReti;
+}
+
+void Cpu::exec_illegal(Cpu& c, uint16_t op) {
+  c.illegal(op);
+}
+
+// RRC SWPB RRA SXT PUSH CALL (0x1000-0x12FF); RETI and the illegal forms have their own handlers.
+template <unsigned opc, unsigned kind, bool byte>
+void Cpu::exec_format2(Cpu& c, uint16_t op) {
+  auto& regs = c.regs_;
+  Bus& bus = c.bus_;
   const unsigned reg = op & 0xF;
-  if (opc == 7) return illegal(op);  // CALLA (MSP430X)
-  if (opc == kOpReti) {
-    if (op != 0x1300) return illegal(op);
-    regs_[kSR] = bus_.read_word(regs_[kSP]);
-    regs_[kSP] += 2;
-    regs_[kPC] = bus_.read_word(regs_[kSP]);
-    regs_[kSP] += 2;
-    ctx_.cycles += cycles::kReti;
-    return;
-  }
-  // SWPB, SXT and CALL have no byte form.
-  if (byte && (opc == kOpSwpb || opc == kOpSxt || opc == kOpCall)) return illegal(op);
-  const uint32_t mask = byte ? 0xFF : 0xFFFF;
-  const uint32_t msb = byte ? 0x80 : 0x8000;
+  constexpr uint32_t mask = byte ? 0xFF : 0xFFFF;
+  constexpr uint32_t msb = byte ? 0x80 : 0x8000;
+  constexpr unsigned cls = f2_class(kind);
 
   // Operand: register, memory at addr, or a constant (writes to a constant are dropped).
-  enum { kInReg, kInMem, kConst } where = kInReg;
+  constexpr bool in_mem = kind != kSReg && kind != kSConst;
   uint16_t addr = 0;
   uint32_t val;
-  unsigned cls;
-  switch (as) {
-    case 0:
-      val = regs_[reg];
-      cls = cycles::kF2Reg;
-      break;
-    case 1:
-      if (reg == kCG) {
-        val = 1;
-        where = kConst;
-        cls = cycles::kF2Reg;
-      } else {
-        const uint16_t base = reg == kSR ? 0 : regs_[reg];
-        addr = uint16_t(base + fetch_ext());
-        val = byte ? bus_.read_byte(addr) : bus_.read_word(addr);
-        where = kInMem;
-        cls = reg == kSR ? cycles::kF2Abs : cycles::kF2Idx;
-      }
-      break;
-    case 2:
-      if (reg == kSR || reg == kCG) {
-        val = reg == kSR ? 4 : 2;
-        where = kConst;
-        cls = cycles::kF2Reg;
-      } else {
-        addr = regs_[reg];
-        val = byte ? bus_.read_byte(addr) : bus_.read_word(addr);
-        where = kInMem;
-        cls = cycles::kF2Ind;
-      }
-      break;
-    default:
-      if (reg == kSR || reg == kCG) {
-        val = reg == kSR ? 8 : 0xFFFF;
-        where = kConst;
-        cls = cycles::kF2Reg;
-      } else {
-        addr = regs_[reg];
-        val = byte ? bus_.read_byte(addr) : bus_.read_word(addr);
-        regs_[reg] = uint16_t(addr + ((byte && reg != kSP && reg != kPC) ? 1 : 2));
-        where = kInMem;
-        cls = reg == kPC ? cycles::kF2Imm : cycles::kF2IndInc;
-      }
-      break;
+  if (kind == kSReg) {
+    val = regs[reg];
+  } else if (kind == kSConst) {
+    val = cg_value(op, reg);
+  } else if (kind == kSIdx || kind == kSAbs) {
+    const uint16_t base = kind == kSAbs ? 0 : regs[reg];
+    addr = uint16_t(base + c.fetch_ext());
+    val = byte ? bus.read_byte(addr) : bus.read_word(addr);
+  } else if (kind == kSInd) {
+    addr = regs[reg];
+    val = byte ? bus.read_byte(addr) : bus.read_word(addr);
+  } else {  // @Rn+ and #N (@PC+)
+    addr = regs[reg];
+    val = byte ? bus.read_byte(addr) : bus.read_word(addr);
+    regs[reg] = uint16_t(addr + ((byte && reg != kSP && reg != kPC) ? 1 : 2));
   }
   val &= mask;
 
   uint32_t res;
   switch (opc) {
     case kOpPush:
-      regs_[kSP] -= 2;
+      regs[kSP] -= 2;
       if (byte) {
-        bus_.write_byte(regs_[kSP], uint8_t(val));
+        bus.write_byte(regs[kSP], uint8_t(val));
       } else {
-        bus_.write_word(regs_[kSP], uint16_t(val));
+        bus.write_word(regs[kSP], uint16_t(val));
       }
-      ctx_.cycles += cycles::kFormat2[cls][cycles::kF2Push];
+      c.ctx_.cycles += cycles::kFormat2[cls][cycles::kF2Push];
       return;
     case kOpCall:
-      regs_[kSP] -= 2;
-      bus_.write_word(regs_[kSP], regs_[kPC]);
-      regs_[kPC] = uint16_t(val);
-      ctx_.cycles += cycles::kFormat2[cls][cycles::kF2Call];
+      regs[kSP] -= 2;
+      bus.write_word(regs[kSP], regs[kPC]);
+      regs[kPC] = uint16_t(val);
+      c.ctx_.cycles += cycles::kFormat2[cls][cycles::kF2Call];
       return;
     case kOpRrc:
     case kOpRra: {
-      const uint32_t top = opc == kOpRrc ? ((regs_[kSR] & kSrC) ? msb : 0) : (val & msb);
+      const uint32_t top = opc == kOpRrc ? ((regs[kSR] & kSrC) ? msb : 0) : (val & msb);
       res = (val >> 1) | top;
-      regs_[kSR] = uint16_t((regs_[kSR] & ~kArithFlags) | nz_flags(res, msb) | (val & 1));
+      regs[kSR] = uint16_t((regs[kSR] & ~kArithFlags) | nz_flags(res, msb) | (val & 1));
       break;
     }
     case kOpSwpb:
@@ -408,23 +431,88 @@ void Cpu::exec_format2(uint16_t op) {
       break;
     default:  // kOpSxt
       res = uint16_t(int16_t(int8_t(uint8_t(val))));
-      regs_[kSR] = uint16_t((regs_[kSR] & ~kArithFlags) | nz_flags(res, 0x8000) | (res ? kSrC : 0));
+      regs[kSR] = uint16_t((regs[kSR] & ~kArithFlags) | nz_flags(res, 0x8000) | (res ? kSrC : 0));
       break;
   }
-  ctx_.cycles += cycles::kFormat2[cls][cycles::kF2Shift];
-  if (where == kInReg) {
+  c.ctx_.cycles += cycles::kFormat2[cls][cycles::kF2Shift];
+  if (kind == kSReg) {
     if (reg == kSR) {
-      write_sr(uint16_t(res));
+      c.write_sr(uint16_t(res));
     } else if (reg != kCG) {
-      regs_[reg] = uint16_t(res);
+      regs[reg] = uint16_t(res);
     }
-  } else if (where == kInMem) {
+  } else if (in_mem) {
     if (byte) {
-      bus_.write_byte(addr, uint8_t(res));
+      bus.write_byte(addr, uint8_t(res));
     } else {
-      bus_.write_word(addr, uint16_t(res));
+      bus.write_word(addr, uint16_t(res));
     }
   }
+}
+
+// Builds the opcode-indexed handler table from the template instantiations.
+struct CpuDispatch {
+  using Handler = Cpu::Handler;
+  static constexpr unsigned kF1PerOp = kSrcKinds * kDstKinds * 2;
+  static constexpr unsigned kF1Count = 12 * kF1PerOp;      // MOV..AND
+  static constexpr unsigned kF2Count = 6 * kSrcKinds * 2;  // RRC..CALL
+
+  template <unsigned... I>
+  static constexpr std::array<Handler, sizeof...(I)> format1(
+      std::integer_sequence<unsigned, I...>) {
+    return {{&Cpu::exec_format1<kOpMov + I / kF1PerOp, (I / (kDstKinds * 2)) % kSrcKinds,
+                                (I / 2) % kDstKinds, (I % 2) != 0>...}};
+  }
+  template <unsigned... I>
+  static constexpr std::array<Handler, sizeof...(I)> format2(
+      std::integer_sequence<unsigned, I...>) {
+    return {{&Cpu::exec_format2<I / (kSrcKinds * 2), (I / 2) % kSrcKinds, (I % 2) != 0>...}};
+  }
+  template <unsigned... I>
+  static constexpr std::array<Handler, sizeof...(I)> jumps(std::integer_sequence<unsigned, I...>) {
+    return {{&Cpu::exec_jump<I>...}};
+  }
+
+  static Handler decode(uint16_t op) {
+    static constexpr auto f1 = format1(std::make_integer_sequence<unsigned, kF1Count>{});
+    static constexpr auto f2 = format2(std::make_integer_sequence<unsigned, kF2Count>{});
+    static constexpr auto jmp = jumps(std::make_integer_sequence<unsigned, 8>{});
+    const unsigned as = (op >> 4) & 3;
+    const bool byte = op & 0x40;
+    switch (op >> 12) {
+      case 0x0:  // MSP430X address instructions (MOVA, ADDA, RRCM...): not modelled
+        return &Cpu::exec_illegal;
+      case 0x1: {
+        // 0x1000-0x137F: RRC SWPB RRA SXT PUSH CALL RETI; the rest of 0x1000-0x1FFF is MSP430X.
+        if ((op & 0xFC00) != 0x1000) return &Cpu::exec_illegal;
+        const unsigned opc = (op >> 7) & 7;
+        if (opc == 7) return &Cpu::exec_illegal;  // CALLA (MSP430X)
+        if (opc == kOpReti) return op == 0x1300 ? &Cpu::exec_reti : &Cpu::exec_illegal;
+        // SWPB, SXT and CALL have no byte form.
+        if (byte && (opc == kOpSwpb || opc == kOpSxt || opc == kOpCall)) return &Cpu::exec_illegal;
+        const unsigned kind = classify_src(as, op & 0xF);
+        return f2[(opc * kSrcKinds + kind) * 2 + byte];
+      }
+      case 0x2:
+      case 0x3:
+        return jmp[(op >> 10) & 7];
+      default: {
+        const unsigned kind = classify_src(as, (op >> 8) & 0xF);
+        const unsigned dreg = op & 0xF;
+        const unsigned dkind = !(op & 0x80) ? kDReg : dreg == kSR ? kDAbs : kDIdx;
+        return f1[(((op >> 12) - kOpMov) * kSrcKinds + kind) * kDstKinds * 2 + dkind * 2 + byte];
+      }
+    }
+  }
+};
+
+const Cpu::Handler* Cpu::dispatch_table() {
+  static const std::vector<Handler> table = [] {
+    std::vector<Handler> t(0x10000);
+    for (uint32_t op = 0; op < 0x10000; ++op) t[op] = CpuDispatch::decode(uint16_t(op));
+    return t;
+  }();
+  return table.data();
 }
 
 EHSIM_ALWAYS_INLINE void Cpu::step() {
@@ -434,55 +522,7 @@ EHSIM_ALWAYS_INLINE void Cpu::step() {
   insn_op_ = op;
   regs_[kPC] = uint16_t(pc + 2);
   ++ctx_.instructions;
-  switch (op >> 12) {
-    case 0x0:  // MSP430X address instructions (MOVA, ADDA, RRCM...): not modelled
-      illegal(op);
-      break;
-    case 0x1:
-      exec_format2(op);
-      break;
-    case 0x2:
-    case 0x3:
-      exec_jump(op);
-      break;
-    // One instantiation per opcode so the operation switch folds away at compile time.
-    case kOpMov:
-      exec_format1<kOpMov>(op);
-      break;
-    case kOpAdd:
-      exec_format1<kOpAdd>(op);
-      break;
-    case kOpAddc:
-      exec_format1<kOpAddc>(op);
-      break;
-    case kOpSubc:
-      exec_format1<kOpSubc>(op);
-      break;
-    case kOpSub:
-      exec_format1<kOpSub>(op);
-      break;
-    case kOpCmp:
-      exec_format1<kOpCmp>(op);
-      break;
-    case kOpDadd:
-      exec_format1<kOpDadd>(op);
-      break;
-    case kOpBit:
-      exec_format1<kOpBit>(op);
-      break;
-    case kOpBic:
-      exec_format1<kOpBic>(op);
-      break;
-    case kOpBis:
-      exec_format1<kOpBis>(op);
-      break;
-    case kOpXor:
-      exec_format1<kOpXor>(op);
-      break;
-    default:
-      exec_format1<kOpAnd>(op);
-      break;
-  }
+  dispatch_[op](*this, op);
 }
 
 StopReason Cpu::stop_reason_after_step(bool had_fault) {
@@ -527,6 +567,14 @@ StopReason Cpu::run_loop(uint64_t cycle_limit) {
     ie_delay_ = false;
     step();
     if (__builtin_expect(ctx_.stop_requested, 0)) return stop_reason_after_step(had_fault);
+    // Fast path: while no interrupt is pending, the CPU is awake, no EINT delay runs and PC is not
+    // at a breakpoint (resume_breakpoint_pc_ is cleared now), the checks above would all pass and
+    // their stores are no-ops, so only the cycle limit and the stop request need testing.
+    while (ctx_.cycles < cycle_limit && !ctx_.irq.any_pending() && !(regs_[kSR] & kSrCPUOFF) &&
+           !ie_delay_ && !(kCheckBreakpoints && at_breakpoint(regs_[kPC]))) {
+      step();
+      if (__builtin_expect(ctx_.stop_requested, 0)) return stop_reason_after_step(had_fault);
+    }
   }
 }
 

@@ -49,10 +49,20 @@ class Cpu {
   StopReason run_loop(uint64_t cycle_limit);
   StopReason stop_reason_after_step(bool had_fault);
   void step();
-  template <unsigned opc>
-  void exec_format1(uint16_t op);
-  void exec_format2(uint16_t op);
-  void exec_jump(uint16_t op);
+  // Predecoded dispatch: one handler per 16-bit opcode word, specialised on the operation, the
+  // addressing modes and the operand size. The table depends only on the opcode word (extension
+  // words are always fetched at run time), so it needs no invalidation for self-modifying code.
+  using Handler = void (*)(Cpu&, uint16_t);
+  static const Handler* dispatch_table();
+  template <unsigned opc, unsigned src_kind, unsigned dst_kind, bool byte>
+  static void exec_format1(Cpu& cpu, uint16_t op);
+  template <unsigned opc, unsigned kind, bool byte>
+  static void exec_format2(Cpu& cpu, uint16_t op);
+  template <unsigned cond>
+  static void exec_jump(Cpu& cpu, uint16_t op);
+  static void exec_reti(Cpu& cpu, uint16_t op);
+  static void exec_illegal(Cpu& cpu, uint16_t op);
+  friend struct CpuDispatch;
   void accept_interrupt(int vector);
   void illegal(uint16_t op);
   void write_sr(uint16_t value);
@@ -61,8 +71,10 @@ class Cpu {
 
   Bus& bus_;
   McuContext& ctx_;
+  const Handler* dispatch_;
   std::array<uint16_t, 16> regs_{};
   std::vector<uint16_t> breakpoints_;
+  std::array<uint64_t, 0x10000 / 64> breakpoint_bits_{};  // the same set, one bit per address
   // PC of the breakpoint the last run stopped at: the next run executes it instead of stopping.
   static constexpr uint32_t kNoResumeBreakpoint = 0x10000;
   uint32_t resume_breakpoint_pc_ = kNoResumeBreakpoint;
