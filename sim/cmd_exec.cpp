@@ -1,6 +1,7 @@
 // `ehsim exec FIRMWARE.elf`: run a firmware image on continuous power and report how it ended,
 // the registers, captured output and requested memory, as text or as one JSON object.
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <iomanip>
 #include <iostream>
@@ -11,8 +12,10 @@
 
 #include "mcu_model/elf/elf_image.h"
 #include "mcu_model/mcu.h"
+#include "sim/cli.h"
 #include "sim/commands.h"
 #include "sim/exec_args.h"
+#include "sim/units.h"
 
 namespace ehsim {
 namespace {
@@ -44,26 +47,11 @@ int parse_options(int argc, char** argv, ExecOptions* opts) {
       "fault", po::value(&fault),
       "on a CPU fault: 'stop' (default) or 'puc' (reset like the device)")(
       "json", po::bool_switch(&opts->json), "print one JSON object");
-  po::options_description all;
-  all.add(visible).add_options()("firmware", po::value(&opts->firmware));
-  po::positional_options_description positional;
-  positional.add("firmware", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "ehsim exec: " << e.what() << "\n" << visible;
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << visible;
-    return 0;
-  }
-  if (opts->firmware.empty()) {
-    std::cerr << "ehsim exec: missing FIRMWARE.elf\n" << visible;
-    return 2;
-  }
+  const int status =
+      parse_command_line("exec", argc, argv, visible, "firmware", "FIRMWARE.elf", &vm);
+  if (status >= 0) return status;
+  opts->firmware = vm["firmware"].as<std::string>();
   if (vm.count("max-cycles") &&
       (!parse_u64(max_cycles, &opts->max_cycles) || opts->max_cycles == 0)) {
     std::cerr << "ehsim exec: --max-cycles: '" << max_cycles
@@ -71,9 +59,19 @@ int parse_options(int argc, char** argv, ExecOptions* opts) {
     return 2;
   }
   std::string error;
-  if (vm.count("mclk") && !parse_frequency_hz(mclk, &opts->mclk_hz, &error)) {
-    std::cerr << "ehsim exec: " << error << "\n";
-    return 2;
+  if (vm.count("mclk")) {
+    double mclk_hz = 0;
+    try {
+      mclk_hz = parse_quantity(mclk, "Hz", "--mclk");
+    } catch (const InputError& e) {
+      std::cerr << "ehsim exec: " << e.what() << "\n";
+      return 2;
+    }
+    if (!(mclk_hz >= 1.0 && mclk_hz <= 100e6)) {
+      std::cerr << "ehsim exec: --mclk: '" << mclk << "' is not a clock frequency (e.g. 8MHz)\n";
+      return 2;
+    }
+    opts->mclk_hz = uint32_t(std::lround(mclk_hz));
   }
   for (const auto& text : dumps) {
     DumpRequest dump;

@@ -14,6 +14,7 @@
 
 #include "energy/supply_module.h"
 #include "energy/test_load.h"
+#include "sim/cli.h"
 #include "sim/commands.h"
 #include "sim/supply_scenario.h"
 #include "sim/units.h"
@@ -171,28 +172,10 @@ int cmd_supply(int argc, char** argv) {
       "output directory (intervals.csv, books.json, voltage.csv)")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a scenario key: --set supply.capacitance=47uF (repeatable)");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>(), "scenario JSON");
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "ehsim supply: " << e.what() << "\n" << opts;
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << opts;
-    return 0;
-  }
-  if (!vm.count("scenario")) {
-    std::cerr << "ehsim supply: missing SCENARIO.json\n" << opts;
-    return 2;
-  }
+  const int status =
+      parse_command_line("supply", argc, argv, opts, "scenario", "SCENARIO.json", &vm);
+  if (status >= 0) return status;
   std::vector<std::string> sets;
   if (vm.count("set")) sets = vm["set"].as<std::vector<std::string>>();
   try {

@@ -1,6 +1,5 @@
 #include "sim/exec_args.h"
 
-#include <algorithm>
 #include <cctype>
 
 namespace ehsim {
@@ -28,41 +27,6 @@ bool parse_u64(const std::string& text, uint64_t* value) {
     v = v * base + digit;
   }
   *value = v;
-  return true;
-}
-
-bool parse_frequency_hz(const std::string& text, uint32_t* hz, std::string* error) {
-  std::string lower = text;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
-  uint64_t scale = 1;
-  for (const auto& [suffix, factor] :
-       {std::pair<const char*, uint64_t>{"mhz", 1'000'000}, {"khz", 1'000}, {"hz", 1}}) {
-    const std::string s = suffix;
-    if (lower.size() > s.size() && lower.compare(lower.size() - s.size(), s.size(), s) == 0) {
-      lower.resize(lower.size() - s.size());
-      scale = factor;
-      break;
-    }
-  }
-  // Allow one decimal point ("2.67MHz" is not a DCO step, but "0.5MHz" style input is valid).
-  uint64_t integer = 0, fraction = 0, fraction_scale = 1;
-  const size_t dot = lower.find('.');
-  const std::string int_part = lower.substr(0, dot);
-  const bool ok_int = parse_u64(int_part, &integer) && int_part.find('x') == std::string::npos;
-  bool ok_frac = true;
-  if (dot != std::string::npos) {
-    const std::string frac = lower.substr(dot + 1);
-    ok_frac = !frac.empty() && frac.size() <= 6 && parse_u64(frac, &fraction);
-    for (size_t i = 0; ok_frac && i < frac.size(); ++i) fraction_scale *= 10;
-  }
-  const uint64_t value =
-      ok_int && ok_frac ? integer * scale + fraction * scale / fraction_scale : 0;
-  if (!ok_int || !ok_frac || value == 0 || value > 100'000'000) {
-    *error = "--mclk: '" + text + "' is not a frequency (expected e.g. 8MHz, 500kHz or 1000000)";
-    return false;
-  }
-  *hz = uint32_t(value);
   return true;
 }
 

@@ -1,5 +1,6 @@
-// Parsing of `ehsim exec` argument values: numbers (hex or decimal), frequencies ("8MHz") and
-// memory dump requests ("0x1C00:16"). Each returns false with a message naming the option.
+// Parsing of `ehsim exec` argument values: numbers (hex or decimal) and memory dump requests
+// ("0x1C00:16"); frequencies go through sim/units.h like every other quantity. Each returns false
+// with a message naming the option.
 #pragma once
 
 #include <cstdint>
@@ -9,9 +10,6 @@ namespace ehsim {
 
 // Decimal, or hexadecimal with a 0x/0X prefix. Rejects signs, trailing junk and overflow.
 bool parse_u64(const std::string& text, uint64_t* value);
-
-// "8MHz", "500kHz", "16000000", "16000000Hz" (case-insensitive unit) → Hz.
-bool parse_frequency_hz(const std::string& text, uint32_t* hz, std::string* error);
 
 struct DumpRequest {
   std::string key;  // ADDR exactly as typed

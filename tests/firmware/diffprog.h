@@ -9,16 +9,7 @@
 
 #include <stdint.h>
 
-void done(void);
-__asm__(
-    ".section .text.done,\"ax\",@progbits\n"
-    ".global done\n"
-    ".type done,@function\n"
-    ".p2align 1\n"
-    "done:\n"
-    "  ret\n"
-    ".size done, .-done\n"
-    ".text\n");
+#include "ehsim/done.h"
 
 /* Hides a value from the optimiser so the computation runs on the target instead of being folded
  * at compile time. */
