@@ -1,6 +1,8 @@
 #include "energy/supply_module.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace ehsim::energy {
 
@@ -70,6 +72,27 @@ double Supply::next_event_time_s() {
   SupplyEvent ev;
   if (core_->advance(probe, state_.t_s + lookahead_s_, &ev)) return ev.t_s;
   return std::numeric_limits<double>::infinity();
+}
+
+double Supply::power_loss_time_s(double load_A, double horizon_s) {
+  sync_to_now();
+  if (!state_.power_good) return state_.t_s;
+  SupplyState probe = state_;
+  probe.load_A = load_A;
+  SupplyEvent ev;
+  if (core_->advance(probe, state_.t_s + horizon_s, &ev) &&
+      ev.kind == SupplyEventKind::power_good_fall) {
+    return ev.t_s;
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
+double Supply::rail_V() {
+  sync_to_now();
+  const double terminal = core_->terminal_V(state_);
+  const auto& converter = core_->params().converter;
+  if (converter.type == ConverterType::none) return terminal;
+  return std::min(terminal, converter.vout_V);
 }
 
 void Supply::run() {

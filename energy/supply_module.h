@@ -38,6 +38,14 @@ class Supply : public sc_core::sc_module {
   bool power_good() const { return state_.power_good; }
   double power_good_time_s() const { return pg_time_s_; }
   double next_event_time_s();
+  // Time at which power-good would fall if the load were `load_A` from now on, looking at most
+  // horizon_s ahead (infinity if it does not fall by then). Does not change the load. Used by
+  // the MCU to bound how far it may run ahead: the capacitor voltage only falls faster under a
+  // larger load, so a bound computed with an upper bound of the load is safe.
+  double power_loss_time_s(double load_A, double horizon_s);
+  // Voltage of the MCU rail at sc_time_stamp(): the terminal voltage without a converter, else
+  // the regulated output (or the terminal voltage when the converter is in dropout).
+  double rail_V();
   // Books up to sc_time_stamp().
   Books books();
 

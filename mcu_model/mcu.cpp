@@ -38,8 +38,30 @@ uint64_t advance_and_next_event(const std::vector<Peripheral*>& peripherals, con
 
 }  // namespace
 
+const char* to_string(McuEventKind kind) {
+  switch (kind) {
+    case McuEventKind::kBoot:
+      return "boot";
+    case McuEventKind::kBootAborted:
+      return "boot_aborted";
+    case McuEventKind::kPowerLoss:
+      return "power_loss";
+    case McuEventKind::kReset:
+      return "reset";
+    case McuEventKind::kFault:
+      return "fault";
+    case McuEventKind::kEnd:
+      return "end";
+  }
+  return "?";
+}
+
 const char* to_string(ExitReason reason) {
   switch (reason) {
+    case ExitReason::kEndTime:
+      return "end_time";
+    case ExitReason::kStopCondition:
+      return "stop_condition";
     case ExitReason::kHostExit:
       return "host_exit";
     case ExitReason::kMaxCycles:
@@ -74,14 +96,39 @@ Mcu::Mcu(sc_core::sc_module_name name, const McuConfig& config)
   uart_a0_ =
       std::make_unique<EusciAUart>(ctx_, EusciAUart::kBaseA0, EusciAUart::kVectorA0, *cs_, log_);
   host_io_ = std::make_unique<HostIo>(ctx_, log_);
+  for (const TimerAConfig* t : {&kTimerA0, &kTimerA1, &kTimerA2, &kTimerA3, &kTimerA4}) {
+    timers_.push_back(std::make_unique<TimerA>(ctx_, *cs_, *t));
+  }
+  adc_ = std::make_unique<Adc12B>(ctx_, *cs_);
+  comp_ = std::make_unique<CompE>(ctx_);
+  ref_ = std::make_unique<RefA>(ctx_, [this](double level_V, bool) {
+    adc_->set_internal_reference_V(level_V);
+  });
   peripherals_ = {sfr_.get(), pmm_.get(), frctl_.get(), cs_.get(), wdt_.get(), sys_.get()};
   for (auto& port : ports_) peripherals_.push_back(port.get());
   peripherals_.push_back(mpy_.get());
   peripherals_.push_back(uart_a0_.get());
   peripherals_.push_back(host_io_.get());
+  for (auto& t : timers_) peripherals_.push_back(t.get());
+  peripherals_.push_back(adc_.get());
+  peripherals_.push_back(comp_.get());
+  peripherals_.push_back(ref_.get());
   for (Peripheral* p : peripherals_) bus_.attach(*p);
 
-  cs_->set_on_change([this] { wdt_->clocks_changed(); });
+  cs_->set_on_change([this] {
+    wdt_->clocks_changed();
+    for (auto& t : timers_) t->clocks_changed();
+    adc_->clocks_changed();
+  });
+  rng_state_ = config_.seed;
+  if (config_.supply) {
+    // The ADC samples AVCC when a conversion starts; bring the supply up to the MCU's own time
+    // first, so the sample sees the voltage at that instruction, not at the last sync point.
+    adc_->set_supply_voltage_source([this] {
+      sync_supply_to_local_time();
+      return config_.supply->rail_voltage_V();
+    });
+  }
   if (config_.initial_mclk_hz != 0 && !cs_->preset_mclk(config_.initial_mclk_hz)) {
     SC_REPORT_ERROR("ehsim/mcu", "initial MCLK frequency is not reachable from the DCO table");
   }
@@ -97,8 +144,26 @@ bool Mcu::load(const ElfImage& image, std::string* error) {
 }
 
 sc_core::sc_time Mcu::local_time() const {
+  // An unpowered MCU does not run ahead: its time is SystemC's.
+  if (!powered_ && config_.supply) return sc_core::sc_time_stamp();
   return epoch_time_ +
          sc_core::sc_time(double(ctx_.cycles - epoch_cycles_) / epoch_hz_, sc_core::SC_SEC);
+}
+
+double Mcu::time_of_cycle_s(uint64_t cycle) const {
+  return epoch_time_.to_seconds() + (double(cycle) - double(epoch_cycles_)) / epoch_hz_;
+}
+
+void Mcu::emit(McuEventKind kind, uint16_t code) {
+  if (!listener_) return;
+  McuEvent ev;
+  ev.kind = kind;
+  ev.time_s = local_time().to_seconds();
+  ev.cycles = ctx_.cycles;
+  ev.instructions = ctx_.instructions;
+  ev.pc = cpu_.pc();
+  ev.code = code;
+  listener_(ev);
 }
 
 void Mcu::note_clock_change() {
@@ -150,6 +215,7 @@ bool Mcu::perform_pending_reset() {
   ctx_.reset_request = McuContext::ResetLevel::kNone;
   ctx_.reset_sysrstiv = 0;
   reset(level, code);
+  emit(McuEventKind::kReset, code);
   return true;
 }
 
@@ -169,13 +235,34 @@ bool Mcu::handle_fault() {
 
 void Mcu::finish(ExitReason reason) {
   exit_reason_ = reason;
+  if (reason == ExitReason::kFault) emit(McuEventKind::kFault, uint16_t(ctx_.fault.kind));
+  emit(McuEventKind::kEnd, uint16_t(reason));
   finished_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
 void Mcu::power_off(uint8_t sram_pattern) {
   if (!powered_) return;
   powered_ = false;
-  bus_.lose_volatile_state(sram_pattern);
+  if (config_.sram_at_power_loss == SramAtPowerLoss::kRandom) {
+    // splitmix64: a seeded, platform-independent byte stream (deterministic results).
+    uint64_t word = 0;
+    unsigned left = 0;
+    bus_.lose_volatile_state([this, &word, &left]() -> uint8_t {
+      if (left == 0) {
+        uint64_t z = (rng_state_ += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        word = z ^ (z >> 31);
+        left = 8;
+      }
+      --left;
+      const uint8_t b = uint8_t(word);
+      word >>= 8;
+      return b;
+    });
+  } else {
+    bus_.lose_volatile_state(sram_pattern);
+  }
   ctx_.irq.reset();
   power_event_.notify(sc_core::SC_ZERO_TIME);
 }
@@ -192,6 +279,11 @@ void Mcu::power_on() {
 }
 
 void Mcu::run_thread() {
+  if (config_.supply) {
+    run_on_supply();
+    if (config_.stop_simulation_when_done) sc_core::sc_stop();
+    return;
+  }
   tlm_utils::tlm_quantumkeeper::set_global_quantum(config_.quantum);
   qk_.reset();
   if (config_.powered_at_start) power_on();

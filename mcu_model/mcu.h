@@ -10,6 +10,7 @@
 // clang-format on
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,10 @@
 #include "mcu_model/elf/elf_image.h"
 #include "mcu_model/mcu_context.h"
 #include "mcu_model/mem/bus.h"
+#include "mcu_model/power/current_model.h"
+#include "mcu_model/power/supply_port.h"
+#include "mcu_model/periph/adc12_b.h"
+#include "mcu_model/periph/comp_e.h"
 #include "mcu_model/periph/cs.h"
 #include "mcu_model/periph/frctl.h"
 #include "mcu_model/periph/gpio.h"
@@ -25,8 +30,10 @@
 #include "mcu_model/periph/mpy32.h"
 #include "mcu_model/periph/output_log.h"
 #include "mcu_model/periph/pmm.h"
+#include "mcu_model/periph/ref_a.h"
 #include "mcu_model/periph/sfr.h"
 #include "mcu_model/periph/sys.h"
+#include "mcu_model/periph/timer_a.h"
 #include "mcu_model/periph/uart.h"
 #include "mcu_model/periph/wdt_a.h"
 
@@ -40,8 +47,46 @@ enum class FaultPolicy : uint8_t {
 };
 
 // Why a run ended.
-enum class ExitReason : uint8_t { kNone, kHostExit, kMaxCycles, kUntil, kFault, kSleep };
+enum class ExitReason : uint8_t { kNone, kHostExit, kMaxCycles, kUntil, kFault, kSleep, kEndTime,
+                                  kStopCondition };
 const char* to_string(ExitReason reason);
+
+// What SRAM holds after the supply was lost (the device leaves it undefined).
+enum class SramAtPowerLoss : uint8_t { kPattern, kRandom };
+
+// Things observers record, stamped with the MCU's simulated time.
+enum class McuEventKind : uint8_t {
+  kBoot,         // BOR released after the boot delay: the reset vector runs
+  kBootAborted,  // power failed again during the boot delay
+  kPowerLoss,    // the rail fell: registers, SRAM and peripherals lost (pc = next instruction)
+  kReset,        // PUC/POR without power loss (watchdog, software, fault policy); code = SYSRSTIV
+  kFault,        // CPU fault latched (see McuContext::fault)
+  kEnd,          // the run ended (exit_reason())
+};
+const char* to_string(McuEventKind kind);
+
+struct McuEvent {
+  McuEventKind kind = McuEventKind::kBoot;
+  double time_s = 0;
+  uint64_t cycles = 0;
+  uint64_t instructions = 0;
+  uint16_t pc = 0;
+  uint16_t code = 0;
+};
+
+// Charge and time the MCU has drawn from its supply, by where it went (for summary.json and the
+// energy-books check: charge_C x rail voltage = energy the supply delivered).
+struct McuPowerTotals {
+  double charge_C = 0;
+  double active_C = 0, low_power_C = 0, peripheral_C = 0, event_C = 0, boot_C = 0;
+  double energy_J = 0;  // charge x rail voltage at each synchronisation point
+  double active_s = 0, low_power_s = 0, boot_s = 0;
+  uint64_t active_cycles = 0;
+  uint64_t wakeups = 0;
+  // Stretches after which the supply had failed although the run-ahead bound said it would
+  // not (0 unless the current bound is violated; see run_on_supply).
+  uint64_t bound_overruns = 0;
+};
 
 struct McuConfig {
   MemoryMap map = MemoryMap::msp430fr5994();
@@ -51,6 +96,24 @@ struct McuConfig {
   uint64_t max_cycles = kNeverCycle;  // end the run once ctx.cycles reaches this
   bool powered_at_start = true;
   bool stop_simulation_when_done = true;  // sc_stop() when the run ends
+
+  // Supply. Null: continuous power (powered_at_start decides). Else the MCU follows the port's
+  // power-good, reports its current at every synchronisation point, and never runs ahead past
+  // the time its supply could fail.
+  SupplyPort* supply = nullptr;
+  SramAtPowerLoss sram_at_power_loss = SramAtPowerLoss::kPattern;
+  uint8_t sram_pattern = 0;
+  uint64_t seed = 1;  // for SramAtPowerLoss::kRandom
+  // From the rail turning on to the first instruction, and the charge drawn meanwhile. Fused's
+  // measured MSP430FR5994 boot current trace (facts §3.7 [C]): 1.66 ms; ~0.05 mA for 0.38 ms,
+  // then ~0.65-1.0 mA, i.e. about 0.05 mA x 0.38 ms + 0.8 mA x 1.28 ms = 1.04 uC.
+  double boot_delay_s = 1.66e-3;
+  double boot_charge_C = 1.04e-6;
+  // End of the run in simulated time (0: none).
+  double end_time_s = 0;
+  // While Comparator_E watches the supply, the MCU re-reads the rail at least this often, so
+  // its interrupt lags the crossing by at most this much.
+  double comparator_poll_s = 100e-6;
 };
 
 class Mcu : public sc_core::sc_module {
@@ -80,10 +143,43 @@ class Mcu : public sc_core::sc_module {
   Cpu& cpu() { return cpu_; }
   Sys& sys() { return *sys_; }
   const OutputLog& log() const { return log_; }
+  // Observers that stream the log empty it after reading, so long runs do not hold it.
+  void clear_log() { log_.clear(); }
+  // Called after every stretch on a supply (SystemC time = the MCU's time); returning true ends
+  // the run with ExitReason::kStopCondition.
+  void set_stretch_listener(std::function<bool()> listener) {
+    stretch_listener_ = std::move(listener);
+  }
   const std::vector<Peripheral*>& peripherals() const { return peripherals_; }
+  Adc12B& adc() { return *adc_; }
+  CompE& comparator() { return *comp_; }
+
+  void set_event_listener(std::function<void(const McuEvent&)> listener) {
+    listener_ = std::move(listener);
+  }
+  const McuPowerTotals& power_totals() const { return power_totals_; }
+  // Simulated time at which cycle `cycle` of the present power-on period ran (exact since the
+  // last MCLK change; earlier cycles of the same stretch are extrapolated at the present rate).
+  double time_of_cycle_s(uint64_t cycle) const;
+  uint64_t boots() const { return boots_; }
+  uint64_t power_losses() const { return power_losses_; }
 
  private:
   void run_thread();
+  void run_on_supply();
+  void boot_from_supply();
+  void lose_power();
+  // Runs the CPU for one stretch ending no later than `limit` cycles; returns its stop reason
+  // and the cycles spent asleep.
+  StopReason run_stretch(uint64_t limit, uint64_t* sleep_cycles, power::LowPowerMode* mode);
+  double active_current_bound_A() const;
+  void account_stretch(double duration_s, uint64_t active_cycles, uint64_t sleep_cycles,
+                       power::LowPowerMode mode, double vcc_V);
+  void emit(McuEventKind kind, uint16_t code = 0);
+  // Reports the charge of the cycles run since the last sync point and waits until SystemC time
+  // reaches the MCU's local time (used mid-stretch by the ADC's supply sample).
+  void sync_supply_to_local_time();
+  uint64_t sync_cycles_ = 0;  // ctx.cycles at the last supply sync point
   uint64_t next_peripheral_event() const;
   void advance_peripherals();
   bool perform_pending_reset();
@@ -108,7 +204,25 @@ class Mcu : public sc_core::sc_module {
   std::unique_ptr<Mpy32> mpy_;
   std::unique_ptr<EusciAUart> uart_a0_;
   std::unique_ptr<HostIo> host_io_;
+  std::vector<std::unique_ptr<TimerA>> timers_;
+  std::unique_ptr<Adc12B> adc_;
+  std::unique_ptr<CompE> comp_;
+  std::unique_ptr<RefA> ref_;
   std::vector<Peripheral*> peripherals_;
+
+  std::function<void(const McuEvent&)> listener_;
+  std::function<bool()> stretch_listener_;
+  McuPowerTotals power_totals_;
+  BusStats stats_at_sync_{};
+  uint64_t rng_state_ = 0;
+  uint64_t boots_ = 0, power_losses_ = 0;
+  // The last reported stretch, so that a failure inside it books only its powered part.
+  struct ReportedStretch {
+    double start_s = 0, duration_s = 0, vcc_V = 0;
+    power::IntervalCharge charge{};
+  } last_stretch_;
+  void refund_unpowered_tail();
+  power::IntervalActivity pending_wakeups_{};  // wake-up events counted before their stretch
 
   bool powered_ = false;
   ExitReason exit_reason_ = ExitReason::kNone;

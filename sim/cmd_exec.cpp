@@ -3,13 +3,16 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <iomanip>
+#include <iterator>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <systemc>
 
+#include "freeml/reference/samples.h"
 #include "mcu_model/elf/elf_image.h"
 #include "mcu_model/mcu.h"
 #include "sim/cli.h"
@@ -29,6 +32,8 @@ struct ExecOptions {
   std::string until;
   uint32_t mclk_hz = 0;
   std::vector<DumpRequest> dumps;
+  std::vector<LoadRequest> loads;
+  std::string samples;
   mcu::FaultPolicy fault_policy = mcu::FaultPolicy::kStop;
   bool json = false;
 };
@@ -37,7 +42,7 @@ struct ExecOptions {
 int parse_options(int argc, char** argv, ExecOptions* opts) {
   po::options_description visible("ehsim exec FIRMWARE.elf [options]");
   std::string max_cycles, mclk, fault = "stop";
-  std::vector<std::string> dumps;
+  std::vector<std::string> dumps, loads;
   visible.add_options()("help,h", "show this help")("max-cycles", po::value(&max_cycles),
                                                     "stop after N MCLK cycles")(
       "until", po::value(&opts->until), "stop before executing the instruction at SYMBOL")(
@@ -46,7 +51,12 @@ int parse_options(int argc, char** argv, ExecOptions* opts) {
       "report LEN bytes at ADDR (ADDR:LEN, hex with 0x or decimal; repeatable)")(
       "fault", po::value(&fault),
       "on a CPU fault: 'stop' (default) or 'puc' (reset like the device)")(
-      "json", po::bool_switch(&opts->json), "print one JSON object");
+      "json", po::bool_switch(&opts->json), "print one JSON object")(
+      "load", po::value(&loads)->composing(),
+      "write FILE's bytes at an ELF symbol (FILE@SYMBOL; not larger than the symbol) or address "
+      "(FILE@ADDR) before reset, e.g. model.fmlb@freeml_model (repeatable)")(
+      "samples", po::value(&opts->samples),
+      "feed host_io input samples from a FreeML sample file (freeml/FORMAT.md)");
   po::variables_map vm;
   const int status =
       parse_command_line("exec", argc, argv, visible, "firmware", "FIRMWARE.elf", &vm);
@@ -81,6 +91,14 @@ int parse_options(int argc, char** argv, ExecOptions* opts) {
     }
     opts->dumps.push_back(dump);
   }
+  for (const auto& text : loads) {
+    LoadRequest load;
+    if (!parse_load(text, &load, &error)) {
+      std::cerr << "ehsim exec: " << error << "\n";
+      return 2;
+    }
+    opts->loads.push_back(load);
+  }
   if (fault == "puc") {
     opts->fault_policy = mcu::FaultPolicy::kPuc;
   } else if (fault != "stop") {
@@ -88,6 +106,83 @@ int parse_options(int argc, char** argv, ExecOptions* opts) {
     return 2;
   }
   return -1;
+}
+
+bool read_bytes(const std::string& path, std::vector<uint8_t>* bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  bytes->assign(std::istreambuf_iterator<char>(in), {});
+  return true;
+}
+
+// --load: every file must fit its target (the symbol's st_size, or the address space).
+bool apply_loads(const ExecOptions& opts, const mcu::ElfImage& image, mcu::Mcu& mcu) {
+  std::vector<uint8_t> elf;
+  for (const auto& load : opts.loads) {
+    std::vector<uint8_t> bytes;
+    if (!read_bytes(load.file, &bytes)) {
+      std::cerr << "ehsim exec: --load: cannot read '" << load.file << "'\n";
+      return false;
+    }
+    uint32_t addr = load.addr, capacity = 0x10000 - load.addr;
+    std::string error;
+    if (!load.symbol.empty()) {
+      const auto sym = image.symbol(load.symbol);
+      if (!sym) {
+        std::cerr << "ehsim exec: --load: no symbol '" << load.symbol << "' in " << opts.firmware
+                  << "\n";
+        return false;
+      }
+      if (elf.empty() && !read_bytes(opts.firmware, &elf)) {
+        std::cerr << "ehsim exec: --load: cannot read " << opts.firmware << "\n";
+        return false;
+      }
+      if (!elf_symbol_size(elf, load.symbol, &capacity, &error)) {
+        std::cerr << "ehsim exec: --load: " << opts.firmware << ": " << error << "\n";
+        return false;
+      }
+      addr = *sym;
+    }
+    if (bytes.size() > capacity) {
+      std::cerr << "ehsim exec: --load: '" << load.file << "' has " << bytes.size()
+                << " bytes, more than the " << capacity << " bytes at "
+                << (load.symbol.empty() ? "that address" : "symbol '" + load.symbol + "'")
+                << "\n";
+      return false;
+    }
+    if (!mcu.bus().load(addr, bytes.data(), bytes.size(), &error)) {
+      std::cerr << "ehsim exec: --load: " << load.file << ": " << error << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+// --samples: host_io hands the file's samples out in order.
+bool attach_samples(const std::string& path, mcu::Mcu& mcu) {
+  freeml::ref::SampleSet set;
+  try {
+    set = freeml::ref::read_samples_file(path);
+  } catch (const std::exception& e) {
+    std::cerr << "ehsim exec: --samples: " << e.what() << "\n";
+    return false;
+  }
+  std::vector<mcu::Sample> samples;
+  for (size_t i = 0; i < set.samples.size(); ++i) {
+    mcu::Sample s;
+    s.index = uint32_t(i);
+    s.words = set.samples[i];
+    s.label = set.labels[i] == FML_SAMPLE_NO_LABEL ? -1 : int(set.labels[i]);
+    samples.push_back(std::move(s));
+  }
+  for (mcu::Peripheral* p : mcu.peripherals()) {
+    if (auto* host_io = dynamic_cast<mcu::HostIo*>(p)) {
+      host_io->set_sample_source(std::make_shared<mcu::VectorSampleSource>(std::move(samples)));
+      return true;
+    }
+  }
+  std::cerr << "ehsim exec: --samples: the MCU has no host_io block\n";
+  return false;
 }
 
 std::string hex_bytes(mcu::Bus& bus, const DumpRequest& dump) {
@@ -220,6 +315,8 @@ int cmd_exec(int argc, char** argv) {
     std::cerr << "ehsim exec: " << error << "\n";
     return 2;
   }
+  if (!apply_loads(opts, image, mcu)) return 2;
+  if (!opts.samples.empty() && !attach_samples(opts.samples, mcu)) return 2;
   if (until_addr) mcu.add_breakpoint(uint16_t(*until_addr));
   sc_core::sc_start();
 

@@ -6,5 +6,6 @@ namespace ehsim {
 
 int cmd_exec(int argc, char** argv);
 int cmd_supply(int argc, char** argv);
+int cmd_run(int argc, char** argv);
 
 }  // namespace ehsim

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace ehsim {
 
@@ -18,5 +19,19 @@ struct DumpRequest {
 };
 // "ADDR:LEN"; the range must lie in the 64 KB address space.
 bool parse_dump(const std::string& text, DumpRequest* dump, std::string* error);
+
+// "FILE@SYMBOL" or "FILE@ADDR" (--load): bytes of FILE written into memory before reset. The
+// split is at the last '@', so a file name may contain '@'.
+struct LoadRequest {
+  std::string file;
+  std::string symbol;  // empty when an address was given
+  uint32_t addr = 0;
+};
+bool parse_load(const std::string& text, LoadRequest* load, std::string* error);
+
+// st_size of a symbol in an ELF32 little-endian file's .symtab (the loader keeps addresses only).
+// False with a message when the file has no symbol table or no such symbol.
+bool elf_symbol_size(const std::vector<uint8_t>& elf, const std::string& name, uint32_t* size,
+                     std::string* error);
 
 }  // namespace ehsim

@@ -17,6 +17,7 @@ struct Subcommand {
 
 const Subcommand kSubcommands[] = {
     {"exec", ehsim::cmd_exec, "run an MSP430 ELF on continuous power"},
+    {"run", ehsim::cmd_run, "run firmware on harvested power from a scenario"},
     {"supply", ehsim::cmd_supply, "simulate the power circuit alone from a scenario"},
 };
 

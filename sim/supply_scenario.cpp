@@ -13,46 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-void require_object(const json& j, const std::string& path) {
-  if (!j.is_object()) throw InputError(path + ": expected an object, got " + j.type_name());
-}
-
-void check_keys(const json& j, const std::string& path, const std::set<std::string>& allowed) {
-  require_object(j, path);
-  for (const auto& item : j.items()) {
-    if (!allowed.count(item.key())) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      throw InputError(json_path(path, item.key()) + ": unknown key (expected one of: " + list +
-                       ")");
-    }
-  }
-}
-
-double quantity(const json& obj, const std::string& path, const char* key, const char* unit,
-                double fallback) {
-  if (!obj.contains(key)) return fallback;
-  return json_quantity(obj.at(key), unit, json_path(path, key));
-}
-
-double required_quantity(const json& obj, const std::string& path, const char* key,
-                         const char* unit) {
-  if (!obj.contains(key)) throw InputError(json_path(path, key) + ": required key is missing");
-  return json_quantity(obj.at(key), unit, json_path(path, key));
-}
-
-void require(bool ok, const std::string& path, const std::string& what) {
-  if (!ok) throw InputError(path + ": " + what);
-}
-
-std::string string_value(const json& obj, const std::string& path, const char* key,
-                         const std::string& fallback) {
-  if (!obj.contains(key)) return fallback;
-  const auto& v = obj.at(key);
-  if (!v.is_string()) throw InputError(json_path(path, key) + ": expected a string");
-  return v.get<std::string>();
-}
-
 double fraction(const json& obj, const std::string& path, const char* key, double fallback) {
   const double v = quantity(obj, path, key, "", fallback);
   require(v >= 0.0 && v <= 1.0, json_path(path, key), "expected a fraction in [0, 1]");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -27,5 +28,21 @@ double json_quantity(const nlohmann::json& value, const std::string& unit, const
 // "/supply/capacitance".
 std::string json_path(const std::string& parent, const std::string& key);
 std::string json_path(const std::string& parent, std::size_t index);
+
+// Optional and required members of a JSON object holding quantities or strings.
+double quantity(const nlohmann::json& obj, const std::string& path, const char* key,
+                const char* unit, double fallback);
+double required_quantity(const nlohmann::json& obj, const std::string& path, const char* key,
+                         const char* unit);
+std::string string_value(const nlohmann::json& obj, const std::string& path, const char* key,
+                         const std::string& fallback);
+// Throws InputError("path: what") unless ok.
+void require(bool ok, const std::string& path, const std::string& what);
+
+// Throws unless j is an object (path names it in the error).
+void require_object(const nlohmann::json& j, const std::string& path);
+// Throws for the first key of object j not in `allowed`, listing the allowed keys.
+void check_keys(const nlohmann::json& j, const std::string& path,
+                const std::set<std::string>& allowed);
 
 }  // namespace ehsim

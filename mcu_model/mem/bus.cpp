@@ -214,6 +214,15 @@ void Bus::lose_volatile_state(uint8_t sram_pattern) {
   invalidate_fram_cache();
 }
 
+void Bus::lose_volatile_state(const std::function<uint8_t()>& next_byte) {
+  for (const Region& r : map_.regions) {
+    if (r.kind != RegionKind::kSram || r.start >= kImageSize) continue;
+    const uint32_t end = std::min<uint32_t>(r.end(), kImageSize);
+    for (uint32_t a = r.start; a < end; ++a) image_[a] = next_byte();
+  }
+  invalidate_fram_cache();
+}
+
 const MemoryMap& Bus::map() const {
   return map_;
 }

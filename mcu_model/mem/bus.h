@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -60,6 +61,8 @@ class Bus {
   // Power loss: SRAM is filled with `pattern`, the FRAM cache is invalidated, FRAM is kept.
   // Peripherals are reset by their owner, not by the bus.
   void lose_volatile_state(uint8_t sram_pattern);
+  // Same, SRAM filled with bytes from next_byte() in address order.
+  void lose_volatile_state(const std::function<uint8_t()>& next_byte);
 
   const MemoryMap& map() const;
   const BusStats& stats() const;

@@ -2,11 +2,30 @@
 
 namespace ehsim::mcu {
 
+bool VectorSampleSource::next(Sample* sample) {
+  if (next_ >= samples_.size()) return false;
+  *sample = samples_[next_++];
+  return true;
+}
+
 HostIo::HostIo(McuContext& ctx, OutputLog& log)
     : Peripheral("host_io", kBase, 0x40, ctx), log_(log) {}
 
 void HostIo::reset_power_up() {
   mark_arg_ = 0;
+  // A sensor reading does not survive power loss: the firmware must ask again.
+  sample_valid_ = false;
+  sample_pos_ = 0;
+}
+
+uint16_t HostIo::peek_word(uint16_t offset) {
+  // SAMPLE_DATA advances on read: a dump must not consume a word.
+  if (offset == kSampleData) {
+    return (sample_valid_ && sample_pos_ < sample_.words.size())
+               ? uint16_t(sample_.words[sample_pos_])
+               : 0;
+  }
+  return read_word(offset);
 }
 
 uint16_t HostIo::read_word(uint16_t offset) {
@@ -15,6 +34,17 @@ uint16_t HostIo::read_word(uint16_t offset) {
       return kIdValue;
     case kMarkArg:
       return mark_arg_;
+    case kSampleReq:
+      return sample_valid_ ? 1 : 0;
+    case kSampleIndex:
+      return sample_valid_ ? uint16_t(sample_.index) : 0;
+    case kSampleIndexHi:
+      return sample_valid_ ? uint16_t(sample_.index >> 16) : 0;
+    case kSampleWords:
+      return sample_valid_ ? uint16_t(sample_.words.size()) : 0;
+    case kSampleData:
+      if (!sample_valid_ || sample_pos_ >= sample_.words.size()) return 0;
+      return uint16_t(sample_.words[sample_pos_++]);
     default:
       return 0;
   }
@@ -36,6 +66,11 @@ void HostIo::write_word(uint16_t offset, uint16_t value) {
       ctx().exit_code = value;
       ctx().stop_reason = StopReason::kHostExit;
       ctx().stop_requested = true;
+      break;
+    case kSampleReq:
+      sample_pos_ = 0;
+      sample_valid_ = source_ && source_->next(&sample_);
+      if (sample_valid_) deliveries_.push_back({ctx().cycles, sample_.index, sample_.label});
       break;
     default:
       break;

@@ -3,31 +3,80 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "mcu_model/periph/output_log.h"
 #include "mcu_model/periph/peripheral.h"
 
 namespace ehsim::mcu {
 
+// One input sample as the sensor delivers it (freeml/FORMAT.md "Sample file").
+struct Sample {
+  uint32_t index = 0;  // position in its dataset
+  std::vector<int16_t> words;
+  int label = -1;  // -1: unknown
+};
+
+// Where host_io's samples come from: `ehsim exec --samples FILE` reads a file in order; a
+// scenario may choose another order or drop samples that arrive while the device is off.
+class SampleSource {
+ public:
+  virtual ~SampleSource() = default;
+  // The next sample the firmware gets when it asks; false when there is none (any more).
+  virtual bool next(Sample* sample) = 0;
+};
+
+// Hands out a fixed list in order.
+class VectorSampleSource : public SampleSource {
+ public:
+  explicit VectorSampleSource(std::vector<Sample> samples) : samples_(std::move(samples)) {}
+  bool next(Sample* sample) override;
+
+ private:
+  std::vector<Sample> samples_;
+  size_t next_ = 0;
+};
+
 class HostIo : public Peripheral {
  public:
   static constexpr uint16_t kBase = 0x0F00;
   static constexpr uint16_t kId = 0x00, kOut = 0x02, kMark = 0x04, kExit = 0x06, kMarkArg = 0x08;
+  // Input samples: write SAMPLE_REQ to make the next sample current (read: 1 if one is), then
+  // read its index, size and words (SAMPLE_DATA auto-increments; 0 past the end).
+  static constexpr uint16_t kSampleReq = 0x0A, kSampleIndex = 0x0C, kSampleWords = 0x0E,
+                            kSampleData = 0x10, kSampleIndexHi = 0x12;
   static constexpr uint16_t kIdValue = 0x4E48;  // "HN"
+
+  // A sample handed to the firmware, for observers (accuracy, missed samples).
+  struct Delivery {
+    uint64_t cycle = 0;
+    uint32_t index = 0;
+    int label = -1;
+  };
 
   HostIo(McuContext& ctx, OutputLog& log);
 
   uint16_t read_word(uint16_t offset) override;
+  uint16_t peek_word(uint16_t offset) override;
   void write_word(uint16_t offset, uint16_t value) override;
   void write_byte(uint16_t offset, uint8_t value) override;
   void reset_power_up() override;
 
   bool exited() const { return exited_; }
 
+  void set_sample_source(std::shared_ptr<SampleSource> source) { source_ = std::move(source); }
+  const std::vector<Delivery>& deliveries() const { return deliveries_; }
+
  private:
   OutputLog& log_;
   uint16_t mark_arg_ = 0;
   bool exited_ = false;
+  std::shared_ptr<SampleSource> source_;
+  Sample sample_;
+  bool sample_valid_ = false;
+  size_t sample_pos_ = 0;
+  std::vector<Delivery> deliveries_;
 };
 
 }  // namespace ehsim::mcu

@@ -62,8 +62,9 @@ class TimerA : public Peripheral {
   void clocks_changed();
 
   const TimerAConfig& config() const { return config_; }
-  // For a current model: the counter is running.
+  // For a current model: the counter is running, and the frequency of its selected clock.
   bool counting() const;
+  uint32_t source_clock_hz() const { return src_hz_; }
 
  private:
   enum Mode : unsigned { kStop = 0, kUp = 1, kContinuous = 2, kUpDown = 3 };

@@ -115,4 +115,66 @@
 #define UCTXIFG 0x0002u
 #define UCBUSY 0x0001u
 
+/* CS source selects (CSCTL2) */
+#define SELA__VLOCLK 0x0100u
+
+/* REF_A @0x01B0 */
+#define REFCTL0 MSP_REG16(0x01B0u)
+#define REFON 0x0001u
+#define REFVSEL_0 0x0000u /* 1.2 V */
+#define REFVSEL_1 0x0010u /* 2.0 V */
+#define REFVSEL_2 0x0020u /* 2.5 V */
+#define REFGENRDY 0x1000u
+
+/* Timer_A0 @0x0340 (vectors: TIMER0_A0 45, TIMER0_A1 44) */
+#define TA0CTL MSP_REG16(0x0340u)
+#define TA0CCTL0 MSP_REG16(0x0342u)
+#define TA0R MSP_REG16(0x0350u)
+#define TA0CCR0 MSP_REG16(0x0352u)
+#define TASSEL__ACLK 0x0100u
+#define TASSEL__SMCLK 0x0200u
+#define MC__STOP 0x0000u
+#define MC__UP 0x0010u
+#define MC__CONTINUOUS 0x0020u
+#define TACLR 0x0004u
+#define CCIE 0x0010u
+#define CCIFG 0x0001u
+#define TIMER0_A0_VECTOR 45
+
+/* ADC12_B @0x0800 (vector 46) */
+#define ADC12CTL0 MSP_REG16(0x0800u)
+#define ADC12CTL1 MSP_REG16(0x0802u)
+#define ADC12CTL2 MSP_REG16(0x0804u)
+#define ADC12CTL3 MSP_REG16(0x0806u)
+#define ADC12IFGR0 MSP_REG16(0x080Cu)
+#define ADC12MCTL0 MSP_REG16(0x0820u)
+#define ADC12MEM0 MSP_REG16(0x0860u)
+#define ADC12SC 0x0001u
+#define ADC12ENC 0x0002u
+#define ADC12ON 0x0010u
+#define ADC12SHT0_2 0x0200u
+#define ADC12SHP 0x0200u
+#define ADC12BUSY 0x0001u
+#define ADC12RES_2 0x0020u /* 12 bit */
+#define ADC12BATMAP 0x0040u
+#define ADC12INCH_31 0x001Fu
+#define ADC12VRSEL_1 0x0100u /* VR+ = buffered internal reference */
+#define ADC12IFG0 0x0001u
+
+/* Comparator_E @0x08C0 (vector 52) */
+#define CECTL0 MSP_REG16(0x08C0u)
+#define CECTL1 MSP_REG16(0x08C2u)
+#define CECTL2 MSP_REG16(0x08C4u)
+#define CECTL3 MSP_REG16(0x08C6u)
+#define CEINT MSP_REG16(0x08CCu)
+#define CEIV MSP_REG16(0x08CEu)
+#define CEOUT 0x0001u
+#define CEIES 0x0008u
+#define CEON 0x0400u
+#define CERS_1 0x0040u   /* VCC applied to the resistor ladder */
+#define CEREFL_1 0x2000u /* 1.2 V reference */
+#define CEIFG 0x0001u
+#define CEIE 0x0100u
+#define COMP_E_VECTOR 52
+
 #endif

@@ -19,6 +19,13 @@
 #define HOSTIO_MARK_ARG_OFFSET 0x08 /* write before MARK: a 16-bit argument carried by the marker \
                                      */
 
+/* Input samples (freeml/FORMAT.md "host_io protocol"; fed by `ehsim exec --samples FILE`). */
+#define HOSTIO_SAMPLE_REQ_OFFSET 0x0A      /* write: next sample; read: 1 if a sample is current */
+#define HOSTIO_SAMPLE_INDEX_OFFSET 0x0C    /* read: index of the current sample, bits 15..0 */
+#define HOSTIO_SAMPLE_WORDS_OFFSET 0x0E    /* read: words in the current sample */
+#define HOSTIO_SAMPLE_DATA_OFFSET 0x10     /* read: next word of the sample (auto-increment) */
+#define HOSTIO_SAMPLE_INDEX_HI_OFFSET 0x12 /* read: index bits 31..16 */
+
 #define HOSTIO_ID_VALUE 0x4E48u
 
 static inline void hostio_putc(char c) {
@@ -30,6 +37,11 @@ static inline void hostio_puts(const char* s) {
 static inline void hostio_mark(uint16_t id, uint16_t arg) {
   HOSTIO_REG(HOSTIO_MARK_ARG_OFFSET) = arg;
   HOSTIO_REG(HOSTIO_MARK_OFFSET) = id;
+}
+/* Makes the next sample current; returns 0 when the host has no more samples. */
+static inline uint16_t hostio_next_sample(void) {
+  HOSTIO_REG(HOSTIO_SAMPLE_REQ_OFFSET) = 1u;
+  return HOSTIO_REG(HOSTIO_SAMPLE_REQ_OFFSET);
 }
 static inline void hostio_exit(uint16_t code) {
   HOSTIO_REG(HOSTIO_EXIT_OFFSET) = code;

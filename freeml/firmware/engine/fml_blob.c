@@ -1,0 +1,89 @@
+/* Model blob access for the engine: the boot-time sanity check and layer/tap decoding. The host
+ * validator (freeml-ref validate) checks every rule of FORMAT.md; the firmware only checks what
+ * would make it read or write outside its buffers. Offsets above 64 KB cannot occur (the blob is
+ * at most 65535 bytes), so the high word of every u32 offset is ignored.
+ */
+#include "freeml/engine.h"
+
+uint16_t fml_check_blob(const uint8_t* b) {
+  if (b[0] != FML_MAGIC0 || b[1] != FML_MAGIC1 || b[2] != FML_MAGIC2 || b[3] != FML_MAGIC3)
+    return FML_ERR_MAGIC;
+  if (fml_u16(b, FML_HDR_VERSION) != FML_VERSION) return FML_ERR_VERSION;
+  if (fml_u16(b, FML_HDR_TOTAL_BYTES + 2) != 0 ||
+      fml_u16(b, FML_HDR_TOTAL_BYTES) > FML_MODEL_CAPACITY)
+    return FML_ERR_SIZE;
+  const uint16_t layers = fml_u16(b, FML_HDR_LAYER_COUNT);
+  if (layers == 0 || layers > FML_MAX_LAYERS) return FML_ERR_LIMITS;
+  if (fml_u16(b, FML_HDR_NUM_CLASSES) > FML_MAX_CLASSES) return FML_ERR_LIMITS;
+  if (fml_u16(b, FML_HDR_MAX_ACT_WORDS) > FML_ACT_CAPACITY_WORDS) return FML_ERR_LIMITS;
+  const uint16_t table = fml_u16(b, FML_HDR_LAYER_TABLE);
+  for (uint16_t i = 0; i < layers; ++i) {
+    const uint8_t* rec = b + table + i * FML_LAYER_BYTES;
+    const uint8_t kind = rec[FML_L_KIND];
+    if ((rec[FML_L_FLAGS] & FML_FLAG_CSR) && (kind == FML_CONV2D || kind == FML_POINTWISE)) {
+      const uint16_t in_c = i == 0 ? fml_u16(b, FML_HDR_INPUT_C)
+                                   : fml_u16(b, table + (i - 1u) * FML_LAYER_BYTES + FML_L_OUT_C);
+      if (in_c > FML_MAX_CSR_IN_C) return FML_ERR_CSR_IN_C;
+    }
+  }
+  return FML_OK;
+}
+
+void fml_decode_layer(const uint8_t* b, uint16_t index, fml_layer* L) {
+  const uint16_t table = fml_u16(b, FML_HDR_LAYER_TABLE);
+  const uint8_t* rec = b + table + index * FML_LAYER_BYTES;
+  int8_t in_frac;
+  if (index == 0) {
+    L->in_c = fml_u16(b, FML_HDR_INPUT_C);
+    L->in_h = fml_u16(b, FML_HDR_INPUT_H);
+    L->in_w = fml_u16(b, FML_HDR_INPUT_W);
+    in_frac = (int8_t)b[FML_HDR_INPUT_FRAC];
+  } else {
+    const uint8_t* prev = rec - FML_LAYER_BYTES;
+    L->in_c = *(const uint16_t*)(prev + FML_L_OUT_C);
+    L->in_h = *(const uint16_t*)(prev + FML_L_OUT_H);
+    L->in_w = *(const uint16_t*)(prev + FML_L_OUT_W);
+    in_frac = (int8_t)prev[FML_L_OUT_FRAC];
+  }
+  L->kind = rec[FML_L_KIND];
+  L->flags = rec[FML_L_FLAGS];
+  L->shift = (uint8_t)(in_frac + (int8_t)rec[FML_L_W_FRAC] - (int8_t)rec[FML_L_OUT_FRAC]);
+  L->round = L->shift ? (uint32_t)1 << (L->shift - 1u) : 0;
+  L->out_c = *(const uint16_t*)(rec + FML_L_OUT_C);
+  L->out_h = *(const uint16_t*)(rec + FML_L_OUT_H);
+  L->out_w = *(const uint16_t*)(rec + FML_L_OUT_W);
+  L->kh = rec[FML_L_KERNEL_H];
+  L->kw = rec[FML_L_KERNEL_W];
+  L->sh = rec[FML_L_STRIDE_H];
+  L->sw = rec[FML_L_STRIDE_W];
+  L->ph = rec[FML_L_PAD_H];
+  L->pw = rec[FML_L_PAD_W];
+  L->unit_channels = *(const uint16_t*)(rec + FML_L_UNIT_CHANNELS);
+  if (L->unit_channels == 0) L->unit_channels = L->out_c;
+  const uint16_t woff = *(const uint16_t*)(rec + FML_L_WEIGHTS);
+  const uint16_t boff = *(const uint16_t*)(rec + FML_L_BIAS);
+  L->bias_words = boff ? (const int16_t*)(b + boff) : 0;
+  if (L->flags & FML_FLAG_CSR) {
+    const uint16_t nnz = *(const uint16_t*)(rec + FML_L_NNZ);
+    L->row_ptr = (const uint16_t*)(b + woff);
+    L->col_idx = L->row_ptr + L->out_c + 1u;
+    L->weights = (const int16_t*)(L->col_idx + nnz);
+  } else {
+    L->row_ptr = 0;
+    L->col_idx = 0;
+    L->weights = woff ? (const int16_t*)(b + woff) : 0;
+  }
+}
+
+uint16_t fml_unit_count(const fml_layer* L) {
+  return (uint16_t)((L->out_c + L->unit_channels - 1u) / L->unit_channels);
+}
+
+uint16_t fml_tap_of_layer(const uint8_t* b, uint16_t layer) {
+  const uint16_t taps = fml_u16(b, FML_HDR_TAP_COUNT);
+  const uint16_t table = fml_u16(b, FML_HDR_TAP_TABLE);
+  for (uint16_t k = 0; k < taps; ++k) {
+    if (fml_u16(b, (uint16_t)(table + k * FML_TAP_BYTES + FML_T_LAYER)) == layer) return k;
+  }
+  return 0xFFFFu;
+}

@@ -1,0 +1,81 @@
+/* FreeML inference engine for the MSP430FR5994 (freeml/firmware/engine): decoding of the model
+ * blob (freeml/FORMAT.md), the fixed-point layer kernels, the gNet exit branch, and the
+ * intermittent runtime that keeps inference progress in FRAM.
+ */
+#ifndef FREEML_ENGINE_H
+#define FREEML_ENGINE_H
+
+#include <stdint.h>
+
+#include "freeml/model_format.h"
+
+/* Capacities of the shipped firmware (FORMAT.md "Firmware side"). */
+#define FML_MODEL_CAPACITY 16384u
+#define FML_ACT_CAPACITY_WORDS 5120u
+/* CSR conv2d and pointwise layers look input channel offsets up in an SRAM table. */
+#define FML_MAX_CSR_IN_C 512u
+
+/* Blob storage: an ELF symbol the simulator overwrites (`ehsim exec --load FILE@freeml_model`). */
+extern const uint8_t freeml_model[FML_MODEL_CAPACITY];
+
+/* Reasons fml_check_blob rejects a blob (FML_MARK_ERROR argument). */
+enum fml_error {
+  FML_OK = 0,
+  FML_ERR_MAGIC = 1,
+  FML_ERR_VERSION = 2,
+  FML_ERR_SIZE = 3,     /* total_bytes larger than FML_MODEL_CAPACITY */
+  FML_ERR_LIMITS = 4,   /* layers, classes or activation words beyond the engine's limits */
+  FML_ERR_SAMPLE = 5,   /* a sample's word count differs from the model's input */
+  FML_ERR_CSR_IN_C = 6  /* a CSR conv2d/pointwise layer with more than FML_MAX_CSR_IN_C inputs */
+};
+
+/* One layer, decoded from its 32-byte record into SRAM at the start of each unit. */
+typedef struct {
+  uint8_t kind, flags;
+  uint8_t shift; /* accumulator shift in_frac + w_frac - out_frac */
+  uint32_t round; /* 2^(shift-1), or 0: the rounding term added before the shift */
+  uint16_t in_c, in_h, in_w;
+  uint16_t out_c, out_h, out_w;
+  uint8_t kh, kw, sh, sw, ph, pw;
+  uint16_t unit_channels; /* never 0 after decoding */
+  const int16_t* weights; /* dense weights, or CSR values */
+  const uint16_t* row_ptr; /* CSR only */
+  const uint16_t* col_idx; /* CSR only */
+  const int16_t* bias_words; /* i32 bias as little-endian word pairs, or 0 */
+} fml_layer;
+
+static inline uint16_t fml_u16(const uint8_t* blob, uint16_t off) {
+  return *(const uint16_t*)(blob + off);
+}
+static inline int32_t fml_i32(const uint8_t* blob, uint16_t off) {
+  const uint16_t* p = (const uint16_t*)(blob + off);
+  return (int32_t)(((uint32_t)p[1] << 16) | p[0]);
+}
+
+/* fml_blob.c */
+uint16_t fml_check_blob(const uint8_t* blob);
+void fml_decode_layer(const uint8_t* blob, uint16_t index, fml_layer* layer);
+uint16_t fml_unit_count(const fml_layer* layer);
+uint16_t fml_tap_of_layer(const uint8_t* blob, uint16_t layer); /* tap index, or 0xFFFF */
+
+/* fml_kernels.c: computes output channels [c0, c1) of `layer` from `in` into `out`. Reads only
+ * `in` and the blob and writes only those channels of `out`, so re-running it is harmless. */
+void fml_run_unit(const fml_layer* layer, const int16_t* in, int16_t* out, uint16_t c0,
+                  uint16_t c1);
+
+/* fml_gnet.c: L_out = L_in + the tap's contribution (FORMAT.md "gNet exit branch"). */
+void fml_tap_accumulate(const uint8_t* blob, uint16_t tap, const fml_layer* layer,
+                        const int16_t* out, const int32_t* logits_in, int32_t* logits_out);
+/* argmax (first on ties) and top-1 minus top-2 margin. */
+void fml_top1(const int32_t* logits, uint16_t n, uint16_t* cls, int32_t* margin);
+/* Whether the policy in the blob header asks to exit with these logits now. */
+uint16_t fml_should_exit(const uint8_t* blob, const int32_t* logits);
+
+/* fml_supply.c: the supply voltage in mV measured by ADC12_B (A31 = AVCC/2). */
+uint16_t fml_supply_mv(void);
+
+/* fml_runtime.c: runs inference on every sample host_io offers, resuming after any power loss
+ * from the last committed unit; returns the host exit code (0 when the samples are exhausted). */
+int fml_run(void);
+
+#endif

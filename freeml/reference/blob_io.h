@@ -1,0 +1,41 @@
+// Reading (with full validation) and writing FreeML model blobs (freeml/FORMAT.md).
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "freeml/reference/model.h"
+
+namespace freeml::ref {
+
+// A malformed blob: the message names the file, the byte offset and what was expected there.
+class FormatError : public std::runtime_error {
+ public:
+  FormatError(const std::string& path, size_t offset, const std::string& what);
+  size_t offset() const { return offset_; }
+
+ private:
+  size_t offset_;
+};
+
+// CRC-32/IEEE as FORMAT.md specifies it (zlib's crc32).
+uint32_t crc32_ieee(const uint8_t* data, size_t len);
+
+// Parses and validates every rule of FORMAT.md; throws FormatError. `path` is used in messages.
+Model parse_blob(const std::vector<uint8_t>& bytes, const std::string& path);
+Model read_blob_file(const std::string& path);  // also throws FormatError if unreadable
+
+// Serialises a model (layers flagged csr are encoded as CSR). Throws std::invalid_argument if the
+// model breaks a rule of FORMAT.md (the result always parses).
+std::vector<uint8_t> write_blob(const Model& model);
+void write_file(const std::string& path, const std::vector<uint8_t>& bytes);
+std::vector<uint8_t> read_file(const std::string& path);  // throws std::runtime_error
+
+// CSR column encoding of FORMAT.md for one dense column index of a layer's weight row.
+uint16_t csr_encode_column(const Layer& layer, const Shape& in, size_t dense_col);
+// Inverse; false if `col` is not a valid encoded column for this layer.
+bool csr_decode_column(const Layer& layer, const Shape& in, uint16_t col, size_t* dense_col);
+
+}  // namespace freeml::ref

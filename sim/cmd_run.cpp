@@ -1,0 +1,125 @@
+// `ehsim run SCENARIO.json [--out DIR] [--set key=value ...] [--vcd]`: the firmware on the MCU
+// model powered by the harvester, capacitor and PMU of the scenario (docs/scenario.md). Writes
+// DIR/summary.json, events.jsonl, timeseries.csv, host.json, scenario.json and optionally
+// trace.vcd.
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <systemc>
+
+#include "energy/supply_module.h"
+#include "mcu_model/elf/elf_image.h"
+#include "mcu_model/mcu.h"
+#include "sim/cli.h"
+#include "sim/commands.h"
+#include "sim/run_recorder.h"
+#include "sim/run_scenario.h"
+#include "sim/units.h"
+
+namespace ehsim {
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace po = boost::program_options;
+
+// Firmware built with the simulator lives in <build>/firmware, beside <build>/sim/ehsim.
+std::string default_firmware_dir() {
+  if (const char* env = std::getenv("EHSIM_FIRMWARE_DIR")) return env;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  return (exe.parent_path().parent_path() / "firmware").string();
+}
+
+int run(const std::string& scenario_file, std::string out_dir,
+        const std::vector<std::string>& sets, bool vcd, bool progress) {
+  RunScenario sc = load_run_scenario(scenario_file, sets, default_firmware_dir());
+  if (vcd) sc.outputs.vcd = true;
+  if (out_dir.empty()) out_dir = (fs::path("out") / fs::path(scenario_file).stem()).string();
+
+  mcu::ElfImage image;
+  std::string error;
+  if (!mcu::read_elf_file(sc.firmware_path, &image, &error)) throw InputError(error);
+  std::shared_ptr<energy::SupplyCore> core;
+  try {
+    core = build_supply_core(sc.harvester, sc.supply);
+  } catch (const InputError& e) {
+    throw InputError(scenario_file + ": " + e.what());
+  }
+  const double duration_s =
+      sc.limits.duration_s > 0 ? sc.limits.duration_s : core->trace().duration_s();
+  if (!(duration_s > 0)) {
+    throw InputError(scenario_file + ": /run/duration: the trace has no duration; give one");
+  }
+
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  energy::Supply supply("supply", core);
+  SupplyPortAdapter port(supply);
+  mcu::McuConfig config;
+  config.supply = &port;
+  config.initial_mclk_hz = sc.device.mclk_hz;
+  config.fault_policy = sc.device.fault_policy;
+  config.sram_at_power_loss = sc.device.sram_at_power_loss;
+  config.sram_pattern = sc.device.sram_pattern;
+  config.seed = sc.seed;
+  config.boot_delay_s = sc.device.boot_delay_s;
+  config.boot_charge_C = sc.device.boot_charge_C;
+  config.quantum = sc_core::sc_time(sc.device.quantum_s, sc_core::SC_SEC);
+  config.comparator_poll_s = sc.device.comparator_poll_s;
+  config.max_cycles = sc.limits.max_cycles;
+  config.end_time_s = duration_s;
+  config.powered_at_start = false;
+  mcu::Mcu mcu("mcu", config);
+  if (!mcu.load(image, &error)) throw InputError(sc.firmware_path + ": " + error);
+  // Every input is valid: only now does the output directory appear, so bad input leaves none.
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec) throw InputError(out_dir + ": cannot create output directory: " + ec.message());
+  {
+    std::ofstream out(fs::path(out_dir) / "scenario.json");
+    out << sc.document.dump(2) << '\n';
+  }
+  RunRecorder recorder("recorder", sc, out_dir, supply, port, mcu, duration_s, progress);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  sc_core::sc_start();
+  const double host_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  recorder.write_results(host_s);
+  std::cout << "ehsim run: " << sc.name << ": " << mcu::to_string(mcu.exit_reason()) << " at "
+            << mcu.local_time().to_seconds() << " s, " << mcu.boots() << " boots, "
+            << mcu.power_losses() << " power failures; results in " << out_dir << "\n";
+  return mcu.exit_reason() == mcu::ExitReason::kFault ? 1 : 0;
+}
+
+}  // namespace
+
+int cmd_run(int argc, char** argv) {
+  po::options_description visible("ehsim run SCENARIO.json [options]");
+  std::string out_dir;
+  std::vector<std::string> sets;
+  bool vcd = false, no_progress = false;
+  visible.add_options()("help,h", "show this help")(
+      "out", po::value(&out_dir), "output directory (default: out/<scenario name>)")(
+      "set", po::value(&sets)->composing(),
+      "override a scenario key: path=value, e.g. supply.capacitance=47uF (repeatable)")(
+      "vcd", po::bool_switch(&vcd), "also write trace.vcd for GTKWave")(
+      "no-progress", po::bool_switch(&no_progress), "no progress bar on stderr");
+  po::variables_map vm;
+  const int status =
+      parse_command_line("run", argc, argv, visible, "scenario", "SCENARIO.json", &vm);
+  if (status >= 0) return status;
+  try {
+    return run(vm["scenario"].as<std::string>(), out_dir, sets, vcd,
+               !no_progress && isatty(STDERR_FILENO));
+  } catch (const InputError& e) {
+    std::cerr << "ehsim run: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace ehsim
