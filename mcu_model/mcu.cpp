@@ -101,9 +101,8 @@ Mcu::Mcu(sc_core::sc_module_name name, const McuConfig& config)
   }
   adc_ = std::make_unique<Adc12B>(ctx_, *cs_);
   comp_ = std::make_unique<CompE>(ctx_);
-  ref_ = std::make_unique<RefA>(ctx_, [this](double level_V, bool) {
-    adc_->set_internal_reference_V(level_V);
-  });
+  ref_ = std::make_unique<RefA>(
+      ctx_, [this](double level_V, bool) { adc_->set_internal_reference_V(level_V); });
   peripherals_ = {sfr_.get(), pmm_.get(), frctl_.get(), cs_.get(), wdt_.get(), sys_.get()};
   for (auto& port : ports_) peripherals_.push_back(port.get());
   peripherals_.push_back(mpy_.get());

@@ -19,8 +19,6 @@
 #include "mcu_model/elf/elf_image.h"
 #include "mcu_model/mcu_context.h"
 #include "mcu_model/mem/bus.h"
-#include "mcu_model/power/current_model.h"
-#include "mcu_model/power/supply_port.h"
 #include "mcu_model/periph/adc12_b.h"
 #include "mcu_model/periph/comp_e.h"
 #include "mcu_model/periph/cs.h"
@@ -36,6 +34,8 @@
 #include "mcu_model/periph/timer_a.h"
 #include "mcu_model/periph/uart.h"
 #include "mcu_model/periph/wdt_a.h"
+#include "mcu_model/power/current_model.h"
+#include "mcu_model/power/supply_port.h"
 
 namespace ehsim::mcu {
 
@@ -47,8 +47,16 @@ enum class FaultPolicy : uint8_t {
 };
 
 // Why a run ended.
-enum class ExitReason : uint8_t { kNone, kHostExit, kMaxCycles, kUntil, kFault, kSleep, kEndTime,
-                                  kStopCondition };
+enum class ExitReason : uint8_t {
+  kNone,
+  kHostExit,
+  kMaxCycles,
+  kUntil,
+  kFault,
+  kSleep,
+  kEndTime,
+  kStopCondition
+};
 const char* to_string(ExitReason reason);
 
 // What SRAM holds after the supply was lost (the device leaves it undefined).

@@ -35,8 +35,8 @@ LowPowerMode low_power_mode(uint16_t sr) {
 // Wake-up time from each low-power mode to active mode, indexed by LowPowerMode (SLASE54D
 // operating-modes table, facts §3.6 [V]): LPM0 instant, LPM1/LPM2 6 us, LPM3/LPM4 7 us,
 // LPM3.5/LPM4.5 250 us.
-constexpr std::array<double, power::kNumLowPowerModes> kWakeupTime_s{0.0,    6e-6,   6e-6, 7e-6,
-                                                                     7e-6,   250e-6, 250e-6};
+constexpr std::array<double, power::kNumLowPowerModes> kWakeupTime_s{0.0,  6e-6,   6e-6,  7e-6,
+                                                                     7e-6, 250e-6, 250e-6};
 
 // How far a sleeping MCU with nothing scheduled looks ahead in one stretch (the supply
 // predicts in closed form, so a long stretch costs no more than a short one).
@@ -127,8 +127,8 @@ void Mcu::sync_supply_to_local_time() {
   const sc_core::sc_time local = local_time();
   if (local <= now) return;
   const double vcc_V = config_.supply->rail_voltage_V();
-  account_stretch((local - now).to_seconds(), ctx_.cycles - sync_cycles_, 0,
-                  LowPowerMode::kLpm0, vcc_V);
+  account_stretch((local - now).to_seconds(), ctx_.cycles - sync_cycles_, 0, LowPowerMode::kLpm0,
+                  vcc_V);
   sc_core::wait(local - now);
   sync_cycles_ = ctx_.cycles;
   // The bound makes this impossible unless it was violated; stop after this instruction.
@@ -140,8 +140,8 @@ void Mcu::boot_from_supply() {
   const double now = sc_now_s();
   const double end_s = config_.end_time_s > 0 ? config_.end_time_s : HUGE_VAL;
   const double delay_s = std::min(config_.boot_delay_s, end_s - now);
-  const double current_A = config_.boot_delay_s > 0 ? config_.boot_charge_C / config_.boot_delay_s
-                                                    : 0.0;
+  const double current_A =
+      config_.boot_delay_s > 0 ? config_.boot_charge_C / config_.boot_delay_s : 0.0;
   if (delay_s > 0) {
     supply.set_load_current_A(current_A);
     const double vcc_V = supply.rail_voltage_V();
@@ -246,8 +246,7 @@ void Mcu::run_on_supply() {
     comp_->supply_voltage_changed(vcc_V);
 
     // How far this stretch may go.
-    const bool will_sleep =
-        cpu_.sleeping() && !(ctx_.irq.any_pending() && (cpu_.sr() & kSrGIE));
+    const bool will_sleep = cpu_.sleeping() && !(ctx_.irq.any_pending() && (cpu_.sr() & kSrGIE));
     double horizon_s = will_sleep ? kSleepHorizon_s : quantum_s;
     if (next_event != kNeverCycle) {
       horizon_s = std::min(horizon_s, double(next_event - ctx_.cycles) / hz);
@@ -282,8 +281,8 @@ void Mcu::run_on_supply() {
     const sc_core::sc_time local = local_time();
     const double stretch_s = local > sc_now ? (local - sc_now).to_seconds() : 0.0;
     const uint64_t ran_cycles = ctx_.cycles - sync_cycles_;
-    account_stretch(stretch_s, ran_cycles - std::min(ran_cycles, sleep_cycles), sleep_cycles,
-                    mode, vcc_V);
+    account_stretch(stretch_s, ran_cycles - std::min(ran_cycles, sleep_cycles), sleep_cycles, mode,
+                    vcc_V);
     if (local > sc_now) sc_core::wait(local - sc_now);
     sync_cycles_ = ctx_.cycles;
 

@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <iomanip>
-#include <iterator>
 #include <iostream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
@@ -146,8 +146,7 @@ bool apply_loads(const ExecOptions& opts, const mcu::ElfImage& image, mcu::Mcu& 
     if (bytes.size() > capacity) {
       std::cerr << "ehsim exec: --load: '" << load.file << "' has " << bytes.size()
                 << " bytes, more than the " << capacity << " bytes at "
-                << (load.symbol.empty() ? "that address" : "symbol '" + load.symbol + "'")
-                << "\n";
+                << (load.symbol.empty() ? "that address" : "symbol '" + load.symbol + "'") << "\n";
       return false;
     }
     if (!mcu.bus().load(addr, bytes.data(), bytes.size(), &error)) {

@@ -36,8 +36,8 @@ std::string default_firmware_dir() {
   return (exe.parent_path().parent_path() / "firmware").string();
 }
 
-int run(const std::string& scenario_file, std::string out_dir,
-        const std::vector<std::string>& sets, bool vcd, bool progress) {
+int run(const std::string& scenario_file, std::string out_dir, const std::vector<std::string>& sets,
+        bool vcd, bool progress) {
   RunScenario sc = load_run_scenario(scenario_file, sets, default_firmware_dir());
   if (vcd) sc.outputs.vcd = true;
   if (out_dir.empty()) out_dir = (fs::path("out") / fs::path(scenario_file).stem()).string();
@@ -88,7 +88,8 @@ int run(const std::string& scenario_file, std::string out_dir,
 
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start();
-  const double host_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double host_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   recorder.write_results(host_s);
   std::cout << "ehsim run: " << sc.name << ": " << mcu::to_string(mcu.exit_reason()) << " at "
             << mcu.local_time().to_seconds() << " s, " << mcu.boots() << " boots, "

@@ -51,7 +51,8 @@ bool parse_dump(const std::string& text, DumpRequest* dump, std::string* error) 
 bool parse_load(const std::string& text, LoadRequest* load, std::string* error) {
   const size_t at = text.rfind('@');
   if (at == std::string::npos || at == 0 || at + 1 == text.size()) {
-    *error = "--load: '" + text + "' is not FILE@SYMBOL or FILE@ADDR (e.g. model.fmlb@freeml_model)";
+    *error =
+        "--load: '" + text + "' is not FILE@SYMBOL or FILE@ADDR (e.g. model.fmlb@freeml_model)";
     return false;
   }
   load->file = text.substr(0, at);

@@ -184,7 +184,8 @@ void RunRecorder::on_mcu_event(const mcu::McuEvent& ev) {
     }
     case mcu::McuEventKind::kEnd:
       line["reason"] = mcu::to_string(mcu_.exit_reason());
-      if (mcu_.exit_reason() == mcu::ExitReason::kHostExit) line["exit_code"] = mcu_.ctx().exit_code;
+      if (mcu_.exit_reason() == mcu::ExitReason::kHostExit)
+        line["exit_code"] = mcu_.ctx().exit_code;
       if (on_since_s_ >= 0) on_time_s_ += ev.time_s - on_since_s_;
       on_since_s_ = -1;
       end_s_ = ev.time_s;
@@ -307,23 +308,23 @@ ordered_json RunRecorder::summary() const {
                 {"boots_aborted", boots_aborted_},
                 {"power_failures", m.power_losses()},
                 {"power_failure_pcs", pcs}};
-  j["energy"] = {
-      {"initial_J", books.initial_J},
-      {"final_J", final_J},
-      {"harvested_J", books.harvested_J},
-      {"delivered_J", books.delivered_J},
-      {"converter_loss_J", books.converter_loss_J},
-      {"leaked_J", books.leaked_J},
-      {"clipped_J", books.clipped_J},
-      {"books_residual_J", books.initial_J + books.harvested_J - final_J - books.consumed_total_J()},
-      {"mcu_consumed_J", pw.energy_J},
-      {"mcu_charge_C", pw.charge_C},
-      {"mcu_charge_breakdown_C",
-       {{"active", pw.active_C},
-        {"low_power", pw.low_power_C},
-        {"peripherals", pw.peripheral_C},
-        {"events", pw.event_C},
-        {"boot", pw.boot_C}}}};
+  j["energy"] = {{"initial_J", books.initial_J},
+                 {"final_J", final_J},
+                 {"harvested_J", books.harvested_J},
+                 {"delivered_J", books.delivered_J},
+                 {"converter_loss_J", books.converter_loss_J},
+                 {"leaked_J", books.leaked_J},
+                 {"clipped_J", books.clipped_J},
+                 {"books_residual_J",
+                  books.initial_J + books.harvested_J - final_J - books.consumed_total_J()},
+                 {"mcu_consumed_J", pw.energy_J},
+                 {"mcu_charge_C", pw.charge_C},
+                 {"mcu_charge_breakdown_C",
+                  {{"active", pw.active_C},
+                   {"low_power", pw.low_power_C},
+                   {"peripherals", pw.peripheral_C},
+                   {"events", pw.event_C},
+                   {"boot", pw.boot_C}}}};
   ordered_json markers = ordered_json::array();
   for (const auto& [id, st] : markers_) {
     markers.push_back({{"id", id},
@@ -345,8 +346,7 @@ ordered_json RunRecorder::summary() const {
     progress["done_marker"] = *pc.done_marker;
     progress["work_units_done"] = done;
     progress["work_units_per_hour"] = sim_s > 0 ? double(done) * 3600.0 / sim_s : 0.0;
-    progress["first_done_s"] =
-        done ? ordered_json(it->second.first_time_s) : ordered_json();
+    progress["first_done_s"] = done ? ordered_json(it->second.first_time_s) : ordered_json();
   }
   j["progress"] = progress;
   j["diagnostics"] = {{"run_ahead_bound_overruns", pw.bound_overruns}};
@@ -369,11 +369,11 @@ void RunRecorder::write_results(double host_seconds) {
     // byte-identical for the same scenario and seed).
     const auto& ctx = mcu_.ctx();
     std::ofstream out(fs::path(out_dir_) / "host.json");
-    ordered_json h = {{"host_seconds", host_seconds},
-                      {"simulated_seconds", end_s_},
-                      {"cycles_per_host_second",
-                       host_seconds > 0 ? double(ctx.cycles) / host_seconds : 0.0},
-                      {"realtime_factor", host_seconds > 0 ? end_s_ / host_seconds : 0.0}};
+    ordered_json h = {
+        {"host_seconds", host_seconds},
+        {"simulated_seconds", end_s_},
+        {"cycles_per_host_second", host_seconds > 0 ? double(ctx.cycles) / host_seconds : 0.0},
+        {"realtime_factor", host_seconds > 0 ? end_s_ / host_seconds : 0.0}};
     out << h.dump(2) << '\n';
   }
   if (drew_) {

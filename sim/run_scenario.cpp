@@ -46,7 +46,8 @@ std::string resolve_firmware(const std::string& name, const std::string& scenari
                              const std::string& firmware_dir) {
   const fs::path p(name);
   if (p.is_absolute()) return p.string();
-  for (const fs::path& base : {fs::path(scenario_dir), fs::current_path(), fs::path(firmware_dir)}) {
+  for (const fs::path& base :
+       {fs::path(scenario_dir), fs::current_path(), fs::path(firmware_dir)}) {
     if (base.empty()) continue;
     const fs::path candidate = base / p;
     if (fs::exists(candidate)) return candidate.lexically_normal().string();

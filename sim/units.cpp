@@ -94,8 +94,8 @@ void check_keys(const nlohmann::json& j, const std::string& path,
   }
 }
 
-double quantity(const nlohmann::json& obj, const std::string& path, const char* key, const char* unit,
-                double fallback) {
+double quantity(const nlohmann::json& obj, const std::string& path, const char* key,
+                const char* unit, double fallback) {
   if (!obj.contains(key)) return fallback;
   return json_quantity(obj.at(key), unit, json_path(path, key));
 }

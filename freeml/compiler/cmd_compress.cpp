@@ -14,16 +14,20 @@ namespace po = boost::program_options;
 
 int cmd_compress(int argc, char** argv) {
   po::options_description opts("freeml-compile compress options");
-  opts.add_options()("help,h", "this help")(
-      "model", po::value<std::string>()->required(), "trained TorchScript model")(
+  opts.add_options()("help,h", "this help")("model", po::value<std::string>()->required(),
+                                            "trained TorchScript model")(
       "target-kb", po::value<double>()->default_value(16), "budget for the backbone's blob, KB")(
       "activation-budget-kb", po::value<double>()->default_value(4),
-      "budget for the two activation buffers, KB")(
-      "rank", po::value<std::string>()->default_value("vbmf"), "rank rule: vbmf or energy:<fraction>")(
+      "budget for the two activation buffers, KB")("rank",
+                                                   po::value<std::string>()->default_value("vbmf"),
+                                                   "rank rule: vbmf or energy:<fraction>")(
       "no-separate", "skip layer separation (sparsity only)")(
-      "fragile-drop", po::value<double>()->default_value(0.05), "accuracy loss that marks a layer fragile")(
-      "separation-batches", po::value<int64_t>()->default_value(600), "fine-tuning batches per separation")(
-      "retrain-batches", po::value<int64_t>()->default_value(300), "retraining batches per sparsity step")(
+      "fragile-drop", po::value<double>()->default_value(0.05),
+      "accuracy loss that marks a layer fragile")("separation-batches",
+                                                  po::value<int64_t>()->default_value(600),
+                                                  "fine-tuning batches per separation")(
+      "retrain-batches", po::value<int64_t>()->default_value(300),
+      "retraining batches per sparsity step")(
       "final-batches", po::value<int64_t>()->default_value(1500), "final fine-tuning batches")(
       "batch-size", po::value<int64_t>()->default_value(32), "minibatch size")(
       "lr", po::value<double>()->default_value(5e-4), "Adam learning rate for retraining")(
@@ -50,7 +54,8 @@ int cmd_compress(int argc, char** argv) {
 
   const SparseCompResult r = sparsecomp(baseline, data, o, &std::cerr);
 
-  const torch::Tensor calibration = data.train.images.slice(0, 0, std::min<int64_t>(o.calibration_count, data.train.size()));
+  const torch::Tensor calibration =
+      data.train.images.slice(0, 0, std::min<int64_t>(o.calibration_count, data.train.size()));
   const Lowered base_lowered = lower(baseline, nullptr, calibration);
   const Lowered lowered = lower(r.net, nullptr, calibration);
   const Footprint base_f = footprint(base_lowered.model);
@@ -100,9 +105,10 @@ int cmd_compress(int argc, char** argv) {
         {"compressed_float_val", r.report["steps"].back()["val_accuracy"]}}},
       {"versions", versions_json()}};
   write_json(report, report_path_for(out));
-  std::cerr << "compress: " << base_f.blob_bytes << " -> " << f.blob_bytes << " B blob, activations "
-            << 4 * f.max_act_words << " B; test accuracy float " << base_test << " -> " << test
-            << ", fixed point " << fixed.final_accuracy << (r.fits ? "" : " (DOES NOT FIT)") << "\n";
+  std::cerr << "compress: " << base_f.blob_bytes << " -> " << f.blob_bytes
+            << " B blob, activations " << 4 * f.max_act_words << " B; test accuracy float "
+            << base_test << " -> " << test << ", fixed point " << fixed.final_accuracy
+            << (r.fits ? "" : " (DOES NOT FIT)") << "\n";
   std::cout << report_path_for(out) << "\n";
   return r.fits ? 0 : 1;
 }

@@ -1,4 +1,6 @@
 #include "freeml/compiler/commands.h"
 namespace freeml {
-int cmd_export_samples(int, char**) { return 2; }
+int cmd_export_samples(int, char**) {
+  return 2;
 }
+}  // namespace freeml

@@ -14,8 +14,8 @@ namespace po = boost::program_options;
 
 int cmd_gnet(int argc, char** argv) {
   po::options_description opts("freeml-compile gnet options");
-  opts.add_options()("help,h", "this help")(
-      "model", po::value<std::string>()->required(), "backbone (TorchScript, usually compressed)")(
+  opts.add_options()("help,h", "this help")("model", po::value<std::string>()->required(),
+                                            "backbone (TorchScript, usually compressed)")(
       "grid", po::value<int64_t>()->default_value(2), "max-pool grid side of convolutional taps")(
       "epochs", po::value<int>()->default_value(3), "passes over the training split")(
       "batch-size", po::value<int64_t>()->default_value(64), "minibatch size")(
@@ -35,8 +35,10 @@ int cmd_gnet(int argc, char** argv) {
   t.seed = vm["seed"].as<uint64_t>();
   torch::manual_seed(t.seed);
   const auto start = std::chrono::steady_clock::now();
-  const GnetResult r = train_gnet(net, data, vm["grid"].as<int64_t>(), t, !vm.count("no-compare"), &std::cerr);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const GnetResult r =
+      train_gnet(net, data, vm["grid"].as<int64_t>(), t, !vm.count("no-compare"), &std::cerr);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   const std::string out = vm["out"].as<std::string>();
   save_gnet_head(r.head, out);

@@ -21,13 +21,18 @@ int cmd_train(int argc, char** argv) {
       "epochs", po::value<int>()->default_value(3), "passes over the training split")(
       "batch-size", po::value<int64_t>()->default_value(32), "minibatch size")(
       "lr", po::value<double>()->default_value(1e-3), "Adam learning rate")(
-      "seed", po::value<uint64_t>()->default_value(1), "seeds the split, the init and the shuffling")(
-      "val-count", po::value<int64_t>()->default_value(5000), "validation samples carved from train")(
-      "train-limit", po::value<int64_t>()->default_value(0), "use only this many training samples (0 = all)")(
-      "test-limit", po::value<int64_t>()->default_value(0), "evaluate only this many test samples (0 = all)")(
-      "threads", po::value<int>()->default_value(2), "torch intra-op threads (results depend on it)")(
-      "data-dir", po::value<std::string>()->default_value(default_data_root()), "dataset cache root")(
-      "out", po::value<std::string>()->required(), "TorchScript file to write (report: same name, .json)");
+      "seed", po::value<uint64_t>()->default_value(1),
+      "seeds the split, the init and the shuffling")(
+      "val-count", po::value<int64_t>()->default_value(5000),
+      "validation samples carved from train")("train-limit", po::value<int64_t>()->default_value(0),
+                                              "use only this many training samples (0 = all)")(
+      "test-limit", po::value<int64_t>()->default_value(0),
+      "evaluate only this many test samples (0 = all)")(
+      "threads", po::value<int>()->default_value(2),
+      "torch intra-op threads (results depend on it)")(
+      "data-dir", po::value<std::string>()->default_value(default_data_root()),
+      "dataset cache root")("out", po::value<std::string>()->required(),
+                            "TorchScript file to write (report: same name, .json)");
   po::variables_map vm;
   if (int rc = parse_options("train", argc, argv, opts, &vm); rc >= 0) return rc;
 
@@ -38,7 +43,8 @@ int cmd_train(int argc, char** argv) {
   split.val_count = vm["val-count"].as<int64_t>();
   split.train_limit = vm["train-limit"].as<int64_t>();
   split.test_limit = vm["test-limit"].as<int64_t>();
-  const Dataset data = load_dataset(vm["dataset"].as<std::string>(), vm["data-dir"].as<std::string>(), split);
+  const Dataset data =
+      load_dataset(vm["dataset"].as<std::string>(), vm["data-dir"].as<std::string>(), split);
 
   torch::manual_seed(seed);
   Net net = make_arch(vm["arch"].as<std::string>());
@@ -52,10 +58,12 @@ int cmd_train(int argc, char** argv) {
             << data.name << ", " << data.train.size() << " training samples\n";
   const auto start = std::chrono::steady_clock::now();
   train_net(net, data.train, train, {}, &std::cerr);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double val_acc = accuracy(net, data.val);
   const double test_acc = accuracy(net, data.test);
-  std::cerr << "train: " << seconds << " s, val accuracy " << val_acc << ", test accuracy " << test_acc << "\n";
+  std::cerr << "train: " << seconds << " s, val accuracy " << val_acc << ", test accuracy "
+            << test_acc << "\n";
 
   const std::string out = vm["out"].as<std::string>();
   save_net(net, out);

@@ -16,12 +16,14 @@ Split read_split(const std::string& dir, const std::string& prefix) {
   const std::string labels_path = dir + "/" + prefix + "-labels-idx1-ubyte";
   for (const auto& p : {images_path, labels_path}) {
     if (!std::filesystem::exists(p)) {
-      throw std::runtime_error(p + ": not found (run scripts/fetch-datasets, or set EHSIM_DATA_DIR)");
+      throw std::runtime_error(p +
+                               ": not found (run scripts/fetch-datasets, or set EHSIM_DATA_DIR)");
     }
   }
   IdxArray images = read_idx(images_path);
   IdxArray labels = read_idx(labels_path);
-  if (images.dims.size() != 3) throw std::runtime_error(images_path + ": expected 3 dimensions (N, H, W)");
+  if (images.dims.size() != 3)
+    throw std::runtime_error(images_path + ": expected 3 dimensions (N, H, W)");
   if (labels.dims.size() != 1) throw std::runtime_error(labels_path + ": expected 1 dimension (N)");
   if (images.dims[0] != labels.dims[0]) {
     throw std::runtime_error(images_path + ": " + std::to_string(images.dims[0]) + " images but " +
@@ -61,7 +63,8 @@ nlohmann::json Dataset::describe() const {
            "the first val_count indices are validation, the rest training"}};
 }
 
-Dataset load_dataset(const std::string& name, const std::string& root, const SplitOptions& options) {
+Dataset load_dataset(const std::string& name, const std::string& root,
+                     const SplitOptions& options) {
   if (name != "mnist" && name != "fashion-mnist") {
     throw std::invalid_argument("unknown dataset '" + name + "' (mnist, fashion-mnist)");
   }

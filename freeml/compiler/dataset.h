@@ -23,9 +23,9 @@ struct Split {
 
 struct SplitOptions {
   uint64_t seed = 1;
-  int64_t val_count = 5000;    // carved from the official training split
-  int64_t train_limit = 0;     // 0 = all remaining training samples (a smoke test uses fewer)
-  int64_t test_limit = 0;      // 0 = the whole official test split
+  int64_t val_count = 5000;  // carved from the official training split
+  int64_t train_limit = 0;   // 0 = all remaining training samples (a smoke test uses fewer)
+  int64_t test_limit = 0;    // 0 = the whole official test split
 };
 
 struct Dataset {

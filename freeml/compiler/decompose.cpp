@@ -61,7 +61,8 @@ double evb_objective(double sigma2, double l, double m, const std::vector<double
   for (double sv : s) {
     const double x = sv * sv / (m * sigma2);
     if (x > xubar) {
-      const double tau = 0.5 * (x - (1 + alpha) + std::sqrt((x - (1 + alpha)) * (x - (1 + alpha)) - 4 * alpha));
+      const double tau =
+          0.5 * (x - (1 + alpha) + std::sqrt((x - (1 + alpha)) * (x - (1 + alpha)) - 4 * alpha));
       obj += x - tau + std::log((tau + 1) / x) + alpha * std::log(tau / alpha + 1);
     } else {
       obj += x - std::log(x);
@@ -92,7 +93,8 @@ int64_t evbmf_rank(const torch::Tensor& matrix) {
     if (i > eh_ub) tail_sq += s[i] * s[i];
   }
   const double upper = (sum_sq + residual) / (l * m);
-  const double lower = std::max(s[eh_ub + 1] * s[eh_ub + 1] / (m * xubar), tail_sq / double(h - eh_ub - 1) / m);
+  const double lower =
+      std::max(s[eh_ub + 1] * s[eh_ub + 1] / (m * xubar), tail_sq / double(h - eh_ub - 1) / m);
   // Golden-section search on [lower, upper], as scipy's bounded minimize_scalar would.
   double a = std::min(lower, upper), b = std::max(lower, upper);
   const double g = (std::sqrt(5.0) - 1) / 2;
@@ -120,7 +122,8 @@ int64_t choose_rank(const torch::Tensor& matrix, const std::string& rule) {
     r = evbmf_rank(matrix);
   } else if (rule.rfind("energy:", 0) == 0) {
     const double e = std::stod(rule.substr(7));
-    if (!(e > 0 && e <= 1)) throw std::invalid_argument("energy fraction must be in (0, 1]: " + rule);
+    if (!(e > 0 && e <= 1))
+      throw std::invalid_argument("energy fraction must be in (0, 1]: " + rule);
     r = energy_rank(torch::linalg::svdvals(matrix.detach().to(torch::kFloat64), c10::nullopt), e);
   } else {
     throw std::invalid_argument("unknown rank rule '" + rule + "' (vbmf, energy:<fraction>)");

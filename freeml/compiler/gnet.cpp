@@ -10,8 +10,8 @@ namespace {
 
 // Flattened tap outputs of a whole split, computed once: the backbone is frozen, so the head
 // trains on fixed features (pooled for gNet, full for the per-tap heads).
-std::vector<torch::Tensor> split_features(const std::function<std::vector<torch::Tensor>(const torch::Tensor&)>& f,
-                                          const Split& split) {
+std::vector<torch::Tensor> split_features(
+    const std::function<std::vector<torch::Tensor>(const torch::Tensor&)>& f, const Split& split) {
   torch::NoGradGuard no_grad;
   std::vector<std::vector<torch::Tensor>> parts;
   const int64_t batch = 1000;
@@ -34,7 +34,9 @@ torch::Tensor init_uniform(int64_t rows, int64_t cols, int64_t fan_in) {
   return torch::empty({rows, cols}).uniform_(-bound, bound);
 }
 
-int64_t head_bytes(int64_t weights, int64_t classes) { return 2 * weights + 4 * classes; }
+int64_t head_bytes(int64_t weights, int64_t classes) {
+  return 2 * weights + 4 * classes;
+}
 
 }  // namespace
 
@@ -47,7 +49,8 @@ int64_t GnetHead::parameter_count() const {
 std::vector<torch::Tensor> GnetHead::tap_features(const Net& net, const torch::Tensor& x) const {
   std::vector<torch::Tensor> taps;
   net.forward(x, &taps);
-  if (taps.size() != tap_layers.size()) throw std::logic_error("gNet head does not match the net's taps");
+  if (taps.size() != tap_layers.size())
+    throw std::logic_error("gNet head does not match the net's taps");
   std::vector<torch::Tensor> out;
   for (size_t k = 0; k < taps.size(); ++k) {
     torch::Tensor t = taps[k];
@@ -78,14 +81,15 @@ GnetHead make_gnet_head(const Net& net, int64_t grid) {
   if (h.tap_layers.empty()) throw std::invalid_argument("the net has no layer marked as a tap");
   for (size_t k = 0; k < h.tap_layers.size(); ++k) {
     const Shape s = shapes[size_t(h.tap_layers[k])];
-    h.weights.push_back(init_uniform(net.classes, s.c * h.grid_h[k] * h.grid_w[k], total).set_requires_grad(true));
+    h.weights.push_back(
+        init_uniform(net.classes, s.c * h.grid_h[k] * h.grid_w[k], total).set_requires_grad(true));
   }
   h.bias = torch::zeros({net.classes}).set_requires_grad(true);
   return h;
 }
 
-GnetResult train_gnet(const Net& backbone, const Dataset& data, int64_t grid, const TrainOptions& options,
-                      bool compare_per_tap_heads, std::ostream* log) {
+GnetResult train_gnet(const Net& backbone, const Dataset& data, int64_t grid,
+                      const TrainOptions& options, bool compare_per_tap_heads, std::ostream* log) {
   Net net = backbone.clone();
   net.set_requires_grad(false);  // frozen
   GnetResult r;
@@ -122,8 +126,18 @@ GnetResult train_gnet(const Net& backbone, const Dataset& data, int64_t grid, co
   for (int64_t k = 0; k < exits; ++k) {
     torch::NoGradGuard no_grad;
     gnet_weights += head.weights[k].numel();
-    const double val = head.logits(val_f, k).argmax(1).eq(data.val.labels).to(torch::kFloat64).mean().item<double>();
-    const double test = head.logits(test_f, k).argmax(1).eq(data.test.labels).to(torch::kFloat64).mean().item<double>();
+    const double val = head.logits(val_f, k)
+                           .argmax(1)
+                           .eq(data.val.labels)
+                           .to(torch::kFloat64)
+                           .mean()
+                           .item<double>();
+    const double test = head.logits(test_f, k)
+                            .argmax(1)
+                            .eq(data.test.labels)
+                            .to(torch::kFloat64)
+                            .mean()
+                            .item<double>();
     const Shape s = shapes[size_t(head.tap_layers[k])];
     exit_rows.push_back({{"exit", k},
                          {"layer", net.layers[size_t(head.tap_layers[k])].name},
@@ -141,8 +155,11 @@ GnetResult train_gnet(const Net& backbone, const Dataset& data, int64_t grid, co
               {"backbone_test_accuracy", accuracy(net, data.test)},
               {"gnet_parameters", head.parameter_count()},
               {"gnet_bytes", gnet_bytes},
-              {"train", {{"epochs", options.epochs}, {"batch_size", options.batch_size},
-                         {"learning_rate", options.learning_rate}, {"seed", options.seed}}}};
+              {"train",
+               {{"epochs", options.epochs},
+                {"batch_size", options.batch_size},
+                {"learning_rate", options.learning_rate},
+                {"seed", options.seed}}}};
   if (log) *log << "gnet: " << exits << " exits, " << gnet_bytes << " bytes\n";
 
   if (compare_per_tap_heads) {
@@ -162,11 +179,16 @@ GnetResult train_gnet(const Net& backbone, const Dataset& data, int64_t grid, co
       torch::Tensor b = torch::zeros({classes}).set_requires_grad(true);
       TrainOptions t = options;
       t.seed = options.seed + 101 * uint64_t(k + 1);
-      train_loop({w, b}, [&](const torch::Tensor& x, int64_t) { return torch::linear(x, w, b); },
-                 feature_split(train_full[k], data.train), t);
+      train_loop(
+          {w, b}, [&](const torch::Tensor& x, int64_t) { return torch::linear(x, w, b); },
+          feature_split(train_full[k], data.train), t);
       torch::NoGradGuard no_grad;
-      const double test = torch::linear(test_full[k], w, b).argmax(1).eq(data.test.labels)
-                              .to(torch::kFloat64).mean().item<double>();
+      const double test = torch::linear(test_full[k], w, b)
+                              .argmax(1)
+                              .eq(data.test.labels)
+                              .to(torch::kFloat64)
+                              .mean()
+                              .item<double>();
       const int64_t bytes = head_bytes(w.numel(), classes);
       per_tap_bytes += bytes;
       exit_rows[size_t(k)]["per_tap_head_test_accuracy"] = test;
@@ -175,7 +197,9 @@ GnetResult train_gnet(const Net& backbone, const Dataset& data, int64_t grid, co
     r.report["exits"] = exit_rows;
     r.report["per_tap_heads_bytes"] = per_tap_bytes;
     r.report["memory_ratio_per_tap_over_gnet"] = double(per_tap_bytes) / double(gnet_bytes);
-    if (log) *log << "gnet: per-tap heads " << per_tap_bytes << " bytes (" << double(per_tap_bytes) / double(gnet_bytes) << "x)\n";
+    if (log)
+      *log << "gnet: per-tap heads " << per_tap_bytes << " bytes ("
+           << double(per_tap_bytes) / double(gnet_bytes) << "x)\n";
   }
   return r;
 }
@@ -185,7 +209,8 @@ void save_gnet_head(const GnetHead& head, const std::string& path) {
   a.write("tap_layers", torch::tensor(head.tap_layers, torch::kInt64));
   a.write("grid_h", torch::tensor(head.grid_h, torch::kInt64));
   a.write("grid_w", torch::tensor(head.grid_w, torch::kInt64));
-  for (size_t k = 0; k < head.weights.size(); ++k) a.write("w" + std::to_string(k), head.weights[k]);
+  for (size_t k = 0; k < head.weights.size(); ++k)
+    a.write("w" + std::to_string(k), head.weights[k]);
   a.write("bias", head.bias);
   a.save_to(path);
 }
@@ -195,7 +220,8 @@ GnetHead load_gnet_head(const std::string& path) {
   try {
     a.load_from(path);
   } catch (const c10::Error& e) {
-    throw std::runtime_error(path + ": not a gNet head archive (" + std::string(e.what_without_backtrace()) + ")");
+    throw std::runtime_error(path + ": not a gNet head archive (" +
+                             std::string(e.what_without_backtrace()) + ")");
   }
   auto vec = [&](const char* key) {
     torch::Tensor t;

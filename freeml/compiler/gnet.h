@@ -22,7 +22,7 @@
 namespace freeml {
 
 struct GnetHead {
-  std::vector<int64_t> tap_layers;   // indices into net.layers (layers marked tap), in order
+  std::vector<int64_t> tap_layers;      // indices into net.layers (layers marked tap), in order
   std::vector<int64_t> grid_h, grid_w;  // per tap, clamped to the tapped output's size
   std::vector<torch::Tensor> weights;   // per tap [classes, features_k]
   torch::Tensor bias;                   // [classes]
@@ -44,8 +44,8 @@ struct GnetResult {
 };
 
 // Trains the global head (and the per-tap heads for the report). The backbone is not changed.
-GnetResult train_gnet(const Net& net, const Dataset& data, int64_t grid, const TrainOptions& options,
-                      bool compare_per_tap_heads, std::ostream* log);
+GnetResult train_gnet(const Net& net, const Dataset& data, int64_t grid,
+                      const TrainOptions& options, bool compare_per_tap_heads, std::ostream* log);
 
 // Saves/loads the head (TorchScript-free: a torch::serialize archive with the tap list).
 void save_gnet_head(const GnetHead& head, const std::string& path);

@@ -34,7 +34,9 @@ int32_t to_i32(double x, int frac) {
   return int32_t(v);
 }
 
-double max_abs(const torch::Tensor& t) { return t.numel() ? t.abs().max().item<double>() : 0.0; }
+double max_abs(const torch::Tensor& t) {
+  return t.numel() ? t.abs().max().item<double>() : 0.0;
+}
 
 int64_t unit_channels_for(const ref::Layer& l, const ref::Shape& in, int64_t macs_per_unit) {
   int64_t per_channel = 0;
@@ -128,7 +130,8 @@ Lowered lower(const Net& net, const GnetHead* head, const torch::Tensor& calibra
       }
       size_t nnz = 0;
       for (int16_t w : e.weights) nnz += w != 0;
-      e.csr = csr_bytes(size_t(e.out.c), nnz) < dense_bytes(size_t(e.out.c), e.weights.size() / size_t(e.out.c));
+      e.csr = csr_bytes(size_t(e.out.c), nnz) <
+              dense_bytes(size_t(e.out.c), e.weights.size() / size_t(e.out.c));
       e.unit_channels = int(unit_channels_for(e, in, options.macs_per_unit));
       in_frac = out_frac;
       m.layers.push_back(e);
@@ -159,7 +162,8 @@ Lowered lower(const Net& net, const GnetHead* head, const torch::Tensor& calibra
     std::vector<int> tap_frac(head->exits());
     std::vector<std::vector<float>> tap_weights(head->exits());
     int logit_frac = 31;
-    torch::Tensor partial = head->bias.detach().unsqueeze(0).expand({calibration_images.size(0), -1});
+    torch::Tensor partial =
+        head->bias.detach().unsqueeze(0).expand({calibration_images.size(0), -1});
     double logit_max = max_abs(partial);
     for (int64_t k = 0; k < head->exits(); ++k) {
       ref::Tap t;
@@ -184,7 +188,8 @@ Lowered lower(const Net& net, const GnetHead* head, const torch::Tensor& calibra
       logit_max = std::max(logit_max, max_abs(partial));
       m.taps.push_back(t);
     }
-    while (logit_frac > 0 && std::ldexp(logit_max * options.headroom, logit_frac) >= kAccumulatorLimit) {
+    while (logit_frac > 0 &&
+           std::ldexp(logit_max * options.headroom, logit_frac) >= kAccumulatorLimit) {
       --logit_frac;
     }
     m.logit_frac = logit_frac;
@@ -200,8 +205,8 @@ Footprint footprint(const ref::Model& model) {
   Footprint f;
   // Computed from FORMAT.md's layout rather than by writing the blob, so that models above the
   // format's 64 KB limit (uncompressed baselines) can still be measured.
-  f.blob_bytes = kHeaderBytes + kLayerRecordBytes * model.layers.size() +
-                 kTapRecordBytes * model.taps.size();
+  f.blob_bytes =
+      kHeaderBytes + kLayerRecordBytes * model.layers.size() + kTapRecordBytes * model.taps.size();
   f.max_act_words = size_t(model.max_act_words());
   for (size_t i = 0; i < model.layers.size(); ++i) {
     const ref::Layer& l = model.layers[i];

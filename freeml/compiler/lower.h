@@ -24,7 +24,8 @@ struct LowerOptions {
 
 struct Lowered {
   ref::Model model;
-  std::vector<int> emitted_of;  // net layer index -> index of the emitted layer producing it (-1 if none)
+  std::vector<int>
+      emitted_of;  // net layer index -> index of the emitted layer producing it (-1 if none)
 };
 
 Lowered lower(const Net& net, const GnetHead* head, const torch::Tensor& calibration_images,

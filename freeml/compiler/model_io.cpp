@@ -36,7 +36,8 @@ c10::IValue module_setting(const torch::jit::Module& m, const std::string& modul
   const auto type = m.type();
   if (type->hasConstant(key)) return type->getConstant(key);
   if (m.hasattr(key)) return m.attr(key);
-  throw std::runtime_error("imported model: cannot read '" + key + "' of submodule '" + module_name +
+  throw std::runtime_error("imported model: cannot read '" + key + "' of submodule '" +
+                           module_name +
                            "' (export the model with torch.jit.script, not torch.jit.trace)");
 }
 
@@ -65,7 +66,8 @@ Net import_foreign(const torch::jit::Module& root, const Shape& input) {
       l.out = l.weight.size(0);
       l.in = l.weight.size(1);
       l.kernel = square(l.weight.sizes().slice(2).vec(), where + ": kernel");
-      l.stride = square(int_list(module_setting(m, where, "stride"), where + ".stride"), where + ".stride");
+      l.stride = square(int_list(module_setting(m, where, "stride"), where + ".stride"),
+                        where + ".stride");
       const auto padding = module_setting(m, where, "padding");
       if (padding.isString()) throw std::runtime_error(where + ": string padding is not supported");
       l.padding = square(int_list(padding, where + ".padding"), where + ".padding");
@@ -84,7 +86,8 @@ Net import_foreign(const torch::jit::Module& root, const Shape& input) {
       l.op = Op::ReLU;
     } else if (type == "MaxPool2d") {
       l.op = Op::MaxPool2d;
-      l.kernel = square(int_list(module_setting(m, where, "kernel_size"), where), where + ".kernel_size");
+      l.kernel =
+          square(int_list(module_setting(m, where, "kernel_size"), where), where + ".kernel_size");
       const auto stride = module_setting(m, where, "stride");
       l.stride = stride.isNone() ? l.kernel : square(int_list(stride, where), where + ".stride");
     } else if (type == "Flatten") {
@@ -99,7 +102,8 @@ Net import_foreign(const torch::jit::Module& root, const Shape& input) {
     throw std::runtime_error("imported model: must end with a Linear (or Conv2d) classifier");
   }
   net.classes = net.layers.back().out;
-  // Exit points: the end of every block, i.e. the last layer before each weighted layer but the first.
+  // Exit points: the end of every block, i.e. the last layer before each weighted layer but the
+  // first.
   bool seen_weights = false;
   for (size_t i = 0; i + 1 < net.layers.size(); ++i) {
     seen_weights |= net.layers[i].has_weights();
@@ -128,8 +132,7 @@ std::string torchscript_forward(const Net& net) {
           << l.stride << ", " << l.stride << "], [" << l.padding << ", " << l.padding << "])\n";
         break;
       case Op::Linear:
-        s << "    x = torch.linear(x, self." << param_name(l, "weight") << ", " << bias
-          << ")\n";
+        s << "    x = torch.linear(x, self." << param_name(l, "weight") << ", " << bias << ")\n";
         break;
       case Op::ReLU:
         s << "    x = torch.relu(x)\n";
@@ -150,8 +153,10 @@ std::string torchscript_forward(const Net& net) {
 void save_net(const Net& net, const std::string& path) {
   torch::jit::Module m("FreemlNet");
   for (const Layer& l : net.layers) {
-    if (l.weight.defined()) m.register_parameter(param_name(l, "weight"), l.weight.detach().clone(), false);
-    if (l.bias.defined()) m.register_parameter(param_name(l, "bias"), l.bias.detach().clone(), false);
+    if (l.weight.defined())
+      m.register_parameter(param_name(l, "weight"), l.weight.detach().clone(), false);
+    if (l.bias.defined())
+      m.register_parameter(param_name(l, "bias"), l.bias.detach().clone(), false);
   }
   m.register_attribute(kArchAttribute, c10::StringType::get(), net.arch_json().dump());
   m.define(torchscript_forward(net));
@@ -171,7 +176,8 @@ Net load_net(const std::string& path, const Shape& input) {
   for (Layer& l : net.layers) {
     if (!l.has_weights()) continue;
     l.weight = m.attr(param_name(l, "weight")).toTensor().detach().clone();
-    if (m.hasattr(param_name(l, "bias"))) l.bias = m.attr(param_name(l, "bias")).toTensor().detach().clone();
+    if (m.hasattr(param_name(l, "bias")))
+      l.bias = m.attr(param_name(l, "bias")).toTensor().detach().clone();
   }
   net.shapes();
   net.set_requires_grad(true);

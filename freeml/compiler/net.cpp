@@ -48,11 +48,16 @@ Layer simple(Op op, const std::string& name, bool tap = false, int64_t k = 0) {
 
 const char* op_name(Op op) {
   switch (op) {
-    case Op::Conv2d: return "conv2d";
-    case Op::Linear: return "linear";
-    case Op::ReLU: return "relu";
-    case Op::MaxPool2d: return "maxpool2d";
-    case Op::Flatten: return "flatten";
+    case Op::Conv2d:
+      return "conv2d";
+    case Op::Linear:
+      return "linear";
+    case Op::ReLU:
+      return "relu";
+    case Op::MaxPool2d:
+      return "maxpool2d";
+    case Op::Flatten:
+      return "flatten";
   }
   return "?";
 }
@@ -95,15 +100,16 @@ std::vector<Shape> Net::shapes() const {
   for (const Layer& l : layers) {
     switch (l.op) {
       case Op::Conv2d:
-        if (s.c != l.in) throw std::invalid_argument(l.name + ": expects " + std::to_string(l.in) +
-                                                     " input channels, gets " + std::to_string(s.c));
+        if (s.c != l.in)
+          throw std::invalid_argument(l.name + ": expects " + std::to_string(l.in) +
+                                      " input channels, gets " + std::to_string(s.c));
         s = {l.out, (s.h + 2 * l.padding - l.kernel) / l.stride + 1,
              (s.w + 2 * l.padding - l.kernel) / l.stride + 1};
         break;
       case Op::Linear:
         if (s.count() != l.in || s.h != 1 || s.w != 1) {
-          throw std::invalid_argument(l.name + ": expects a flat vector of " + std::to_string(l.in) +
-                                      " features");
+          throw std::invalid_argument(l.name + ": expects a flat vector of " +
+                                      std::to_string(l.in) + " features");
         }
         s = {l.out, 1, 1};
         break;

@@ -26,10 +26,10 @@ struct Layer {
   int64_t kernel = 0;  // conv kernel side, or pooling window side
   int64_t stride = 1;
   int64_t padding = 0;
-  torch::Tensor weight;   // conv [out, in, k, k], linear [out, in]; undefined for other ops
-  torch::Tensor bias;     // [out] or undefined (separated inner layers have none)
-  double density = 1.0;   // fraction of weights kept by iterative hard thresholding
-  bool tap = false;       // this layer's output is a gNet exit point
+  torch::Tensor weight;  // conv [out, in, k, k], linear [out, in]; undefined for other ops
+  torch::Tensor bias;    // [out] or undefined (separated inner layers have none)
+  double density = 1.0;  // fraction of weights kept by iterative hard thresholding
+  bool tap = false;      // this layer's output is a gNet exit point
   bool has_weights() const { return op == Op::Conv2d || op == Op::Linear; }
 };
 
@@ -54,8 +54,8 @@ struct Net {
   Net clone() const;  // deep copy of every tensor
   int64_t parameter_count() const;
 
-  nlohmann::json arch_json() const;                      // everything but the tensors
-  static Net from_arch_json(const nlohmann::json& j);    // tensors left undefined
+  nlohmann::json arch_json() const;                    // everything but the tensors
+  static Net from_arch_json(const nlohmann::json& j);  // tensors left undefined
 };
 
 // Builds a freshly initialised baseline ("lenet" or "cnn3") for 1x28x28 inputs and 10 classes.

@@ -7,13 +7,17 @@ namespace freeml {
 namespace po = boost::program_options;
 
 void add_dataset_options(po::options_description* opts) {
-  opts->add_options()("dataset", po::value<std::string>()->default_value("mnist"), "mnist or fashion-mnist")(
-      "seed", po::value<uint64_t>()->default_value(1), "seeds the split, the init and the shuffling")(
-      "val-count", po::value<int64_t>()->default_value(5000), "validation samples carved from train")(
-      "train-limit", po::value<int64_t>()->default_value(0), "use only this many training samples (0 = all)")(
-      "test-limit", po::value<int64_t>()->default_value(0), "use only this many test samples (0 = all)")(
-      "threads", po::value<int>()->default_value(2), "torch intra-op threads (results depend on it)")(
-      "data-dir", po::value<std::string>()->default_value(default_data_root()), "dataset cache root");
+  opts->add_options()("dataset", po::value<std::string>()->default_value("mnist"),
+                      "mnist or fashion-mnist")("seed", po::value<uint64_t>()->default_value(1),
+                                                "seeds the split, the init and the shuffling")(
+      "val-count", po::value<int64_t>()->default_value(5000),
+      "validation samples carved from train")("train-limit", po::value<int64_t>()->default_value(0),
+                                              "use only this many training samples (0 = all)")(
+      "test-limit", po::value<int64_t>()->default_value(0),
+      "use only this many test samples (0 = all)")("threads", po::value<int>()->default_value(2),
+                                                   "torch intra-op threads (results depend on it)")(
+      "data-dir", po::value<std::string>()->default_value(default_data_root()),
+      "dataset cache root");
 }
 
 Dataset dataset_from_options(const po::variables_map& vm) {

@@ -11,7 +11,8 @@ namespace freeml {
 // round(density * numel), at least 1 while density > 0.
 int64_t kept_count(int64_t numel, double density);
 
-// 0/1 mask of `w`'s shape keeping exactly kept_count entries of largest |w| (ties: lower flat index).
+// 0/1 mask of `w`'s shape keeping exactly kept_count entries of largest |w| (ties: lower flat
+// index).
 torch::Tensor magnitude_mask(const torch::Tensor& w, double density);
 
 // Zeroes, in place, all but the top-|w| fraction `layer.density` of every weighted layer.

@@ -78,9 +78,10 @@ bool separate_layer(Net& net, size_t index, const std::string& rank_rule, nlohma
     const int64_t r = choose_rank(original.weight, rank_rule);
     if (r * (original.in + original.out) >= before) return false;
     const SvdFactors f = truncated_svd(original.weight, r);
-    replacement.push_back(thin_layer(original, "v", Op::Linear, original.in, r, 0, 1, 0, f.first, {}));
-    replacement.push_back(thin_layer(original, "u", Op::Linear, r, original.out, 0, 1, 0, f.second,
-                                     original.bias));
+    replacement.push_back(
+        thin_layer(original, "v", Op::Linear, original.in, r, 0, 1, 0, f.first, {}));
+    replacement.push_back(
+        thin_layer(original, "u", Op::Linear, r, original.out, 0, 1, 0, f.second, original.bias));
     if (ranks) *ranks = {{"rank", r}};
   } else if (original.op == Op::Conv2d) {
     const int64_t k = original.kernel;
@@ -144,7 +145,8 @@ SparseCompResult sparsecomp(const Net& baseline, const Dataset& data, const Spar
 
   nlohmann::json steps = nlohmann::json::array();
   double accuracy_now = accuracy(net, data.val);
-  auto record = [&](const std::string& action, const nlohmann::json& detail, double acc, bool accepted) {
+  auto record = [&](const std::string& action, const nlohmann::json& detail, double acc,
+                    bool accepted) {
     const Budget b = measure(net, calibration);
     nlohmann::json step = {{"step", steps.size()},
                            {"action", action},
@@ -157,9 +159,9 @@ SparseCompResult sparsecomp(const Net& baseline, const Dataset& data, const Spar
                            {"layers", layer_table(net)},
                            {"seconds", seconds_since(start)}};
     if (log) {
-      *log << "sparsecomp step " << steps.size() << ": " << action << " " << detail.dump() << " -> val "
-           << acc << ", blob " << b.blob_bytes << " B, activations " << b.activation_bytes << " B"
-           << (accepted ? "" : " (undone)") << "\n";
+      *log << "sparsecomp step " << steps.size() << ": " << action << " " << detail.dump()
+           << " -> val " << acc << ", blob " << b.blob_bytes << " B, activations "
+           << b.activation_bytes << " B" << (accepted ? "" : " (undone)") << "\n";
     }
     steps.push_back(step);
   };
@@ -190,7 +192,8 @@ SparseCompResult sparsecomp(const Net& baseline, const Dataset& data, const Spar
         continue;
       }
       if (measure(candidate, calibration).activation_bytes > activation_budget) {
-        record("separate", {{"layer", name}, {"ranks", ranks}, {"result", "activations over budget"}},
+        record("separate",
+               {{"layer", name}, {"ranks", ranks}, {"result", "activations over budget"}},
                accuracy_now, false);
         continue;
       }

@@ -20,18 +20,18 @@
 namespace freeml {
 
 struct SparseCompOptions {
-  double target_kb = 16;             // blob bytes of the backbone (weights, biases, tables)
-  double activation_budget_kb = 4;   // two activation buffers of the largest tensor
-  std::string rank_rule = "vbmf";    // "vbmf" or "energy:<fraction>"
+  double target_kb = 16;            // blob bytes of the backbone (weights, biases, tables)
+  double activation_budget_kb = 4;  // two activation buffers of the largest tensor
+  std::string rank_rule = "vbmf";   // "vbmf" or "energy:<fraction>"
   bool separate = true;
-  double fragile_drop = 0.05;        // accuracy (fraction) a step may cost before the layer is fragile
+  double fragile_drop = 0.05;  // accuracy (fraction) a step may cost before the layer is fragile
   int64_t separation_batches = 600;  // fine-tuning after each separation
   int64_t retrain_batches = 300;     // retraining after each sparsity step
   int64_t final_batches = 1500;      // final fine-tuning with the final masks
   int64_t calibration_count = 1000;  // training images used to choose fixed-point formats
   double min_density = 0.01;
   int max_steps = 300;
-  TrainOptions train;                // batch size, learning rate, seed
+  TrainOptions train;  // batch size, learning rate, seed
 };
 
 struct SparseCompResult {
@@ -40,8 +40,8 @@ struct SparseCompResult {
   nlohmann::json report;
 };
 
-SparseCompResult sparsecomp(const Net& baseline, const Dataset& data, const SparseCompOptions& options,
-                            std::ostream* log);
+SparseCompResult sparsecomp(const Net& baseline, const Dataset& data,
+                            const SparseCompOptions& options, std::ostream* log);
 
 // Bytes of the backbone's blob and of its activation buffers.
 struct Budget {

@@ -22,7 +22,8 @@ double train_loop(const std::vector<torch::Tensor>& params, const ForwardFn& for
     int64_t loss_count = 0;
     for (int64_t b = 0; b < batches_per_epoch; ++b) {
       if (options.max_batches > 0 && step >= options.max_batches) break;
-      const auto idx = perm.slice(0, b * options.batch_size, std::min(n, (b + 1) * options.batch_size));
+      const auto idx =
+          perm.slice(0, b * options.batch_size, std::min(n, (b + 1) * options.batch_size));
       const auto x = data.images.index_select(0, idx);
       const auto y = data.labels.index_select(0, idx);
       optimizer.zero_grad();
@@ -44,8 +45,8 @@ double train_loop(const std::vector<torch::Tensor>& params, const ForwardFn& for
   return last_epoch_loss;
 }
 
-double train_net(Net& net, const Split& data, const TrainOptions& options, const StepHook& after_step,
-                 std::ostream* log) {
+double train_net(Net& net, const Split& data, const TrainOptions& options,
+                 const StepHook& after_step, std::ostream* log) {
   net.set_requires_grad(true);
   return train_loop(
       net.parameters(), [&](const torch::Tensor& x, int64_t) { return net.forward(x); }, data,

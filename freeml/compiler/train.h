@@ -15,11 +15,12 @@ struct TrainOptions {
   int epochs = 3;
   int64_t batch_size = 64;
   double learning_rate = 1e-3;
-  uint64_t seed = 1;         // shuffling order (model init uses torch's generator, seeded by the caller)
-  int64_t max_batches = 0;   // per call; 0 = epochs * full passes
+  uint64_t seed = 1;  // shuffling order (model init uses torch's generator, seeded by the caller)
+  int64_t max_batches = 0;  // per call; 0 = epochs * full passes
 };
 
-// Maps a batch of images to logits; `batch_index` counts optimiser steps (gNet picks its exit by it).
+// Maps a batch of images to logits; `batch_index` counts optimiser steps (gNet picks its exit by
+// it).
 using ForwardFn = std::function<torch::Tensor(const torch::Tensor& images, int64_t batch_index)>;
 // Runs after every optimiser step, e.g. to re-impose sparsity (iterative hard thresholding).
 using StepHook = std::function<void()>;

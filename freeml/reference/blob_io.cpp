@@ -98,11 +98,12 @@ class Reader {
   int32_t i32(size_t off, const char* field) const { return int32_t(u32(off, field)); }
   // An array of `count` elements of `elem` bytes at offset `off` (read from field_off).
   void array(size_t field_off, uint32_t off, size_t count, size_t elem, const char* field) const {
-    if (off % 2 != 0) fail(field_off, std::string(field) + ": expected an even offset, found " +
-                                          std::to_string(off));
+    if (off % 2 != 0)
+      fail(field_off,
+           std::string(field) + ": expected an even offset, found " + std::to_string(off));
     if (off < FML_HDR_BYTES) {
-      fail(field_off, std::string(field) + ": offset " + std::to_string(off) +
-                          " points into the header");
+      fail(field_off,
+           std::string(field) + ": offset " + std::to_string(off) + " points into the header");
     }
     if (off > b_.size() || count * elem > b_.size() - off) {
       fail(field_off, std::string(field) + ": array of " + std::to_string(count * elem) +
@@ -227,11 +228,10 @@ Layer parse_layer(const Reader& r, size_t lo, size_t index, const Model& m) {
   if (!(want == l.out) || l.out.c < 1) {
     r.fail(lo + FML_L_OUT_C, std::string(to_string(l.kind)) + " output shape: expected (" +
                                  std::to_string(want.c) + "," + std::to_string(want.h) + "," +
-                                 std::to_string(want.w) + ") from input (" +
-                                 std::to_string(in.c) + "," + std::to_string(in.h) + "," +
-                                 std::to_string(in.w) + "), found (" + std::to_string(l.out.c) +
-                                 "," + std::to_string(l.out.h) + "," + std::to_string(l.out.w) +
-                                 ")");
+                                 std::to_string(want.w) + ") from input (" + std::to_string(in.c) +
+                                 "," + std::to_string(in.h) + "," + std::to_string(in.w) +
+                                 "), found (" + std::to_string(l.out.c) + "," +
+                                 std::to_string(l.out.h) + "," + std::to_string(l.out.w) + ")");
   }
   l.unit_channels = r.u16(lo + FML_L_UNIT_CHANNELS, "unit_channels");
   r.range(lo + FML_L_UNIT_CHANNELS, l.unit_channels, 0, l.out.c, "unit_channels");

@@ -164,7 +164,8 @@ std::vector<int16_t> tap_features(const Tap& t, const Shape& s, const std::vecto
         const int x0 = j * s.w / t.grid_w, x1 = ((j + 1) * s.w + t.grid_w - 1) / t.grid_w;
         int16_t best = -32768;
         for (int yy = y0; yy < y1; ++yy)
-          for (int xx = x0; xx < x1; ++xx) best = std::max(best, y[size_t((c * s.h + yy) * s.w + xx)]);
+          for (int xx = x0; xx < x1; ++xx)
+            best = std::max(best, y[size_t((c * s.h + yy) * s.w + xx)]);
         f.push_back(best);
       }
     }
@@ -188,7 +189,8 @@ FixedRun run_fixed(const Model& m, const std::vector<int16_t>& input) {
         int32_t acc = 0;
         for (int k = 0; k < t.features; ++k)
           acc = mac(acc, t.weights[size_t(c * t.features + k)], f[size_t(k)]);
-        logits[size_t(c)] = int32_t(uint32_t(logits[size_t(c)]) + uint32_t(round_shift(acc, shift)));
+        logits[size_t(c)] =
+            int32_t(uint32_t(logits[size_t(c)]) + uint32_t(round_shift(acc, shift)));
       }
       run.exit_logits.push_back(logits);
       ++next_tap;
@@ -225,8 +227,7 @@ Decision decide(const Model& m, const FixedRun& run, Policy policy, int32_t conf
     int cls = 0;
     int32_t margin = 0;
     top1_margin(run.exit_logits[k], &cls, &margin);
-    const bool exit_now =
-        (use_energy && energy_low(int(k))) || (use_conf && margin >= conf_margin);
+    const bool exit_now = (use_energy && energy_low(int(k))) || (use_conf && margin >= conf_margin);
     if (exit_now) {
       d.exit_layer = m.taps[k].layer;
       d.tap = int(k);

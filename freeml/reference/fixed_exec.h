@@ -27,8 +27,8 @@ std::vector<int16_t> tap_features(const Tap& tap, const Shape& shape,
                                   const std::vector<int16_t>& output);
 
 struct Decision {
-  int exit_layer = 0;     // tapped layer, or layer_count - 1 without an exit
-  int tap = -1;           // index of the exit tap, -1 for the final layer
+  int exit_layer = 0;  // tapped layer, or layer_count - 1 without an exit
+  int tap = -1;        // index of the exit tap, -1 for the final layer
   std::vector<int32_t> logits;
   int cls = 0;
   int32_t confidence = 0;  // top-1 minus top-2

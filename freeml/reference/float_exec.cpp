@@ -43,7 +43,8 @@ Vec run_layer(const Model& m, size_t i, const Vec& x) {
             for (int ci = dw ? co : 0; ci < (dw ? co + 1 : in.c); ++ci)
               for (int ky = 0; ky < l.kernel_h; ++ky)
                 for (int kx = 0; kx < l.kernel_w; ++kx) {
-                  const int iy = oy * l.stride_h - l.pad_h + ky, ix = ox * l.stride_w - l.pad_w + kx;
+                  const int iy = oy * l.stride_h - l.pad_h + ky,
+                            ix = ox * l.stride_w - l.pad_w + kx;
                   if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) continue;
                   const int wrow = dw ? co : co * in.c + ci;
                   acc += l.weights[size_t((wrow * l.kernel_h + ky) * l.kernel_w + kx)] * wscale *
@@ -157,7 +158,8 @@ FloatRun run_float(const Model& m, const std::vector<int16_t>& input) {
             const int x0 = gj * s.w / t.grid_w, x1 = ((gj + 1) * s.w + t.grid_w - 1) / t.grid_w;
             double best = -INFINITY;
             for (int yy = y0; yy < y1; ++yy)
-              for (int xx = x0; xx < x1; ++xx) best = std::max(best, y[size_t((c * s.h + yy) * s.w + xx)]);
+              for (int xx = x0; xx < x1; ++xx)
+                best = std::max(best, y[size_t((c * s.h + yy) * s.w + xx)]);
             f.push_back(best);
           }
       double row_l1 = 0;

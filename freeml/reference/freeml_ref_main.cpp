@@ -29,8 +29,8 @@ int usage() {
 void print_info(const Model& m) {
   std::cout << "input " << m.input.c << "x" << m.input.h << "x" << m.input.w << " frac "
             << m.input_frac << ", " << m.num_classes << " classes, policy " << to_string(m.policy)
-            << ", energy_mv " << m.energy_mv << ", conf_margin " << m.conf_margin
-            << ", logit_frac " << m.logit_frac << "\n";
+            << ", energy_mv " << m.energy_mv << ", conf_margin " << m.conf_margin << ", logit_frac "
+            << m.logit_frac << "\n";
   for (size_t i = 0; i < m.layers.size(); ++i) {
     const Layer& l = m.layers[i];
     std::cout << "layer " << i << ": " << to_string(l.kind) << (l.relu ? "+relu" : "")
@@ -44,8 +44,8 @@ void print_info(const Model& m) {
     std::cout << " unit " << l.unit_channels << "\n";
   }
   for (const Tap& t : m.taps) {
-    std::cout << "tap layer " << t.layer << " grid " << t.grid_h << "x" << t.grid_w
-              << " features " << t.features << " w_frac " << t.w_frac << "\n";
+    std::cout << "tap layer " << t.layer << " grid " << t.grid_h << "x" << t.grid_w << " features "
+              << t.features << " w_frac " << t.w_frac << "\n";
   }
 }
 
@@ -56,8 +56,9 @@ int run(const Model& m, const SampleSet& set, Policy policy) {
     const FloatRun fl = run_float(m, set.samples[s]);
     double err = 0;
     for (size_t c = 0; c < fx.outputs.back().size(); ++c) {
-      err = std::max(err, std::abs(fx.outputs.back()[c] * std::ldexp(1.0, -m.layers.back().out_frac) -
-                                   fl.outputs.back()[c]));
+      err =
+          std::max(err, std::abs(fx.outputs.back()[c] * std::ldexp(1.0, -m.layers.back().out_frac) -
+                                 fl.outputs.back()[c]));
     }
     std::cout << "sample " << s << " label " << set.labels[s] << " exit " << d.exit_layer
               << " class " << d.cls << " confidence " << d.confidence << " logits";

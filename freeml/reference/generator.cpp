@@ -107,7 +107,8 @@ Model generate_model(const ModelSpec& spec, uint32_t seed) {
       w = zero ? int16_t(0) : int16_t(std::lround(u(rng) * a * std::ldexp(1.0, l.w_frac)));
     }
     l.bias.resize(size_t(l.out.c));
-    for (auto& b : l.bias) b = int32_t(std::lround(u(rng) * 0.2 * std::ldexp(1.0, in_frac + l.w_frac)));
+    for (auto& b : l.bias)
+      b = int32_t(std::lround(u(rng) * 0.2 * std::ldexp(1.0, in_frac + l.w_frac)));
     // Calibrate out_frac on the float outputs of the prefix ending with this layer.
     m.layers.push_back(std::move(l));
     double max_abs = 1e-9;

@@ -65,9 +65,7 @@ struct Model {
   std::vector<Tap> taps;
   std::vector<int32_t> exit_bias;  // num_classes values at logit_frac (empty without taps)
 
-  Shape input_shape_of(size_t layer) const {
-    return layer == 0 ? input : layers[layer - 1].out;
-  }
+  Shape input_shape_of(size_t layer) const { return layer == 0 ? input : layers[layer - 1].out; }
   int input_frac_of(size_t layer) const {
     return layer == 0 ? input_frac : layers[layer - 1].out_frac;
   }

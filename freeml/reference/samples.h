@@ -49,7 +49,8 @@ inline SampleSet parse_samples(const std::vector<uint8_t>& b, const std::string&
   if (get16(b, FML_S_HEADER_BYTES) != FML_SAMPLES_HDR_BYTES)
     fail(path, FML_S_HEADER_BYTES, "header_bytes: expected 16");
   SampleSet set;
-  const uint32_t count = uint32_t(get16(b, FML_S_COUNT)) | (uint32_t(get16(b, FML_S_COUNT + 2)) << 16);
+  const uint32_t count =
+      uint32_t(get16(b, FML_S_COUNT)) | (uint32_t(get16(b, FML_S_COUNT + 2)) << 16);
   set.words = get16(b, FML_S_WORDS);
   set.frac = int8_t(b[FML_S_FRAC]);
   if (set.words == 0) fail(path, FML_S_WORDS, "words: expected at least 1");

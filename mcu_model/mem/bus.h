@@ -8,8 +8,8 @@
 
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 

@@ -23,7 +23,7 @@ struct FwResult {
 
 struct ExecRun {
   int status = -1;
-  std::string output;  // stdout + stderr
+  std::string output;     // stdout + stderr
   nlohmann::json report;  // parsed when the output is JSON
   std::vector<FwResult> results;
 };

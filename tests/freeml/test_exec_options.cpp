@@ -57,7 +57,8 @@ TEST_CASE("exec --load and --samples refuse bad input with status 2", "[freeml][
   CHECK_THAT(run.output, Catch::Contains("small.bin: byte 0: expected a 16-byte FMLS header"));
 }
 
-TEST_CASE("exec --samples hands samples out in order and then reports none left", "[freeml][exec]") {
+TEST_CASE("exec --samples hands samples out in order and then reports none left",
+          "[freeml][exec]") {
   const std::string dir = fmltest::scratch_dir("samples");
   const Model m = generate_model(single_layer_spec(LayerKind::kGap, false), 4);
   const SampleSet set = fmltest::random_samples(m, 3, 9);

@@ -23,7 +23,8 @@ namespace {
 
 std::vector<uint8_t> unhex(const std::string& s) {
   std::vector<uint8_t> b;
-  for (size_t i = 0; i + 1 < s.size(); i += 2) b.push_back(uint8_t(std::stoul(s.substr(i, 2), nullptr, 16)));
+  for (size_t i = 0; i + 1 < s.size(); i += 2)
+    b.push_back(uint8_t(std::stoul(s.substr(i, 2), nullptr, 16)));
   return b;
 }
 
@@ -112,7 +113,8 @@ void run_sweep(const std::string& name, int uniform_points, int band) {
   const uint64_t total = full.report["cycles"].get<uint64_t>();
 
   std::set<uint64_t> cuts;
-  for (int i = 1; i <= uniform_points; ++i) cuts.insert(total * uint64_t(i) / uint64_t(uniform_points + 1));
+  for (int i = 1; i <= uniform_points; ++i)
+    cuts.insert(total * uint64_t(i) / uint64_t(uniform_points + 1));
   for (const auto& m : full.report["markers"]) {
     if (m["id"] != FML_MARK_LAYER && m["id"] != FML_MARK_START) continue;
     // The marker follows its commit: cut in the cycles before it (the commit) and just after.

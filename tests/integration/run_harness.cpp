@@ -79,10 +79,9 @@ size_t Series::column(const std::string& name) const {
 
 double Series::at(const std::string& name, double t) const {
   const size_t c = column(name);
-  const auto it = std::lower_bound(rows.begin(), rows.end(), t,
-                                   [](const std::vector<double>& row, double x) {
-                                     return row[0] < x;
-                                   });
+  const auto it =
+      std::lower_bound(rows.begin(), rows.end(), t,
+                       [](const std::vector<double>& row, double x) { return row[0] < x; });
   if (it == rows.begin()) return (*it)[c];
   if (it == rows.end()) return rows.back()[c];
   const auto& b = *it;

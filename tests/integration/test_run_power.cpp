@@ -22,16 +22,17 @@ using runtest::RunOutput;
 
 // The square trace: 2 mW harvested for 0.5 s, nothing for 0.5 s (traces/square-2mW-1Hz.csv).
 json square_scenario(const std::string& firmware) {
-  return {{"name", firmware},
-          {"firmware", fwtest::firmware_path(firmware)},
-          {"device", {{"mclk", "8MHz"}}},
-          {"harvester",
-           {{"type", "direct"},
-            {"trace", {{"file", std::string(EHSIM_SOURCE_DIR) + "/traces/square-2mW-1Hz.csv"}}}}},
-          {"supply",
-           {{"capacitance", "47uF"}, {"v_on", "2.4V"}, {"v_off", "1.8V"}, {"rated_voltage", "3.6V"}}},
-          {"run", {{"duration", "3s"}}},
-          {"outputs", {{"timeseries_period", "0.1ms"}}}};
+  return {
+      {"name", firmware},
+      {"firmware", fwtest::firmware_path(firmware)},
+      {"device", {{"mclk", "8MHz"}}},
+      {"harvester",
+       {{"type", "direct"},
+        {"trace", {{"file", std::string(EHSIM_SOURCE_DIR) + "/traces/square-2mW-1Hz.csv"}}}}},
+      {"supply",
+       {{"capacitance", "47uF"}, {"v_on", "2.4V"}, {"v_off", "1.8V"}, {"rated_voltage", "3.6V"}}},
+      {"run", {{"duration", "3s"}}},
+      {"outputs", {{"timeseries_period", "0.1ms"}}}};
 }
 
 int marker_arg(const RunOutput& r, int id) {
@@ -243,8 +244,11 @@ TEST_CASE("bad scenarios are rejected with the file and JSON path", "[run][cli][
        "/supply/capacitance"},
       {"negative duration", [](json& s) { s["run"]["duration"] = "-1s"; }, "", "/run/duration"},
       {"unknown top-level key", [](json& s) { s["capacitor"] = "47uF"; }, "", "/capacitor"},
-      {"bad marker id", [](json& s) { s["progress"] = {{"commit_marker", "seventeen"}}; }, "",
-       "/progress/commit_marker"},
+      {"bad marker id",
+       [](json& s) {
+         s["progress"] = {{"commit_marker", "seventeen"}};
+       },
+       "", "/progress/commit_marker"},
   };
   for (const auto& c : cases) {
     json sc = square_scenario("power_adc");

@@ -28,10 +28,9 @@ TEST_CASE("checkpointing checksum finishes with the continuous-power CRC on ever
     WARN("SKIPPED: recorded traces not found at " EHSIM_TRACE_DIR " (set EHSIM_TRACE_DIR)");
     return;
   }
-  for (const char* name :
-       {"checksum-rf-cart", "checksum-rf-mobile", "checksum-rf-obstruction", "checksum-solar-nrel",
-        "checksum-enhants-indoor-outdoor", "checksum-enhants-nyt-nighttime",
-        "checksum-enhants-car"}) {
+  for (const char* name : {"checksum-rf-cart", "checksum-rf-mobile", "checksum-rf-obstruction",
+                           "checksum-solar-nrel", "checksum-enhants-indoor-outdoor",
+                           "checksum-enhants-nyt-nighttime", "checksum-enhants-car"}) {
     const std::string out = runtest::scratch_dir(std::string("ckpt-") + name);
     const runtest::RunOutput r = runtest::run_scenario_file(scenario(name), out, trace_dir_arg());
     INFO(name << "\n" << r.console);

@@ -8,7 +8,8 @@ namespace freeml {
 CsrMatrix csr_encode(const std::vector<int16_t>& dense, size_t rows, size_t cols) {
   if (dense.size() != rows * cols) throw std::invalid_argument("csr_encode: size is not rows*cols");
   constexpr size_t kMaxIndex = std::numeric_limits<uint16_t>::max();
-  if (cols > kMaxIndex) throw std::invalid_argument("csr_encode: too many columns for 16-bit indices");
+  if (cols > kMaxIndex)
+    throw std::invalid_argument("csr_encode: too many columns for 16-bit indices");
   CsrMatrix m;
   m.rows = rows;
   m.cols = cols;
@@ -32,13 +33,18 @@ CsrMatrix csr_encode(const std::vector<int16_t>& dense, size_t rows, size_t cols
 std::vector<int16_t> csr_decode(const CsrMatrix& m) {
   std::vector<int16_t> dense(m.rows * m.cols, 0);
   for (size_t r = 0; r < m.rows; ++r) {
-    for (size_t k = m.row_ptr[r]; k < m.row_ptr[r + 1]; ++k) dense[r * m.cols + m.col_idx[k]] = m.values[k];
+    for (size_t k = m.row_ptr[r]; k < m.row_ptr[r + 1]; ++k)
+      dense[r * m.cols + m.col_idx[k]] = m.values[k];
   }
   return dense;
 }
 
-size_t csr_bytes(size_t rows, size_t nonzeros) { return 2 * (rows + 1) + 4 * nonzeros; }
+size_t csr_bytes(size_t rows, size_t nonzeros) {
+  return 2 * (rows + 1) + 4 * nonzeros;
+}
 
-size_t dense_bytes(size_t rows, size_t cols) { return 2 * rows * cols; }
+size_t dense_bytes(size_t rows, size_t cols) {
+  return 2 * rows * cols;
+}
 
 }  // namespace freeml

@@ -23,7 +23,9 @@ int16_t quantize_value(float x, int frac_bits) {
   return int16_t(std::clamp(scaled, -32768.0, 32767.0));
 }
 
-float dequantize_value(int16_t q, int frac_bits) { return float(std::ldexp(double(q), -frac_bits)); }
+float dequantize_value(int16_t q, int frac_bits) {
+  return float(std::ldexp(double(q), -frac_bits));
+}
 
 QuantizedTensor quantize(const std::vector<float>& data, int frac_bits) {
   QuantizedTensor out;

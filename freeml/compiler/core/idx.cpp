@@ -49,8 +49,8 @@ IdxArray parse_idx(const std::vector<uint8_t>& bytes, const std::string& name) {
   }
   const uint64_t payload_bytes = bytes.size() - header_bytes;
   if (element_count != payload_bytes) {
-    fail(name, "dimensions promise " + std::to_string(element_count) + " data bytes but the file has " +
-                   std::to_string(payload_bytes) +
+    fail(name, "dimensions promise " + std::to_string(element_count) +
+                   " data bytes but the file has " + std::to_string(payload_bytes) +
                    (element_count > payload_bytes ? " (truncated)" : " (trailing bytes)"));
   }
   out.data.assign(bytes.begin() + header_bytes, bytes.end());
@@ -60,7 +60,8 @@ IdxArray parse_idx(const std::vector<uint8_t>& bytes, const std::string& name) {
 IdxArray read_idx(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IdxError(path + ": cannot open IDX file");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
   if (in.bad()) throw IdxError(path + ": read error");
   return parse_idx(bytes, path);
 }

@@ -5,5 +5,5 @@
  */
 #include "freeml/engine.h"
 
-__attribute__((section(".rodata.freeml_model"), aligned(2),
-               used)) const uint8_t freeml_model[FML_MODEL_CAPACITY] = {0};
+__attribute__((section(".rodata.freeml_model"), aligned(2), used))
+const uint8_t freeml_model[FML_MODEL_CAPACITY] = {0};

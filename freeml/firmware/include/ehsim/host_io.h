@@ -16,8 +16,9 @@
 #define HOSTIO_OUT_OFFSET 0x02  /* write (byte or word, low byte used): append to the host log */
 #define HOSTIO_MARK_OFFSET 0x04 /* write: emit a marker event with this numeric id */
 #define HOSTIO_EXIT_OFFSET 0x06 /* write: end the simulation with this exit code */
-#define HOSTIO_MARK_ARG_OFFSET 0x08 /* write before MARK: a 16-bit argument carried by the marker \
-                                     */
+#define HOSTIO_MARK_ARG_OFFSET                                       \
+  0x08 /* write before MARK: a 16-bit argument carried by the marker \
+        */
 
 /* Input samples (freeml/FORMAT.md "host_io protocol"; fed by `ehsim exec --samples FILE`). */
 #define HOSTIO_SAMPLE_REQ_OFFSET 0x0A      /* write: next sample; read: 1 if a sample is current */

@@ -23,24 +23,24 @@ enum fml_error {
   FML_OK = 0,
   FML_ERR_MAGIC = 1,
   FML_ERR_VERSION = 2,
-  FML_ERR_SIZE = 3,     /* total_bytes larger than FML_MODEL_CAPACITY */
-  FML_ERR_LIMITS = 4,   /* layers, classes or activation words beyond the engine's limits */
-  FML_ERR_SAMPLE = 5,   /* a sample's word count differs from the model's input */
-  FML_ERR_CSR_IN_C = 6  /* a CSR conv2d/pointwise layer with more than FML_MAX_CSR_IN_C inputs */
+  FML_ERR_SIZE = 3,    /* total_bytes larger than FML_MODEL_CAPACITY */
+  FML_ERR_LIMITS = 4,  /* layers, classes or activation words beyond the engine's limits */
+  FML_ERR_SAMPLE = 5,  /* a sample's word count differs from the model's input */
+  FML_ERR_CSR_IN_C = 6 /* a CSR conv2d/pointwise layer with more than FML_MAX_CSR_IN_C inputs */
 };
 
 /* One layer, decoded from its 32-byte record into SRAM at the start of each unit. */
 typedef struct {
   uint8_t kind, flags;
-  uint8_t shift; /* accumulator shift in_frac + w_frac - out_frac */
+  uint8_t shift;  /* accumulator shift in_frac + w_frac - out_frac */
   uint32_t round; /* 2^(shift-1), or 0: the rounding term added before the shift */
   uint16_t in_c, in_h, in_w;
   uint16_t out_c, out_h, out_w;
   uint8_t kh, kw, sh, sw, ph, pw;
-  uint16_t unit_channels; /* never 0 after decoding */
-  const int16_t* weights; /* dense weights, or CSR values */
-  const uint16_t* row_ptr; /* CSR only */
-  const uint16_t* col_idx; /* CSR only */
+  uint16_t unit_channels;    /* never 0 after decoding */
+  const int16_t* weights;    /* dense weights, or CSR values */
+  const uint16_t* row_ptr;   /* CSR only */
+  const uint16_t* col_idx;   /* CSR only */
   const int16_t* bias_words; /* i32 bias as little-endian word pairs, or 0 */
 } fml_layer;
 

@@ -16,49 +16,49 @@
 #define FML_VERSION 1u
 #define FML_HDR_BYTES 48u
 
-#define FML_HDR_MAGIC 0u             /* 4 x char: "FMLB" */
-#define FML_HDR_VERSION 4u           /* u16 */
-#define FML_HDR_HEADER_BYTES 6u      /* u16: FML_HDR_BYTES */
-#define FML_HDR_TOTAL_BYTES 8u       /* u32: size of the whole blob */
-#define FML_HDR_CRC32 12u            /* u32: CRC-32/IEEE of bytes [16, total_bytes) */
-#define FML_HDR_LAYER_COUNT 16u      /* u16 */
-#define FML_HDR_LAYER_TABLE 18u      /* u16: byte offset of the layer table */
-#define FML_HDR_INPUT_C 20u          /* u16 */
-#define FML_HDR_INPUT_H 22u          /* u16 */
-#define FML_HDR_INPUT_W 24u          /* u16 */
-#define FML_HDR_INPUT_FRAC 26u       /* i8: fractional bits of the input tensor */
-#define FML_HDR_LOGIT_FRAC 27u       /* i8: fractional bits of the exit-classifier logits */
-#define FML_HDR_NUM_CLASSES 28u      /* u16 */
-#define FML_HDR_TAP_COUNT 30u        /* u16 */
-#define FML_HDR_TAP_TABLE 32u        /* u16: byte offset of the tap table (0 if no taps) */
-#define FML_HDR_POLICY 34u           /* u8: enum fml_policy */
-#define FML_HDR_RESERVED0 35u        /* u8: 0 */
-#define FML_HDR_ENERGY_MV 36u        /* u16: energy policy threshold, supply in mV */
-#define FML_HDR_EXIT_BIAS 38u        /* u16: byte offset of i32[num_classes] (0 if no taps) */
-#define FML_HDR_CONF_MARGIN 40u      /* i32: confidence threshold, top-1 margin at logit_frac */
-#define FML_HDR_MAX_ACT_WORDS 44u    /* u16: largest tensor (input or any layer output), words */
-#define FML_HDR_RESERVED1 46u        /* u16: 0 */
+#define FML_HDR_MAGIC 0u          /* 4 x char: "FMLB" */
+#define FML_HDR_VERSION 4u        /* u16 */
+#define FML_HDR_HEADER_BYTES 6u   /* u16: FML_HDR_BYTES */
+#define FML_HDR_TOTAL_BYTES 8u    /* u32: size of the whole blob */
+#define FML_HDR_CRC32 12u         /* u32: CRC-32/IEEE of bytes [16, total_bytes) */
+#define FML_HDR_LAYER_COUNT 16u   /* u16 */
+#define FML_HDR_LAYER_TABLE 18u   /* u16: byte offset of the layer table */
+#define FML_HDR_INPUT_C 20u       /* u16 */
+#define FML_HDR_INPUT_H 22u       /* u16 */
+#define FML_HDR_INPUT_W 24u       /* u16 */
+#define FML_HDR_INPUT_FRAC 26u    /* i8: fractional bits of the input tensor */
+#define FML_HDR_LOGIT_FRAC 27u    /* i8: fractional bits of the exit-classifier logits */
+#define FML_HDR_NUM_CLASSES 28u   /* u16 */
+#define FML_HDR_TAP_COUNT 30u     /* u16 */
+#define FML_HDR_TAP_TABLE 32u     /* u16: byte offset of the tap table (0 if no taps) */
+#define FML_HDR_POLICY 34u        /* u8: enum fml_policy */
+#define FML_HDR_RESERVED0 35u     /* u8: 0 */
+#define FML_HDR_ENERGY_MV 36u     /* u16: energy policy threshold, supply in mV */
+#define FML_HDR_EXIT_BIAS 38u     /* u16: byte offset of i32[num_classes] (0 if no taps) */
+#define FML_HDR_CONF_MARGIN 40u   /* i32: confidence threshold, top-1 margin at logit_frac */
+#define FML_HDR_MAX_ACT_WORDS 44u /* u16: largest tensor (input or any layer output), words */
+#define FML_HDR_RESERVED1 46u     /* u16: 0 */
 
 /* ---- Layer table: layer_count records of FML_LAYER_BYTES ------------------------------------ */
 #define FML_LAYER_BYTES 32u
-#define FML_L_KIND 0u          /* u8: enum fml_layer_kind */
-#define FML_L_FLAGS 1u         /* u8: FML_FLAG_* */
-#define FML_L_OUT_FRAC 2u      /* i8: fractional bits of the output tensor */
-#define FML_L_W_FRAC 3u        /* i8: fractional bits of the weights (0 if none) */
-#define FML_L_OUT_C 4u         /* u16 */
-#define FML_L_OUT_H 6u         /* u16 */
-#define FML_L_OUT_W 8u         /* u16 */
-#define FML_L_KERNEL_H 10u     /* u8 */
-#define FML_L_KERNEL_W 11u     /* u8 */
-#define FML_L_STRIDE_H 12u     /* u8 */
-#define FML_L_STRIDE_W 13u     /* u8 */
-#define FML_L_PAD_H 14u        /* u8: zero rows added above and below */
-#define FML_L_PAD_W 15u        /* u8: zero columns added left and right */
+#define FML_L_KIND 0u           /* u8: enum fml_layer_kind */
+#define FML_L_FLAGS 1u          /* u8: FML_FLAG_* */
+#define FML_L_OUT_FRAC 2u       /* i8: fractional bits of the output tensor */
+#define FML_L_W_FRAC 3u         /* i8: fractional bits of the weights (0 if none) */
+#define FML_L_OUT_C 4u          /* u16 */
+#define FML_L_OUT_H 6u          /* u16 */
+#define FML_L_OUT_W 8u          /* u16 */
+#define FML_L_KERNEL_H 10u      /* u8 */
+#define FML_L_KERNEL_W 11u      /* u8 */
+#define FML_L_STRIDE_H 12u      /* u8 */
+#define FML_L_STRIDE_W 13u      /* u8 */
+#define FML_L_PAD_H 14u         /* u8: zero rows added above and below */
+#define FML_L_PAD_W 15u         /* u8: zero columns added left and right */
 #define FML_L_UNIT_CHANNELS 16u /* u16: output channels per intermittent unit (0: whole layer) */
-#define FML_L_RESERVED 18u     /* u16: 0 */
-#define FML_L_WEIGHTS 20u      /* u32: byte offset of the weights (0 if none) */
-#define FML_L_NNZ 24u          /* u32: dense: weight count; CSR: non-zero count */
-#define FML_L_BIAS 28u         /* u32: byte offset of i32[out_c] at in_frac + w_frac (0: none) */
+#define FML_L_RESERVED 18u      /* u16: 0 */
+#define FML_L_WEIGHTS 20u       /* u32: byte offset of the weights (0 if none) */
+#define FML_L_NNZ 24u           /* u32: dense: weight count; CSR: non-zero count */
+#define FML_L_BIAS 28u          /* u32: byte offset of i32[out_c] at in_frac + w_frac (0: none) */
 
 enum fml_layer_kind {
   FML_CONV2D = 1,    /* weights [out_c][in_c][kh][kw] */
@@ -88,9 +88,9 @@ enum fml_layer_kind {
 #define FML_T_RESERVED2 12u /* u32: 0 */
 
 enum fml_policy {
-  FML_POLICY_NONE = 0,       /* always run to the final layer */
-  FML_POLICY_ENERGY = 1,     /* exit when the supply is below energy_mv */
-  FML_POLICY_CONFIDENCE = 2, /* exit when the top-1 margin is >= conf_margin */
+  FML_POLICY_NONE = 0,             /* always run to the final layer */
+  FML_POLICY_ENERGY = 1,           /* exit when the supply is below energy_mv */
+  FML_POLICY_CONFIDENCE = 2,       /* exit when the top-1 margin is >= conf_margin */
   FML_POLICY_ENERGY_CONFIDENCE = 3 /* exit when either condition holds */
 };
 
