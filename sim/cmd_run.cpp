@@ -16,6 +16,7 @@
 #include "mcu_model/mcu.h"
 #include "sim/cli.h"
 #include "sim/commands.h"
+#include "sim/report_run.h"
 #include "sim/run_recorder.h"
 #include "sim/run_scenario.h"
 #include "sim/units.h"
@@ -91,6 +92,7 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   recorder.write_results(host_s);
+  write_run_report(out_dir);
   std::cout << "ehsim run: " << sc.name << ": " << mcu::to_string(mcu.exit_reason()) << " at "
             << mcu.local_time().to_seconds() << " s, " << mcu.boots() << " boots, "
             << mcu.power_losses() << " power failures; results in " << out_dir << "\n";

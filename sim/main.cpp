@@ -19,6 +19,7 @@ const Subcommand kSubcommands[] = {
     {"exec", ehsim::cmd_exec, "run an MSP430 ELF on continuous power"},
     {"run", ehsim::cmd_run, "run firmware on harvested power from a scenario"},
     {"supply", ehsim::cmd_supply, "simulate the power circuit alone from a scenario"},
+    {"sweep", ehsim::cmd_sweep, "run a scenario over parameter values, one process per point"},
 };
 
 void print_usage(std::ostream& out) {

@@ -1,0 +1,71 @@
+// Minimal self-contained SVG plotting for report.html (no scripts, no network): line plots with
+// linear or log axes, min/max envelopes, shaded intervals, threshold lines, bar charts, and the
+// HTML page around them. Numbers are printed with report::num() so tests can find them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ehsim::report {
+
+// HTML/XML text escaping.
+std::string esc(const std::string& text);
+// Six significant digits ("%.6g"): how every figure in a report is shown.
+std::string num(double v);
+// Short tick label with an SI prefix: 0.002 -> "2m", 4.7e-5 -> "47u".
+std::string si(double v);
+// A distinct colour for series i.
+const char* color(size_t i);
+
+struct Axis {
+  std::string label;
+  double lo = 0, hi = 1;
+  bool log = false;
+  std::vector<std::string> categories;  // non-empty: categorical axis at 0..n-1
+};
+
+struct Series {
+  std::string name;
+  std::vector<double> x, y;  // NaN in y breaks the line
+  std::vector<double> y_hi;  // non-empty: filled band between y and y_hi instead of a line
+  bool step = false;         // hold each value until the next x
+  bool dots = false;         // a circle at every point
+  std::string color;         // empty: color(series index)
+};
+
+struct Band {  // shaded x interval (e.g. powered)
+  double x0, x1;
+};
+
+struct HLine {
+  double y;
+  std::string label, color;
+};
+
+struct Plot {
+  std::string id, title;
+  Axis x, y;
+  std::vector<Series> series;
+  std::vector<Band> bands;
+  std::string band_label;  // legend text of the bands
+  std::vector<HLine> hlines;
+  int width = 960, height = 280;
+};
+
+// Sets lo/hi from the data (with a margin; log axes to whole decades when wide).
+void fit_axis(Axis& axis, const std::vector<double>& values, bool include_zero);
+
+std::string render_plot(const Plot& plot);
+
+struct Bar {
+  std::string label;
+  double value;
+};
+// Vertical bars with the value printed above each.
+std::string render_bars(const std::string& id, const std::string& title, const std::string& y_label,
+                        const std::vector<Bar>& bars, double y_max = 0);
+
+// A whole HTML document with the report's inline style sheet.
+std::string html_page(const std::string& title, const std::string& body);
+
+}  // namespace ehsim::report

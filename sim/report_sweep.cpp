@@ -1,0 +1,231 @@
+#include "sim/report_sweep.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "sim/report_svg.h"
+#include "sim/sweep_spec.h"
+#include "sim/units.h"
+
+namespace ehsim {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using report::esc;
+using report::num;
+
+namespace {
+
+constexpr size_t kMaxLines = 10;
+
+struct ParamInfo {
+  std::string key;
+  std::vector<std::string> values;
+  std::vector<double> numeric;  // empty when a value is not a quantity
+  bool log = false;
+};
+
+ParamInfo param_info(const json& p) {
+  ParamInfo info;
+  info.key = p.at("key").get<std::string>();
+  info.values = p.at("values").get<std::vector<std::string>>();
+  for (const std::string& v : info.values) {
+    const auto n = numeric_value(v);
+    if (!n) {
+      info.numeric.clear();
+      break;
+    }
+    info.numeric.push_back(*n);
+  }
+  if (!info.numeric.empty()) {
+    const auto [lo, hi] = std::minmax_element(info.numeric.begin(), info.numeric.end());
+    const bool positive = *lo > 0;
+    const bool capacitance =
+        info.key.size() >= 11 && info.key.compare(info.key.size() - 11, 11, "capacitance") == 0;
+    info.log = positive && (capacitance || *hi / *lo >= 20);
+  }
+  return info;
+}
+
+std::string value_cell(const json& v, const std::string& key) {
+  std::string text = v.is_number()   ? num(v.get<double>())
+                     : v.is_string() ? v.get<std::string>()
+                     : v.is_null()   ? ""
+                                     : v.dump();
+  return "<td class=\"num\" data-key=\"" + esc(key) + "\" data-value=\"" + esc(v.dump()) + "\">" +
+         esc(text) + "</td>";
+}
+
+}  // namespace
+
+std::string sweep_report_html(const std::string& sweep_dir) {
+  const fs::path file = fs::path(sweep_dir) / "sweep.json";
+  json sweep;
+  {
+    std::ifstream in(file);
+    if (!in) throw InputError(file.string() + ": cannot read");
+    try {
+      sweep = json::parse(in);
+    } catch (const json::exception& e) {
+      throw InputError(file.string() + ": not valid JSON: " + e.what());
+    }
+  }
+  std::vector<ParamInfo> params;
+  for (const json& p : sweep.at("params")) params.push_back(param_info(p));
+  const json& points = sweep.at("points");
+  const std::vector<std::string> metrics = sweep.at("metrics").get<std::vector<std::string>>();
+  // Plotted: metrics with a number in some point that is not the same in every point.
+  std::vector<std::string> numeric_metrics, constant_metrics;
+  for (const std::string& m : metrics) {
+    std::vector<double> values;
+    for (const json& pt : points) {
+      const json& v = pt["metrics"].value(m, json());
+      if (v.is_number()) values.push_back(v.get<double>());
+    }
+    if (values.empty()) continue;
+    const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+    (*lo == *hi && values.size() > 1 ? constant_metrics : numeric_metrics).push_back(m);
+  }
+  const json& counts = sweep.at("counts");
+
+  std::ostringstream body;
+  body << "<h1>ehsim sweep: " << esc(fs::path(sweep.value("scenario", "")).filename().string())
+       << "</h1>\n<p class=\"sub\">" << esc(sweep.value("scenario", "")) << "; "
+       << counts.value("points", 0) << " points ("
+       << (sweep.value("zip", false) ? "zip" : "product") << " of";
+  for (const ParamInfo& p : params) body << ' ' << esc(p.key) << " [" << p.values.size() << "]";
+  body << "): <span data-key=\"counts.ok\">" << counts.value("ok", 0)
+       << "</span> ok, <span data-key=\"counts.failed\">" << counts.value("failed", 0)
+       << "</span> failed, <span data-key=\"counts.missing\">" << counts.value("missing", 0)
+       << "</span> missing</p>\n";
+
+  // One plot per metric and swept parameter; lines are the combinations of the other parameters.
+  body << "<h2>Metrics against parameters</h2>\n";
+  if (numeric_metrics.empty()) body << "<p>No metric varies across the completed points.</p>\n";
+  if (!constant_metrics.empty()) {
+    body << "<p class=\"sub\">The same in every completed point (not plotted):";
+    for (const std::string& m : constant_metrics) body << ' ' << esc(m);
+    body << "</p>\n";
+  }
+  for (const std::string& m : numeric_metrics) {
+    for (size_t pi = 0; pi < params.size(); ++pi) {
+      const ParamInfo& xp = params[pi];
+      report::Plot plot;
+      plot.id = "sweep-" + m + "-" + xp.key;
+      plot.title = m + " vs " + xp.key;
+      plot.x.label = xp.key + (xp.log ? " (log)" : "");
+      plot.y.label = m;
+      plot.height = 300;
+      plot.x.log = xp.log;
+      if (xp.numeric.empty()) {
+        for (const std::string& v : xp.values) {
+          plot.x.categories.push_back(
+              v.find('/') != std::string::npos ? fs::path(v).filename().string() : v);
+        }
+      }
+      std::map<std::string, report::Series> lines;  // keyed by the other parameters' values
+      std::vector<std::string> order;
+      std::vector<double> xs, ys;
+      for (const json& pt : points) {
+        const json& pp = pt.at("params");
+        std::string label;
+        for (size_t k = 0; k < params.size(); ++k) {
+          if (k == pi) continue;
+          std::string v = pp.value(params[k].key, std::string());
+          // File paths: the file name is what tells lines apart.
+          if (v.find('/') != std::string::npos) v = fs::path(v).filename().string();
+          label += (label.empty() ? "" : ", ") + params[k].key + "=" + v;
+        }
+        const std::string xv = pp.value(xp.key, std::string());
+        const auto at = std::find(xp.values.begin(), xp.values.end(), xv);
+        if (at == xp.values.end()) continue;
+        const size_t vi = size_t(at - xp.values.begin());
+        const double x = xp.numeric.empty() ? double(vi) : xp.numeric[vi];
+        const json& yv = pt.at("metrics").value(m, json());
+        const double y = yv.is_number() ? yv.get<double>() : NAN;
+        if (!lines.count(label)) {
+          order.push_back(label);
+          lines[label].name = label;
+          lines[label].dots = true;
+        }
+        lines[label].x.push_back(x);
+        lines[label].y.push_back(y);
+        xs.push_back(x);
+        if (std::isfinite(y)) ys.push_back(y);
+      }
+      for (size_t i = 0; i < order.size() && i < kMaxLines; ++i) {
+        report::Series s = lines[order[i]];
+        // Sort by x so lines run left to right whatever the point order.
+        std::vector<size_t> idx(s.x.size());
+        for (size_t k = 0; k < idx.size(); ++k) idx[k] = k;
+        std::stable_sort(idx.begin(), idx.end(),
+                         [&](size_t a, size_t b) { return s.x[a] < s.x[b]; });
+        report::Series sorted = s;
+        for (size_t k = 0; k < idx.size(); ++k) {
+          sorted.x[k] = s.x[idx[k]];
+          sorted.y[k] = s.y[idx[k]];
+        }
+        if (sorted.name.empty()) sorted.name = "";
+        plot.series.push_back(sorted);
+      }
+      report::fit_axis(plot.x, xs, false);
+      report::fit_axis(plot.y, ys, true);
+      body << report::render_plot(plot);
+      if (order.size() > kMaxLines) {
+        body << "<p class=\"sub\">(" << order.size() - kMaxLines
+             << " more lines not drawn; see sweep.csv)</p>\n";
+      }
+    }
+  }
+
+  // The table of points.
+  body << "<h2>Points</h2>\n<table class=\"points\"><tr><th>#</th>";
+  for (const ParamInfo& p : params) body << "<th>" << esc(p.key) << "</th>";
+  body << "<th>status</th>";
+  for (const std::string& m : metrics) body << "<th>" << esc(m) << "</th>";
+  body << "</tr>\n";
+  std::string failures;
+  for (const json& pt : points) {
+    const std::string status = pt.value("status", "");
+    const std::string name = pt.value("name", "");
+    body << "<tr class=\"" << esc(status) << "\"><td><a href=\"points/" << esc(name)
+         << "/report.html\">" << esc(name) << "</a></td>";
+    for (const ParamInfo& p : params) {
+      body << "<td>" << esc(pt.at("params").value(p.key, std::string())) << "</td>";
+    }
+    body << "<td>" << esc(status) << "</td>";
+    for (const std::string& m : metrics) {
+      body << value_cell(pt.at("metrics").value(m, json()), "points." + name + "." + m);
+    }
+    body << "</tr>\n";
+    if (pt.value("error", json()).is_string()) {
+      failures += "<h3>point " + esc(name) + "</h3><pre>" + esc(pt["error"].get<std::string>()) +
+                  "</pre>\n";
+    }
+  }
+  body << "</table>\n";
+  if (!failures.empty()) body << "<h2>Failures</h2>\n" << failures;
+  body << "<p class=\"sub\">Generated by ehsim sweep from sweep.json.</p>\n";
+  return report::html_page("ehsim sweep", body.str());
+}
+
+bool write_sweep_report(const std::string& sweep_dir) {
+  try {
+    const std::string html = sweep_report_html(sweep_dir);
+    std::ofstream out(fs::path(sweep_dir) / "report.html", std::ios::binary);
+    out << html;
+    if (!out) throw InputError(sweep_dir + "/report.html: cannot write");
+    return true;
+  } catch (const std::exception& e) {
+    std::cerr << "ehsim sweep: warning: no report.html: " << e.what() << "\n";
+    return false;
+  }
+}
+
+}  // namespace ehsim
