@@ -96,6 +96,7 @@ Mcu::Mcu(sc_core::sc_module_name name, const McuConfig& config)
   uart_a0_ =
       std::make_unique<EusciAUart>(ctx_, EusciAUart::kBaseA0, EusciAUart::kVectorA0, *cs_, log_);
   host_io_ = std::make_unique<HostIo>(ctx_, log_);
+  host_io_->set_clock([this] { return local_time().to_seconds(); });
   for (const TimerAConfig* t : {&kTimerA0, &kTimerA1, &kTimerA2, &kTimerA3, &kTimerA4}) {
     timers_.push_back(std::make_unique<TimerA>(ctx_, *cs_, *t));
   }

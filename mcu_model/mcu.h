@@ -9,6 +9,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 // clang-format on
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -170,6 +171,11 @@ class Mcu : public sc_core::sc_module {
   // last MCLK change; earlier cycles of the same stretch are extrapolated at the present rate).
   double time_of_cycle_s(uint64_t cycle) const;
   uint64_t boots() const { return boots_; }
+  // Host (wall-clock) seconds spent inside the CPU interpreter, and while the MCU was powered
+  // on a supply (interpreter plus the energy model's synchronisation), for benchmarks only:
+  // they never enter deterministic outputs.
+  double host_interpreter_s() const { return host_interpreter_s_; }
+  double host_powered_s() const { return host_powered_s_; }
   uint64_t power_losses() const { return power_losses_; }
 
  private:
@@ -224,12 +230,15 @@ class Mcu : public sc_core::sc_module {
   BusStats stats_at_sync_{};
   uint64_t rng_state_ = 0;
   uint64_t boots_ = 0, power_losses_ = 0;
+  double host_interpreter_s_ = 0, host_powered_s_ = 0;
+  std::chrono::steady_clock::time_point host_powered_since_{};
   // The last reported stretch, so that a failure inside it books only its powered part.
   struct ReportedStretch {
     double start_s = 0, duration_s = 0, vcc_V = 0;
     power::IntervalCharge charge{};
   } last_stretch_;
   void refund_unpowered_tail();
+  void note_host_powered_time();
   power::IntervalActivity pending_wakeups_{};  // wake-up events counted before their stretch
 
   bool powered_ = false;

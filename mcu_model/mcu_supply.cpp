@@ -162,6 +162,7 @@ void Mcu::boot_from_supply() {
   }
   if (sc_now_s() >= end_s) return;  // the run ends during the boot delay
   power_on();
+  host_powered_since_ = std::chrono::steady_clock::now();
   stats_at_sync_ = bus_.stats();
   sync_cycles_ = ctx_.cycles;
   ++boots_;
@@ -169,7 +170,15 @@ void Mcu::boot_from_supply() {
   if (comp_->is_on()) comp_->supply_voltage_changed(supply.rail_voltage_V());
 }
 
+void Mcu::note_host_powered_time() {
+  if (host_powered_since_ == std::chrono::steady_clock::time_point{}) return;
+  host_powered_s_ +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - host_powered_since_).count();
+  host_powered_since_ = {};
+}
+
 void Mcu::lose_power() {
+  note_host_powered_time();
   ++power_losses_;
   emit(McuEventKind::kPowerLoss);
   power_off(config_.sram_pattern);
@@ -192,7 +201,10 @@ StopReason Mcu::run_stretch(uint64_t limit, uint64_t* sleep_cycles, LowPowerMode
     ++power_totals_.wakeups;
     if (ctx_.cycles >= limit) return StopReason::kCycleLimit;
   }
+  const auto host_t0 = std::chrono::steady_clock::now();
   const StopReason stop = cpu_.run(std::max(limit, ctx_.cycles + 1));
+  host_interpreter_s_ +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - host_t0).count();
   if (stop == StopReason::kSleep) {
     *mode = low_power_mode(cpu_.sr());
     const uint64_t wake = std::min(next_peripheral_event(), limit);
@@ -306,6 +318,7 @@ void Mcu::run_on_supply() {
       break;
     }
   }
+  note_host_powered_time();
   supply.set_load_current_A(0.0);
 }
 

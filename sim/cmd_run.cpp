@@ -77,6 +77,14 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
   config.powered_at_start = false;
   mcu::Mcu mcu("mcu", config);
   if (!mcu.load(image, &error)) throw InputError(sc.firmware_path + ": " + error);
+  std::optional<PreparedInference> inference;
+  if (sc.inference) {
+    try {
+      inference = prepare_inference(*sc.inference, sc.seed, sc.firmware_path, image, mcu);
+    } catch (const InputError& e) {
+      throw InputError(scenario_file + ": " + e.what());
+    }
+  }
   // Every input is valid: only now does the output directory appear, so bad input leaves none.
   std::error_code ec;
   fs::create_directories(out_dir, ec);
@@ -86,6 +94,7 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
     out << sc.document.dump(2) << '\n';
   }
   RunRecorder recorder("recorder", sc, out_dir, supply, port, mcu, duration_s, progress);
+  if (inference) recorder.attach_inference(*inference);
 
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start();

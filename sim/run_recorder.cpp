@@ -101,6 +101,10 @@ RunRecorder::~RunRecorder() {
   }
 }
 
+void RunRecorder::attach_inference(const PreparedInference& inference) {
+  inference_.emplace(inference.source, inference.layer_count, inference.policy);
+}
+
 void RunRecorder::write_event(const ordered_json& line) {
   events_ << line.dump() << '\n';
 }
@@ -133,6 +137,9 @@ void RunRecorder::drain_log(double now_s) {
     if (scenario_.progress.commit_marker && m.id == *scenario_.progress.commit_marker) {
       ++commits_;
       progress_cycle_ = m.cycle;
+    }
+    if (inference_) {
+      if (auto ev = inference_->on_marker(m.id, m.arg, t)) write_event(*ev);
     }
   }
   if (!log.uart_text.empty()) text_lines(uart_pending_, log.uart_text, "uart", now_s);
@@ -349,6 +356,7 @@ ordered_json RunRecorder::summary() const {
     progress["first_done_s"] = done ? ordered_json(it->second.first_time_s) : ordered_json();
   }
   j["progress"] = progress;
+  if (inference_) j["inference"] = inference_->summary(sim_s);
   j["diagnostics"] = {{"run_ahead_bound_overruns", pw.bound_overruns}};
   return j;
 }
@@ -373,7 +381,14 @@ void RunRecorder::write_results(double host_seconds) {
         {"host_seconds", host_seconds},
         {"simulated_seconds", end_s_},
         {"cycles_per_host_second", host_seconds > 0 ? double(ctx.cycles) / host_seconds : 0.0},
-        {"realtime_factor", host_seconds > 0 ? end_s_ / host_seconds : 0.0}};
+        {"realtime_factor", host_seconds > 0 ? end_s_ / host_seconds : 0.0},
+        // While powered: the interpreter plus the energy model's per-stretch work.
+        {"host_powered_seconds", mcu_.host_powered_s()},
+        {"host_interpreter_seconds", mcu_.host_interpreter_s()},
+        {"cycles_per_host_second_while_powered",
+         mcu_.host_powered_s() > 0 ? double(ctx.cycles) / mcu_.host_powered_s() : 0.0},
+        {"host_fraction_outside_interpreter",
+         host_seconds > 0 ? 1.0 - mcu_.host_interpreter_s() / host_seconds : 0.0}};
     out << h.dump(2) << '\n';
   }
   if (drew_) {

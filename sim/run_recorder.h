@@ -53,6 +53,9 @@ class RunRecorder : public sc_core::sc_module {
               bool progress_bar);
   ~RunRecorder() override;
 
+  // FreeML results from the firmware's markers (before sc_start()).
+  void attach_inference(const PreparedInference& inference);
+
   // Writes summary.json and host.json; call after sc_start() returned.
   void write_results(double host_seconds);
 
@@ -97,6 +100,7 @@ class RunRecorder : public sc_core::sc_module {
   uint64_t commits_ = 0;
   std::map<uint16_t, uint64_t> power_loss_pcs_;
   std::optional<mcu::Fault> fault_;
+  std::optional<InferenceTracker> inference_;
   std::string uart_pending_, host_pending_;
   uint64_t uart_lines_ = 0;
   double end_s_ = 0;

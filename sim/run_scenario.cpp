@@ -174,7 +174,7 @@ RunScenario load_run_scenario(const std::string& file, const std::vector<std::st
   try {
     check_keys(doc, "",
                {"name", "description", "seed", "firmware", "device", "harvester", "supply",
-                "trace_dir", "run", "progress", "outputs"});
+                "trace_dir", "run", "progress", "outputs", "inference"});
     sc.name = string_value(doc, "", "name", fs::path(file).stem().string());
     sc.seed = unsigned_value(doc, "", "seed", 1, UINT64_MAX);
     require(doc.contains("firmware"), "/firmware", "required: the firmware ELF");
@@ -190,6 +190,7 @@ RunScenario load_run_scenario(const std::string& file, const std::vector<std::st
     sc.limits = parse_limits(doc);
     sc.progress = parse_progress(doc);
     sc.outputs = parse_outputs(doc);
+    sc.inference = parse_inference_section(doc, scenario_dir);
   } catch (const InputError& e) {
     throw InputError(file + ": " + e.what());
   }

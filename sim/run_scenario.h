@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mcu_model/mcu.h"
+#include "sim/inference.h"
 #include "sim/supply_scenario.h"
 
 namespace ehsim {
@@ -58,6 +59,7 @@ struct RunScenario {
   RunLimits limits;
   ProgressConfig progress;
   OutputConfig outputs;
+  std::optional<InferenceConfig> inference;  // FreeML model and samples (docs/run.md)
   nlohmann::json document;  // after --set overrides (copied to the output directory)
 };
 

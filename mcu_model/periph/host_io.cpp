@@ -1,11 +1,16 @@
 #include "mcu_model/periph/host_io.h"
 
+#include <algorithm>
+#include <cmath>
+
+#include "mcu_model/periph/cs.h"
+
 namespace ehsim::mcu {
 
-bool VectorSampleSource::next(Sample* sample) {
-  if (next_ >= samples_.size()) return false;
+SampleStatus VectorSampleSource::next(Sample* sample, double /*now_s*/) {
+  if (next_ >= samples_.size()) return SampleStatus::kExhausted;
   *sample = samples_[next_++];
-  return true;
+  return SampleStatus::kReady;
 }
 
 HostIo::HostIo(McuContext& ctx, OutputLog& log)
@@ -15,6 +20,7 @@ void HostIo::reset_power_up() {
   mark_arg_ = 0;
   // A sensor reading does not survive power loss: the firmware must ask again.
   sample_valid_ = false;
+  sample_pending_ = false;
   sample_pos_ = 0;
 }
 
@@ -35,7 +41,9 @@ uint16_t HostIo::read_word(uint16_t offset) {
     case kMarkArg:
       return mark_arg_;
     case kSampleReq:
-      return sample_valid_ ? 1 : 0;
+      return sample_valid_ ? 1 : sample_pending_ ? 2 : 0;
+    case kSampleWait:
+      return sample_pending_ ? sample_wait_ticks_ : 0;
     case kSampleIndex:
       return sample_valid_ ? uint16_t(sample_.index) : 0;
     case kSampleIndexHi:
@@ -69,7 +77,19 @@ void HostIo::write_word(uint16_t offset, uint16_t value) {
       break;
     case kSampleReq:
       sample_pos_ = 0;
-      sample_valid_ = source_ && source_->next(&sample_);
+      sample_valid_ = false;
+      sample_pending_ = false;
+      if (source_) {
+        const double now_s = now_s_ ? now_s_() : 0.0;
+        const SampleStatus status = source_->next(&sample_, now_s);
+        sample_valid_ = status == SampleStatus::kReady;
+        sample_pending_ = status == SampleStatus::kNotYet;
+        if (sample_pending_) {
+          // Rounded up so the firmware never wakes before the sample is there.
+          const double ticks = std::ceil(source_->wait_s(now_s) * Cs::kVloHz);
+          sample_wait_ticks_ = uint16_t(std::clamp(ticks, 1.0, 65535.0));
+        }
+      }
       if (sample_valid_) deliveries_.push_back({ctx().cycles, sample_.index, sample_.label});
       break;
     default:

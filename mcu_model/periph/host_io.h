@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -19,19 +20,23 @@ struct Sample {
 };
 
 // Where host_io's samples come from: `ehsim exec --samples FILE` reads a file in order; a
-// scenario may choose another order or drop samples that arrive while the device is off.
+// scenario may choose another order, or a sensor that produces one sample per period.
+enum class SampleStatus { kReady, kNotYet, kExhausted };
+
 class SampleSource {
  public:
   virtual ~SampleSource() = default;
-  // The next sample the firmware gets when it asks; false when there is none (any more).
-  virtual bool next(Sample* sample) = 0;
+  // The sample the firmware gets when it asks at simulated time now_s. kNotYet: none has
+  // arrived since the last one handed out; wait_s() then says how long until the next does.
+  virtual SampleStatus next(Sample* sample, double now_s) = 0;
+  virtual double wait_s(double /*now_s*/) const { return 0.0; }
 };
 
 // Hands out a fixed list in order.
 class VectorSampleSource : public SampleSource {
  public:
   explicit VectorSampleSource(std::vector<Sample> samples) : samples_(std::move(samples)) {}
-  bool next(Sample* sample) override;
+  SampleStatus next(Sample* sample, double now_s) override;
 
  private:
   std::vector<Sample> samples_;
@@ -42,10 +47,12 @@ class HostIo : public Peripheral {
  public:
   static constexpr uint16_t kBase = 0x0F00;
   static constexpr uint16_t kId = 0x00, kOut = 0x02, kMark = 0x04, kExit = 0x06, kMarkArg = 0x08;
-  // Input samples: write SAMPLE_REQ to make the next sample current (read: 1 if one is), then
-  // read its index, size and words (SAMPLE_DATA auto-increments; 0 past the end).
+  // Input samples: write SAMPLE_REQ to make the next sample current (read: 1 if one is, 0 when
+  // the source is exhausted, 2 when the next sample has not arrived yet), then read its index,
+  // size and words (SAMPLE_DATA auto-increments; 0 past the end). After a 2, SAMPLE_WAIT says
+  // how many VLO ticks (Cs::kVloHz) until it arrives, at most 0xFFFF.
   static constexpr uint16_t kSampleReq = 0x0A, kSampleIndex = 0x0C, kSampleWords = 0x0E,
-                            kSampleData = 0x10, kSampleIndexHi = 0x12;
+                            kSampleData = 0x10, kSampleIndexHi = 0x12, kSampleWait = 0x14;
   static constexpr uint16_t kIdValue = 0x4E48;  // "HN"
 
   // A sample handed to the firmware, for observers (accuracy, missed samples).
@@ -66,6 +73,8 @@ class HostIo : public Peripheral {
   bool exited() const { return exited_; }
 
   void set_sample_source(std::shared_ptr<SampleSource> source) { source_ = std::move(source); }
+  // Simulated time at the current instruction, for sources that depend on it.
+  void set_clock(std::function<double()> now_s) { now_s_ = std::move(now_s); }
   const std::vector<Delivery>& deliveries() const { return deliveries_; }
 
  private:
@@ -74,7 +83,10 @@ class HostIo : public Peripheral {
   bool exited_ = false;
   std::shared_ptr<SampleSource> source_;
   Sample sample_;
+  std::function<double()> now_s_;
   bool sample_valid_ = false;
+  bool sample_pending_ = false;  // the last request found no sample yet
+  uint16_t sample_wait_ticks_ = 0;
   size_t sample_pos_ = 0;
   std::vector<Delivery> deliveries_;
 };

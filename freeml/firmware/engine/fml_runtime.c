@@ -73,9 +73,16 @@ static void load_committed(struct fml_slot* s) {
 
 /* Returns 0 on success, else the host exit code. */
 static int fetch(const uint8_t* b, struct fml_slot* s, uint16_t* done) {
-  if (!hostio_next_sample()) {
-    *done = 1;
-    return 0;
+  for (;;) {
+    const uint16_t ready = hostio_next_sample();
+    if (ready == 1u) break;
+    if (ready == 0u) {
+      *done = 1;
+      return 0;
+    }
+    /* The sensor's next sample is not there yet: sleep until it is (nothing to commit, the
+     * idle phase is already durable). */
+    fml_sleep_vlo_ticks(HOSTIO_REG(HOSTIO_SAMPLE_WAIT_OFFSET));
   }
   const uint16_t words = HOSTIO_REG(HOSTIO_SAMPLE_WORDS_OFFSET);
   const uint16_t want = (uint16_t)(fml_u16(b, FML_HDR_INPUT_C) * fml_u16(b, FML_HDR_INPUT_H) *

@@ -21,11 +21,13 @@
         */
 
 /* Input samples (freeml/FORMAT.md "host_io protocol"; fed by `ehsim exec --samples FILE`). */
-#define HOSTIO_SAMPLE_REQ_OFFSET 0x0A      /* write: next sample; read: 1 if a sample is current */
+#define HOSTIO_SAMPLE_REQ_OFFSET \
+  0x0A /* write: next sample; read: 1 current, 0 none left, 2 not yet */
 #define HOSTIO_SAMPLE_INDEX_OFFSET 0x0C    /* read: index of the current sample, bits 15..0 */
 #define HOSTIO_SAMPLE_WORDS_OFFSET 0x0E    /* read: words in the current sample */
 #define HOSTIO_SAMPLE_DATA_OFFSET 0x10     /* read: next word of the sample (auto-increment) */
 #define HOSTIO_SAMPLE_INDEX_HI_OFFSET 0x12 /* read: index bits 31..16 */
+#define HOSTIO_SAMPLE_WAIT_OFFSET 0x14     /* read after a 2: VLO ticks until the next sample */
 
 #define HOSTIO_ID_VALUE 0x4E48u
 
@@ -39,7 +41,9 @@ static inline void hostio_mark(uint16_t id, uint16_t arg) {
   HOSTIO_REG(HOSTIO_MARK_ARG_OFFSET) = arg;
   HOSTIO_REG(HOSTIO_MARK_OFFSET) = id;
 }
-/* Makes the next sample current; returns 0 when the host has no more samples. */
+/* Makes the next sample current. Returns 1 when it is, 0 when the host has no more samples, 2
+ * when the next one has not arrived yet (a sensor with a sampling period): wait
+ * HOSTIO_REG(HOSTIO_SAMPLE_WAIT_OFFSET) VLO ticks and ask again. */
 static inline uint16_t hostio_next_sample(void) {
   HOSTIO_REG(HOSTIO_SAMPLE_REQ_OFFSET) = 1u;
   return HOSTIO_REG(HOSTIO_SAMPLE_REQ_OFFSET);

@@ -73,6 +73,8 @@ uint16_t fml_should_exit(const uint8_t* blob, const int32_t* logits);
 
 /* fml_supply.c: the supply voltage in mV measured by ADC12_B (A31 = AVCC/2). */
 uint16_t fml_supply_mv(void);
+/* Sleeps in LPM3 for `ticks` periods of VLO (fml_sleep.c; Timer_A0 is used). */
+void fml_sleep_vlo_ticks(uint16_t ticks);
 
 /* fml_runtime.c: runs inference on every sample host_io offers, resuming after any power loss
  * from the last committed unit; returns the host exit code (0 when the samples are exhausted). */
