@@ -211,9 +211,9 @@ std::string render_plot(const Plot& p) {
         lx = f.left;
         ++row;
       }
-      const double y = f.h + 4 + 16 * row;
+      const double y = f.h + 10 + 16 * row;
       if (col == "band") {
-        legend += "<rect class=\"band\" x=\"" + c2(lx) + "\" y=\"" + c2(y - 9) +
+        legend += "<rect class=\"band-key\" x=\"" + c2(lx) + "\" y=\"" + c2(y - 9) +
                   "\" width=\"16\" height=\"10\"/>";
       } else {
         legend += "<rect x=\"" + c2(lx) + "\" y=\"" + c2(y - 6) +
@@ -226,7 +226,7 @@ std::string render_plot(const Plot& p) {
     legend = "<g class=\"legend\">" + legend + "</g>";
     row += 1;
   }
-  const double total_h = f.h + 16 * row;
+  const double total_h = f.h + 16 * row + (row > 0 ? 6 : 0);
   std::ostringstream s;
   s << "<figure class=\"plot\" id=\"" << esc(p.id) << "\"><svg xmlns=\"http://www.w3.org/2000/svg\""
     << " class=\"plot\" data-plot=\"" << esc(p.id) << "\" width=\"" << p.width << "\" height=\""
@@ -369,7 +369,7 @@ std::string html_page(const std::string& title, const std::string& body) {
     << "figure{margin:10px 0}svg.plot{font-size:11px;background:#fff;max-width:100%;height:auto}\n"
     << "svg .frame{fill:none;stroke:#444;stroke-width:1}\n"
     << "svg .grid{stroke:#e6e6e6;stroke-width:1}\n"
-    << "svg .band{fill:#2ca02c;fill-opacity:0.13;stroke:none}\n"
+    << "svg .band,svg .band-key{fill:#2ca02c;fill-opacity:0.13;stroke:none}\n"
     << "svg .series{fill:none;stroke-width:1.6}\n"
     << "svg .envelope{fill-opacity:0.35;stroke:none}\n"
     << "svg .threshold{stroke-dasharray:6 4;stroke-width:1.2}\n"

@@ -524,7 +524,13 @@ SweepPlan read_sweep_plan(const std::string& sweep_dir) {
   std::map<size_t, SweepPoint> points;
   std::vector<std::string> keys;
   for (const auto& entry : fs::directory_iterator(fs::path(sweep_dir) / "points", ec)) {
-    const auto info = read_json(entry.path() / "point.json");
+    // Ordered: the parameters keep the order of the command line.
+    std::optional<ordered_json> info;
+    try {
+      std::ifstream in(entry.path() / "point.json");
+      if (in) info = ordered_json::parse(in);
+    } catch (const json::exception&) {
+    }
     if (!info || !info->is_object() || !info->contains("params")) continue;
     SweepPoint p;
     p.index = info->value("index", size_t(0));
@@ -555,7 +561,7 @@ SweepPlan read_sweep_plan(const std::string& sweep_dir) {
     for (const std::string& v : sp.values) sp.spec += (sp.spec.empty() ? "" : ",") + v;
     plan.params.push_back(sp);
   }
-  // json object keys of point.json come back sorted; reorder each point's sets to the key order.
+  // Every point's sets in the same key order.
   for (auto& [i, p] : points) {
     std::vector<std::pair<std::string, std::string>> sets;
     for (const std::string& k : keys) {
