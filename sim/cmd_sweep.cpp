@@ -92,7 +92,10 @@ int emit_slurm(const SweepPlan& plan, const Args& a, const std::string& out_abs,
     << "#SBATCH --output=" << out_abs << "/slurm/%A_%a.out\n";
   if (timeout_s > 0) s << "#SBATCH --time=" << slurm_time(timeout_s) << "\n";
   for (const std::string& o : a.slurm_options) s << "#SBATCH " << o << "\n";
+  // The tasks start where the sweep was emitted, so relative lookups (the default trace
+  // directory, ../shared/traces) find what a local sweep would.
   s << "set -euo pipefail\n"
+    << "cd " << shell_quote(fs::current_path().string()) << "\n"
     << "exec " << cmd << "\n";
   s.close();
   if (!s) throw InputError(script.string() + ": cannot write");
