@@ -29,22 +29,26 @@ cat >"$work/scenario.json" <<EOF
 }
 EOF
 params=(--param 'supply.capacitance=10uF..1mF:log:6' --param 'seed=1,2')
-now_s() { date +%s.%N; }
-declare -A secs
+declare -A secs cpu
 for j in 1 2; do
-  t0=$(now_s)
-  "$ehsim" sweep "$work/scenario.json" "${params[@]}" -j "$j" --no-progress --out "$work/j$j" \
-    >/dev/null
-  t1=$(now_s)
-  secs[$j]=$(python3 -c "print($t1 - $t0)")
+  # bash's `time`: wall seconds, and user+sys CPU seconds of the sweep and its point processes.
+  TIMEFORMAT='%R %U %S'
+  read -r wall user sys < <({ time "$ehsim" sweep "$work/scenario.json" "${params[@]}" -j "$j" \
+    --no-progress --out "$work/j$j" >/dev/null; } 2>&1)
+  secs[$j]=$wall
+  cpu[$j]=$(python3 -c "print($user + $sys)")
 done
 points=$(($(wc -l <"$work/j1/sweep.csv") - 1))
 cmp -s "$work/j1/sweep.csv" "$work/j2/sweep.csv" && same=yes || same=NO
-python3 - "$points" "${secs[1]}" "${secs[2]}" "$same" "$duration" <<'EOF'
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+python3 - "$points" "${secs[1]}" "${secs[2]}" "$same" "$duration" "${cpu[1]}" "${cpu[2]}" \
+  "$load" "$(nproc)" <<'EOF'
 import sys
 n, s1, s2, same, duration = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5]
-print(f"points: {n} ({duration} simulated each)")
-print(f"-j 1: {s1:.2f} s host, {n / s1 * 60:.1f} points/min")
-print(f"-j 2: {s2:.2f} s host, {n / s2 * 60:.1f} points/min")
+c1, c2, load, cores = float(sys.argv[6]), float(sys.argv[7]), sys.argv[8], sys.argv[9]
+print(f"points: {n} ({duration} simulated each); {cores} cores, load average {load}")
+print(f"-j 1: {s1:.2f} s wall, {c1:.2f} s CPU, {n / s1 * 60:.1f} points/min")
+print(f"-j 2: {s2:.2f} s wall, {c2:.2f} s CPU, {n / s2 * 60:.1f} points/min "
+      f"(CPU/wall {c2 / s2:.2f} cores busy)")
 print(f"speedup -j 2 / -j 1: {s1 / s2:.2f}x; sweep.csv identical: {same}")
 EOF

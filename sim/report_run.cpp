@@ -40,8 +40,9 @@ json read_json_file(const fs::path& path, bool required) {
   }
 }
 
-const json& at_path(const json& j, const std::string& dotted) {
-  static const json kNull;
+// The value at a dotted summary path, or nullptr when a component is absent (a present null is
+// a value: "accuracy": null shows as n/a).
+const json* find_path(const json& j, const std::string& dotted) {
   const json* cur = &j;
   std::stringstream ss(dotted);
   for (std::string part; std::getline(ss, part, '.');) {
@@ -52,10 +53,16 @@ const json& at_path(const json& j, const std::string& dotted) {
                std::stoul(part) < cur->size()) {
       cur = &(*cur)[std::stoul(part)];
     } else {
-      return kNull;
+      return nullptr;
     }
   }
-  return *cur;
+  return cur;
+}
+
+const json& at_path(const json& j, const std::string& dotted) {
+  static const json kNull;
+  const json* v = find_path(j, dotted);
+  return v ? *v : kNull;
 }
 
 // One table cell holding a summary figure: data-key is its summary.json path, data-value the
@@ -79,11 +86,9 @@ std::string figures_table(const json& summary,
                           const std::vector<std::pair<std::string, std::string>>& rows) {
   std::string s = "<table class=\"figures\">";
   for (const auto& [key, label] : rows) {
-    const json& v = at_path(summary, key);
-    if (v.is_null() && key.find("first_") == std::string::npos) {
-      if (!at_path(summary, key.substr(0, key.rfind('.'))).is_object()) continue;
-    }
-    s += "<tr><th>" + esc(label) + "</th>" + value_cell(v, key) + "<td class=\"key\">" + esc(key) +
+    const json* v = find_path(summary, key);
+    if (!v) continue;  // older summaries or runs without that section
+    s += "<tr><th>" + esc(label) + "</th>" + value_cell(*v, key) + "<td class=\"key\">" + esc(key) +
          "</td></tr>";
   }
   return s + "</table>\n";
@@ -328,11 +333,13 @@ std::string run_report_html(const std::string& out_dir) {
     std::sort(by_count.begin(), by_count.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
+    // Event kinds such as "inference" (one per completed inference) come before the other
+    // markers.
+    for (const auto& [kind, v] : kind_bins) lines.emplace_back(kind, &v);
     for (const auto& [n, id] : by_count) {
       if (lines.size() >= kMaxMarkerSeries) break;
       if (used.insert(id).second) lines.emplace_back("marker " + hex_id(id), &marker_bins[id]);
     }
-    for (const auto& [kind, v] : kind_bins) lines.emplace_back(kind, &v);
     body << "<h2>Progress</h2>\n";
     if (lines.empty()) {
       body << "<p>No progress markers were reported.</p>\n";
@@ -396,9 +403,12 @@ std::string run_report_html(const std::string& out_dir) {
   if (inf.is_object()) {
     body << "<h2>Inference</h2>\n"
          << figures_table(summary, {{"inference.policy", "exit policy"},
+                                    {"inference.sampling_period_s", "sampling period (s)"},
                                     {"inference.samples_offered", "samples offered"},
+                                    {"inference.handed", "samples taken by the firmware"},
                                     {"inference.completed", "completed"},
                                     {"inference.missed", "missed"},
+                                    {"inference.in_progress_at_end", "in progress at the end"},
                                     {"inference.correct", "correct"},
                                     {"inference.accuracy", "accuracy"},
                                     {"inference.mean_latency_s", "mean latency (s)"},
