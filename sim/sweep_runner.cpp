@@ -52,7 +52,8 @@ std::optional<json> read_json(const fs::path& path) {
 }
 
 void write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
+  // A per-process temporary name: array tasks of one sweep may write plan.json at once.
+  const fs::path tmp = path.string() + ".tmp." + std::to_string(getpid());
   {
     std::ofstream out(tmp, std::ios::binary);
     out << text;
@@ -275,7 +276,8 @@ void write_plan(const SweepPlan& plan, const std::string& sweep_dir) {
                        "use another --out directory");
     }
   }
-  write_atomically(file, plan.to_json().dump(2) + "\n");
+  const std::string text = plan.to_json().dump(2) + "\n";
+  if (read_text(file) != text) write_atomically(file, text);
 }
 
 }  // namespace

@@ -206,16 +206,23 @@ TEST_CASE("--emit slurm writes a job array whose tasks run the points; --collect
   // Two "machines" run the array tasks into their own copies; the results are gathered into one
   // directory and collected. Each task runs the script itself with its task id.
   const std::string other = dir + "/machine-b";
-  for (int task = 0; task < 6; ++task) {
-    const std::string run_script = task < 3 ? out + "/sweep.slurm" : other + "/sweep.slurm";
-    if (task == 3) {
-      // Machine B: the same command line with its own output directory.
-      std::string s = script;
-      for (size_t at; (at = s.find(out)) != std::string::npos;) s.replace(at, out.size(), other);
-      fs::create_directories(other);
-      std::ofstream(other + "/sweep.slurm") << s;
+  {
+    // Machine B: the same command line with its own output directory.
+    std::string s = script;
+    for (size_t at; (at = s.find(out)) != std::string::npos;) s.replace(at, out.size(), other);
+    fs::create_directories(other);
+    std::ofstream(other + "/sweep.slurm") << s;
+  }
+  // Array tasks run at the same time: machine A runs tasks 0-2 at once, machine B tasks 3-5.
+  for (const auto& [first, file] :
+       {std::pair{0, out + "/sweep.slurm"}, {3, other + "/sweep.slurm"}}) {
+    std::string cmd;
+    for (int k = 0; k < 3; ++k) {
+      cmd += "SLURM_ARRAY_TASK_ID=" + std::to_string(first + k) + " bash " + q(file) + " & p" +
+             std::to_string(k) + "=$!; ";
     }
-    const auto t = sh("SLURM_ARRAY_TASK_ID=" + std::to_string(task) + " bash " + q(run_script));
+    cmd += "wait $p0 && wait $p1 && wait $p2";
+    const auto t = sh(cmd);
     INFO(t.output);
     REQUIRE(t.status == 0);
   }
