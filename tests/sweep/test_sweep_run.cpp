@@ -30,7 +30,7 @@ fs::file_time_type mtime(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("a failing point is a failed row with its stderr tail; the other rows are there",
+TEST_CASE("a failing point is a failed row with its stderr tail, and the other rows are there",
           "[sweep][run]") {
   const std::string dir = scratch("failing_point");
   const std::string sc = write_scenario(dir, square_scenario("1s"));
@@ -69,7 +69,8 @@ TEST_CASE("a failing point is a failed row with its stderr tail; the other rows 
   CHECK(fs::exists(dir + "/out/report.html"));
 }
 
-TEST_CASE("-j 2 writes the same sweep.csv and sweep.json as -j 1", "[sweep][run]") {
+TEST_CASE("a sweep with -j 2 writes the same sweep.csv and sweep.json as with -j 1",
+          "[sweep][run]") {
   const std::string dir = scratch("jobs");
   const std::string sc = write_scenario(dir, square_scenario("1s"));
   const std::string params = "--param supply.capacitance=10uF..470uF:log:3 --param seed=1,2";
@@ -177,7 +178,7 @@ TEST_CASE("a point over the timeout is killed and recorded as failed", "[sweep][
         std::string::npos);
 }
 
-TEST_CASE("--emit slurm writes a job array whose tasks run the points; --collect merges them",
+TEST_CASE("the Slurm job array of --emit slurm runs the points and --collect merges them",
           "[sweep][slurm]") {
   const std::string dir = scratch("slurm");
   const std::string sc = write_scenario(dir, square_scenario("1s"));
