@@ -14,9 +14,18 @@ for f in "$ehsim" "$elf"; do
 done
 
 now_s() { date +%s.%N; }
+# CPU time (user + system) of one command, into the file $1; the command's stdout is kept. On a
+# loaded machine the wall-clock ratio drifts with the other load; the CPU-time ratio much less.
+cpu_time() {
+  local out=$1
+  shift
+  if [[ -x /usr/bin/time ]]; then /usr/bin/time -f "%U %S" -o "$out" "$@"; else "$@"; fi
+}
+cpu_ehsim=$(mktemp) cpu_msp=$(mktemp)
+trap 'rm -f "$cpu_ehsim" "$cpu_msp"' EXIT
 
 t0=$(now_s)
-json=$("$ehsim" exec "$elf" --json --until done 2>/dev/null || true)  # status 1 = nonzero exit code
+json=$(cpu_time "$cpu_ehsim" "$ehsim" exec "$elf" --json --until done 2>/dev/null || true)  # status 1 = nonzero exit code
 t1=$(now_s)
 ehsim_s=$(python3 -c "print($t1 - $t0)")
 
@@ -28,7 +37,7 @@ print(j["cycles"], j["instructions"], j["exit_reason"])' "$json")
 mspdebug_s=""
 if command -v mspdebug >/dev/null; then
   t0=$(now_s)
-  mspdebug -n sim "prog $elf" "setbreak done" "run" >/dev/null 2>&1
+  cpu_time "$cpu_msp" mspdebug -n sim "prog $elf" "setbreak done" "run" >/dev/null 2>&1
   t1=$(now_s)
   mspdebug_s=$(python3 -c "print($t1 - $t0)")
   # Untimed second run with mspdebug's instruction tracer: confirms both simulators executed the
@@ -37,9 +46,16 @@ if command -v mspdebug >/dev/null; then
     "simio info t" 2>&1 | sed -n 's/^Instruction count: *//p')
 fi
 
-python3 - "$cycles" "$instructions" "$reason" "$ehsim_s" "$mspdebug_s" "${msp_instructions:-}" <<'PY'
+python3 - "$cycles" "$instructions" "$reason" "$ehsim_s" "$mspdebug_s" "${msp_instructions:-}" \
+  "$cpu_ehsim" "$cpu_msp" <<'PY'
 import sys
-cycles, instr, reason, ehsim_s, msp_s, msp_instr = sys.argv[1:]
+cycles, instr, reason, ehsim_s, msp_s, msp_instr, cpu_ehsim, cpu_msp = sys.argv[1:]
+def cpu_seconds(path):
+    try:
+        return sum(float(x) for x in open(path).read().split()[-2:])
+    except (OSError, ValueError):
+        return None
+cpu_ehsim, cpu_msp = cpu_seconds(cpu_ehsim), cpu_seconds(cpu_msp)
 cycles, instr, ehsim_s = int(cycles), int(instr), float(ehsim_s)
 print(f"firmware            bench_matmul.elf (exit_reason {reason})")
 if reason != "until":
@@ -55,6 +71,9 @@ if msp_s:
     same = "same as ehsim" if msp_instr == str(instr) else "DIFFERS from ehsim"
     print(f"mspdebug tracer     {msp_instr or '?'} instructions ({same})")
     print(f"ratio               {msp_s / ehsim_s:.1f}x (ehsim vs mspdebug, same instructions)")
+    if cpu_ehsim and cpu_msp:
+        print(f"CPU time            ehsim {cpu_ehsim:.2f} s, mspdebug {cpu_msp:.2f} s "
+              f"(user + system): ratio {cpu_msp / cpu_ehsim:.1f}x")
 else:
     print("mspdebug            not installed: no comparison")
 PY

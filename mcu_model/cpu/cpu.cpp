@@ -33,6 +33,12 @@ enum : unsigned {
 };
 enum : unsigned { kOpRrc, kOpSwpb, kOpRra, kOpSxt, kOpPush, kOpCall, kOpReti };
 
+// A handler's result: the next PC in bits 0-15 and the MCLK cycles it charged (which it has also
+// added to ctx.cycles, so peripherals see exact time) in bits 16-31.
+EHSIM_ALWAYS_INLINE constexpr uint32_t handler_result(uint16_t pc, unsigned cycles) {
+  return uint32_t(pc) | (uint32_t(cycles) << 16);
+}
+
 EHSIM_ALWAYS_INLINE uint16_t nz_flags(uint32_t res, uint32_t msb) {
   return uint16_t((res == 0 ? kSrZ : 0) | ((res & msb) ? kSrN : 0));
 }
@@ -63,6 +69,7 @@ void Cpu::power_on_reset() {
 
 void Cpu::puc() {
   regs_[kSR] = 0;
+  sr_sys_ = 0;
   regs_[kPC] = bus_.peek_word(kResetVectorAddr);
   ie_delay_ = false;
   resume_breakpoint_pc_ = kNoResumeBreakpoint;
@@ -82,19 +89,27 @@ EHSIM_ALWAYS_INLINE bool Cpu::at_breakpoint(uint16_t pc) const {
   return (breakpoint_bits_[pc >> 6] >> (pc & 63)) & 1;
 }
 
-EHSIM_ALWAYS_INLINE uint16_t Cpu::fetch_ext() {
-  const uint16_t w = bus_.fetch_word(regs_[kPC]);
-  regs_[kPC] += 2;
+// Extension word at pc; pc is the handler's copy of PC, and regs_[kPC] follows it so that a later
+// operand naming PC (symbolic destination after a source extension word) reads the right value.
+EHSIM_ALWAYS_INLINE uint16_t Cpu::fetch_ext(uint16_t& pc) {
+  const uint16_t w = bus_.fetch_word(pc);
+  pc = uint16_t(pc + 2);
+  regs_[kPC] = pc;
   return w;
 }
 
 void Cpu::write_sr(uint16_t value) {
   // EINT (BIS #GIE,SR) lets the next instruction run before a pending interrupt (SLAU445 4.2).
   if (!(regs_[kSR] & kSrGIE) && (value & kSrGIE)) ie_delay_ = true;
+  // The inner run loop must leave for the EINT delay and for CPUOFF (GIE can only become set
+  // through the delay). Flag-only writes such as CLRC/SETC, frequent in compiled code, stay in it.
+  if (ie_delay_ || (value & kSrCPUOFF)) bus_.set_attention();
   regs_[kSR] = value;
+  sr_sys_ = uint16_t(value & ~kArithFlags);
 }
 
 void Cpu::illegal(uint16_t op) {
+  bus_.set_attention();  // the fault stops the run
   const bool fresh = ctx_.fault.kind == FaultKind::kNone;
   ctx_.raise_fault(FaultKind::kIllegalInstruction, insn_pc_);
   if (fresh) {
@@ -111,6 +126,7 @@ void Cpu::accept_interrupt(int vector) {
   regs_[kSP] -= 2;
   bus_.write_word(regs_[kSP], regs_[kSR]);
   regs_[kSR] &= kSrSCG0;
+  sr_sys_ = regs_[kSR];
   regs_[kPC] = bus_.read_word(vector_address(vector));
   ctx_.cycles += cycles::kInterruptAccept;
   ctx_.irq.acknowledge(vector);
@@ -129,8 +145,10 @@ enum SrcKind : unsigned {
   kSImm,     // #N (@PC+)
   kSrcKinds
 };
-// Format I destination kinds.
-enum DstKind : unsigned { kDReg, kDIdx, kDAbs, kDstKinds };
+// Format I destination kinds. Register destinations are split so the common case needs no test of
+// the register number: R0 (a write is a branch, timed separately by Table 4-10), R2/R3 (SR write
+// side effects, R3 ignores writes) and R1, R4-R15.
+enum DstKind : unsigned { kDReg, kDPc, kDSrCg, kDIdx, kDAbs, kDstKinds };
 
 constexpr SrcKind classify_src(unsigned as, unsigned reg) {
   switch (as) {
@@ -193,7 +211,7 @@ constexpr unsigned f2_class(unsigned kind) {
 }  // namespace
 
 template <unsigned cond>
-void Cpu::exec_jump(Cpu& c, uint16_t op) {
+uint32_t Cpu::exec_jump(Cpu& c, uint16_t op, uint16_t pc) {
   const uint16_t sr = c.regs_[kSR];
   bool taken;
   switch (cond) {
@@ -222,15 +240,16 @@ void Cpu::exec_jump(Cpu& c, uint16_t op) {
       taken = true;
       break;  // JMP
   }
+  c.ctx_.cycles += cycles::kJump;
   if (taken) {
     const int16_t offset = int16_t(uint16_t(op << 6)) >> 6;  // signed 10-bit word offset
-    c.regs_[kPC] = uint16_t(c.regs_[kPC] + 2 * offset);
+    return handler_result(uint16_t(pc + 2 * offset), cycles::kJump);
   }
-  c.ctx_.cycles += cycles::kJump;
+  return handler_result(pc, cycles::kJump);
 }
 
 template <unsigned opc, unsigned src_kind, unsigned dst_kind, bool byte>
-void Cpu::exec_format1(Cpu& c, uint16_t op) {
+uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc) {
   auto& regs = c.regs_;
   Bus& bus = c.bus_;
   const unsigned sreg = (op >> 8) & 0xF;
@@ -238,6 +257,13 @@ void Cpu::exec_format1(Cpu& c, uint16_t op) {
   constexpr uint32_t mask = byte ? 0xFF : 0xFFFF;
   constexpr uint32_t msb = byte ? 0x80 : 0x8000;
   constexpr unsigned src_class = f1_src_class(src_kind);
+  constexpr bool reg_dst = dst_kind == kDReg || dst_kind == kDPc || dst_kind == kDSrCg;
+  constexpr uint8_t cyc =
+      reg_dst ? cycles::kFormat1[src_class][dst_kind == kDPc ? cycles::kDstPc : cycles::kDstReg]
+              : cycles::kFormat1[src_class][cycles::kDstMem] -
+                    ((opc == kOpMov || opc == kOpBit || opc == kOpCmp)
+                         ? cycles::kFormat1MemDstNoWriteback
+                         : 0);
 
   // Source operand (facts §1.7, §1.8).
   uint32_t src;
@@ -248,14 +274,14 @@ void Cpu::exec_format1(Cpu& c, uint16_t op) {
   } else if (src_kind == kSIdx || src_kind == kSAbs) {
     // X(Rn); Rn = PC gives the extension word's address (symbolic), SR reads as 0 (absolute).
     const uint16_t base = src_kind == kSAbs ? 0 : regs[sreg];
-    const uint16_t addr = uint16_t(base + c.fetch_ext());
+    const uint16_t addr = uint16_t(base + c.fetch_ext(pc));
     src = byte ? bus.read_byte(addr) : bus.read_word(addr);
   } else if (src_kind == kSInd) {
     const uint16_t addr = regs[sreg];
     src = byte ? bus.read_byte(addr) : bus.read_word(addr);
   } else if (src_kind == kSImm) {
-    src = c.fetch_ext();
-  } else {
+    src = c.fetch_ext(pc);
+  } else {  // @Rn+, Rn != PC (@PC+ is kSImm)
     const uint16_t addr = regs[sreg];
     src = byte ? bus.read_byte(addr) : bus.read_word(addr);
     // SP stays even: @SP+ steps by 2 even for .B (SLAU445 4.3.2: SP bit 0 is always 0).
@@ -266,20 +292,17 @@ void Cpu::exec_format1(Cpu& c, uint16_t op) {
   // Destination operand.
   uint16_t dst_addr = 0;
   uint32_t dst;
-  if (dst_kind == kDReg) {
+  if (reg_dst) {
     dst = opc == kOpMov ? 0 : regs[dreg] & mask;
-    c.ctx_.cycles += cycles::kFormat1[src_class][dreg == kPC ? cycles::kDstPc : cycles::kDstReg];
+    c.ctx_.cycles += cyc;
   } else {
     const uint16_t base = dst_kind == kDAbs ? 0 : regs[dreg];
-    dst_addr = uint16_t(base + c.fetch_ext());
+    dst_addr = uint16_t(base + c.fetch_ext(pc));
     if (opc == kOpMov) {
       dst = 0;
     } else {
       dst = byte ? bus.read_byte(dst_addr) : bus.read_word(dst_addr);
     }
-    constexpr uint8_t cyc =
-        cycles::kFormat1[src_class][cycles::kDstMem] -
-        ((opc == kOpMov || opc == kOpBit || opc == kOpCmp) ? cycles::kFormat1MemDstNoWriteback : 0);
     c.ctx_.cycles += cyc;
   }
 
@@ -306,9 +329,11 @@ void Cpu::exec_format1(Cpu& c, uint16_t op) {
       if (opc == kOpAddc || opc == kOpSubc) cin = regs[kSR] & kSrC;
       const uint32_t r = s + dst + cin;
       res = r & mask;
-      flags = nz_flags(res, msb);
-      if (r > mask) flags |= kSrC;
-      if ((s ^ r) & (dst ^ r) & msb) flags |= kSrV;
+      // Flags by shifts rather than tests (fewer host instructions on the hottest handlers):
+      // C = carry out (bit 16/8 of r; r < 2 * (mask + 1)), N = result MSB, V = signed overflow.
+      constexpr unsigned kMsbBit = byte ? 7 : 15;
+      flags = uint16_t((r >> (kMsbBit + 1)) * kSrC | (res == 0 ? kSrZ : 0) |
+                       ((res >> kMsbBit) * kSrN) | ((((s ^ r) & (dst ^ r)) >> kMsbBit) & 1) * kSrV);
       write = opc != kOpCmp;
       break;
     }
@@ -340,11 +365,21 @@ void Cpu::exec_format1(Cpu& c, uint16_t op) {
       flags = uint16_t(nz_flags(res, msb) | (res ? kSrC : 0) | ((src & dst & msb) ? kSrV : 0));
       break;
   }
-  if (set_flags) regs[kSR] = uint16_t((regs[kSR] & ~kArithFlags) | flags);
-  if (!write) return;
+  if (set_flags) {
+    // DADD keeps V, so it reads SR; every other flag-setting operation sets all four flags and
+    // takes the other bits from sr_sys_ (no store-to-load chain through SR in the host).
+    regs[kSR] =
+        opc == kOpDadd ? uint16_t((regs[kSR] & ~kArithFlags) | flags) : uint16_t(c.sr_sys_ | flags);
+  }
+  if (!write) return handler_result(pc, cyc);
+  if (dst_kind == kDPc) {
+    regs[kPC] = uint16_t(res);
+    return handler_result(uint16_t(res), cyc);
+  }
   if (dst_kind == kDReg) {
-    // A byte result clears the register's high byte (SLAU445 4.4.1); an SR destination takes the
-    // result after the flags, R3 ignores writes.
+    regs[dreg] = uint16_t(res);  // a byte result clears the high byte (SLAU445 4.4.1)
+  } else if (dst_kind == kDSrCg) {
+    // An SR destination takes the result after the flags, R3 ignores writes.
     if (dreg == kSR) {
       c.write_sr(uint16_t(res));
     } else if (dreg != kCG) {
@@ -355,24 +390,30 @@ void Cpu::exec_format1(Cpu& c, uint16_t op) {
   } else {
     bus.write_word(dst_addr, uint16_t(res));
   }
+  return handler_result(pc, cyc);
 }
 
-void Cpu::exec_reti(Cpu& c, uint16_t) {
+uint32_t Cpu::exec_reti(Cpu& c, uint16_t, uint16_t) {
   auto& regs = c.regs_;
   regs[kSR] = c.bus_.read_word(regs[kSP]);
+  c.sr_sys_ = uint16_t(regs[kSR] & ~kArithFlags);
   regs[kSP] += 2;
   regs[kPC] = c.bus_.read_word(regs[kSP]);
   regs[kSP] += 2;
   c.ctx_.cycles += cycles::kReti;
+  c.bus_.set_attention();  // SR (GIE, CPUOFF) was reloaded
+  return handler_result(regs[kPC], cycles::kReti);
 }
 
-void Cpu::exec_illegal(Cpu& c, uint16_t op) {
+uint32_t Cpu::exec_illegal(Cpu& c, uint16_t op, uint16_t) {
   c.illegal(op);
+  return handler_result(c.regs_[kPC], 0);
 }
 
 // RRC SWPB RRA SXT PUSH CALL (0x1000-0x12FF); RETI and the illegal forms have their own handlers.
-template <unsigned opc, unsigned kind, bool byte>
-void Cpu::exec_format2(Cpu& c, uint16_t op) {
+// pc_operand: the operand is register R0 itself, so a shift result is a branch.
+template <unsigned opc, unsigned kind, bool byte, bool pc_operand>
+uint32_t Cpu::exec_format2(Cpu& c, uint16_t op, uint16_t pc) {
   auto& regs = c.regs_;
   Bus& bus = c.bus_;
   const unsigned reg = op & 0xF;
@@ -390,12 +431,18 @@ void Cpu::exec_format2(Cpu& c, uint16_t op) {
     val = cg_value(op, reg);
   } else if (kind == kSIdx || kind == kSAbs) {
     const uint16_t base = kind == kSAbs ? 0 : regs[reg];
-    addr = uint16_t(base + c.fetch_ext());
+    addr = uint16_t(base + c.fetch_ext(pc));
     val = byte ? bus.read_byte(addr) : bus.read_word(addr);
   } else if (kind == kSInd) {
     addr = regs[reg];
     val = byte ? bus.read_byte(addr) : bus.read_word(addr);
-  } else {  // @Rn+ and #N (@PC+)
+  } else if (kind == kSImm) {
+    // #N is @PC+ read as data (a read, not a fetch: same bus path as before), PC steps by 2.
+    addr = pc;
+    val = byte ? bus.read_byte(addr) : bus.read_word(addr);
+    pc = uint16_t(addr + 2);
+    regs[kPC] = pc;
+  } else {  // @Rn+, Rn != PC
     addr = regs[reg];
     val = byte ? bus.read_byte(addr) : bus.read_word(addr);
     regs[reg] = uint16_t(addr + ((byte && reg != kSP && reg != kPC) ? 1 : 2));
@@ -412,18 +459,18 @@ void Cpu::exec_format2(Cpu& c, uint16_t op) {
         bus.write_word(regs[kSP], uint16_t(val));
       }
       c.ctx_.cycles += cycles::kFormat2[cls][cycles::kF2Push];
-      return;
+      return handler_result(pc, cycles::kFormat2[cls][cycles::kF2Push]);
     case kOpCall:
       regs[kSP] -= 2;
-      bus.write_word(regs[kSP], regs[kPC]);
+      bus.write_word(regs[kSP], pc);
       regs[kPC] = uint16_t(val);
       c.ctx_.cycles += cycles::kFormat2[cls][cycles::kF2Call];
-      return;
+      return handler_result(uint16_t(val), cycles::kFormat2[cls][cycles::kF2Call]);
     case kOpRrc:
     case kOpRra: {
       const uint32_t top = opc == kOpRrc ? ((regs[kSR] & kSrC) ? msb : 0) : (val & msb);
       res = (val >> 1) | top;
-      regs[kSR] = uint16_t((regs[kSR] & ~kArithFlags) | nz_flags(res, msb) | (val & 1));
+      regs[kSR] = uint16_t(c.sr_sys_ | nz_flags(res, msb) | (val & 1));
       break;
     }
     case kOpSwpb:
@@ -431,10 +478,15 @@ void Cpu::exec_format2(Cpu& c, uint16_t op) {
       break;
     default:  // kOpSxt
       res = uint16_t(int16_t(int8_t(uint8_t(val))));
-      regs[kSR] = uint16_t((regs[kSR] & ~kArithFlags) | nz_flags(res, 0x8000) | (res ? kSrC : 0));
+      regs[kSR] = uint16_t(c.sr_sys_ | nz_flags(res, 0x8000) | (res ? kSrC : 0));
       break;
   }
-  c.ctx_.cycles += cycles::kFormat2[cls][cycles::kF2Shift];
+  constexpr uint8_t cyc = cycles::kFormat2[cls][cycles::kF2Shift];
+  c.ctx_.cycles += cyc;
+  if (pc_operand) {
+    regs[kPC] = uint16_t(res);
+    return handler_result(uint16_t(res), cyc);
+  }
   if (kind == kSReg) {
     if (reg == kSR) {
       c.write_sr(uint16_t(res));
@@ -448,6 +500,7 @@ void Cpu::exec_format2(Cpu& c, uint16_t op) {
       bus.write_word(addr, uint16_t(res));
     }
   }
+  return handler_result(pc, cyc);
 }
 
 // Builds the opcode-indexed handler table from the template instantiations.
@@ -455,7 +508,7 @@ struct CpuDispatch {
   using Handler = Cpu::Handler;
   static constexpr unsigned kF1PerOp = kSrcKinds * kDstKinds * 2;
   static constexpr unsigned kF1Count = 12 * kF1PerOp;      // MOV..AND
-  static constexpr unsigned kF2Count = 6 * kSrcKinds * 2;  // RRC..CALL
+  static constexpr unsigned kF2Count = 6 * kSrcKinds * 2;  // RRC..CALL, operand not R0
 
   template <unsigned... I>
   static constexpr std::array<Handler, sizeof...(I)> format1(
@@ -466,7 +519,13 @@ struct CpuDispatch {
   template <unsigned... I>
   static constexpr std::array<Handler, sizeof...(I)> format2(
       std::integer_sequence<unsigned, I...>) {
-    return {{&Cpu::exec_format2<I / (kSrcKinds * 2), (I / 2) % kSrcKinds, (I % 2) != 0>...}};
+    return {{&Cpu::exec_format2<I / (kSrcKinds * 2), (I / 2) % kSrcKinds, (I % 2) != 0, false>...}};
+  }
+  // Register-mode operand R0 (RRA PC, PUSH PC, CALL PC...), one per operation and size.
+  template <unsigned... I>
+  static constexpr std::array<Handler, sizeof...(I)> format2_pc(
+      std::integer_sequence<unsigned, I...>) {
+    return {{&Cpu::exec_format2<I / 2, kSReg, (I % 2) != 0, true>...}};
   }
   template <unsigned... I>
   static constexpr std::array<Handler, sizeof...(I)> jumps(std::integer_sequence<unsigned, I...>) {
@@ -476,6 +535,7 @@ struct CpuDispatch {
   static Handler decode(uint16_t op) {
     static constexpr auto f1 = format1(std::make_integer_sequence<unsigned, kF1Count>{});
     static constexpr auto f2 = format2(std::make_integer_sequence<unsigned, kF2Count>{});
+    static constexpr auto f2pc = format2_pc(std::make_integer_sequence<unsigned, 6 * 2>{});
     static constexpr auto jmp = jumps(std::make_integer_sequence<unsigned, 8>{});
     const unsigned as = (op >> 4) & 3;
     const bool byte = op & 0x40;
@@ -491,6 +551,7 @@ struct CpuDispatch {
         // SWPB, SXT and CALL have no byte form.
         if (byte && (opc == kOpSwpb || opc == kOpSxt || opc == kOpCall)) return &Cpu::exec_illegal;
         const unsigned kind = classify_src(as, op & 0xF);
+        if (kind == kSReg && (op & 0xF) == kPC) return f2pc[opc * 2 + byte];
         return f2[(opc * kSrcKinds + kind) * 2 + byte];
       }
       case 0x2:
@@ -499,7 +560,11 @@ struct CpuDispatch {
       default: {
         const unsigned kind = classify_src(as, (op >> 8) & 0xF);
         const unsigned dreg = op & 0xF;
-        const unsigned dkind = !(op & 0x80) ? kDReg : dreg == kSR ? kDAbs : kDIdx;
+        const unsigned dkind = !(op & 0x80)  ? (dreg == kPC                    ? kDPc
+                                                : (dreg == kSR || dreg == kCG) ? kDSrCg
+                                                                               : kDReg)
+                               : dreg == kSR ? kDAbs
+                                             : kDIdx;
         return f1[(((op >> 12) - kOpMov) * kSrcKinds + kind) * kDstKinds * 2 + dkind * 2 + byte];
       }
     }
@@ -515,14 +580,16 @@ const Cpu::Handler* Cpu::dispatch_table() {
   return table.data();
 }
 
-EHSIM_ALWAYS_INLINE void Cpu::step() {
-  const uint16_t pc = regs_[kPC];
+// Executes the instruction at pc and returns the next PC. regs_[kPC] is set for the handler; the
+// caller stores the returned PC into regs_[kPC] before anything outside the handlers reads it.
+EHSIM_ALWAYS_INLINE uint16_t Cpu::step(uint16_t pc) {
   const uint16_t op = bus_.fetch_word(pc);
   insn_pc_ = pc;
   insn_op_ = op;
-  regs_[kPC] = uint16_t(pc + 2);
+  const uint16_t next = uint16_t(pc + 2);
+  regs_[kPC] = next;
   ++ctx_.instructions;
-  dispatch_[op](*this, op);
+  return uint16_t(dispatch_[op](*this, op, next));
 }
 
 StopReason Cpu::stop_reason_after_step(bool had_fault) {
@@ -539,9 +606,45 @@ StopReason Cpu::stop_reason_after_step(bool had_fault) {
   return StopReason::kHostExit;
 }
 
+// The inner loop: runs instructions until the cycle limit, a breakpoint or an attention event
+// (see Bus::attention) and returns the next PC. The cycle count is carried in a register: each
+// handler returns the cycles it charged. Without FRAM wait states nothing else adds cycles within
+// an instruction unless it also raises attention (peripherals), so the register copy equals
+// ctx.cycles; it is stored before each handler so the handler's own ctx.cycles update does not
+// chain through memory from one instruction to the next. With wait states (MCLK above 8 MHz),
+// cache misses add cycles in the bus, so ctx.cycles is read back after every instruction.
+template <bool kCheckBreakpoints, bool kWaitStates>
+EHSIM_ALWAYS_INLINE uint16_t Cpu::fast_loop(uint16_t pc, uint64_t cycle_limit) {
+  Bus* const bus = &bus_;
+  McuContext* const ctx = &ctx_;
+  const Handler* const table = dispatch_;
+  uint64_t cyc = ctx->cycles;
+  uint64_t fetches = 0;
+  do {
+    if (!kWaitStates) ctx->cycles = cyc;
+    const uint16_t op = bus->fetch_opcode(pc);
+    insn_pc_ = pc;
+    insn_op_ = op;
+    const uint16_t next = uint16_t(pc + 2);
+    regs_[kPC] = next;
+    ++fetches;
+    const uint32_t r = table[op](*this, op, next);
+    pc = uint16_t(r);
+    cyc = kWaitStates ? ctx->cycles : cyc + (r >> 16);
+  } while (cyc < cycle_limit && !bus->attention() && !(kCheckBreakpoints && at_breakpoint(pc)));
+  // After an attention event ctx.cycles is the truth (a peripheral may have charged cycles);
+  // otherwise it already equals cyc.
+  ctx->instructions += fetches;
+  bus->note_opcode_fetches(fetches);
+  return pc;
+}
+
 template <bool kCheckBreakpoints>
 StopReason Cpu::run_loop(uint64_t cycle_limit) {
   const bool had_fault = ctx_.fault.kind != FaultKind::kNone;
+  // Locals, so the inner loop keeps them in host registers across the handler calls.
+  Bus* const bus = &bus_;
+  McuContext* const ctx = &ctx_;
   for (;;) {
     if (ctx_.cycles >= cycle_limit) return StopReason::kCycleLimit;
     if (__builtin_expect(ctx_.irq.any_pending(), 0) && (regs_[kSR] & kSrGIE) && !ie_delay_) {
@@ -565,16 +668,21 @@ StopReason Cpu::run_loop(uint64_t cycle_limit) {
     }
     resume_breakpoint_pc_ = kNoResumeBreakpoint;
     ie_delay_ = false;
-    step();
-    if (__builtin_expect(ctx_.stop_requested, 0)) return stop_reason_after_step(had_fault);
-    // Fast path: while no interrupt is pending, the CPU is awake, no EINT delay runs and PC is not
-    // at a breakpoint (resume_breakpoint_pc_ is cleared now), the checks above would all pass and
-    // their stores are no-ops, so only the cycle limit and the stop request need testing.
-    while (ctx_.cycles < cycle_limit && !ctx_.irq.any_pending() && !(regs_[kSR] & kSrCPUOFF) &&
-           !ie_delay_ && !(kCheckBreakpoints && at_breakpoint(regs_[kPC]))) {
-      step();
-      if (__builtin_expect(ctx_.stop_requested, 0)) return stop_reason_after_step(had_fault);
+    bus->clear_attention();
+    uint16_t pc = step(regs_[kPC]);
+    // Fast path: while the checks above would all pass and their stores are no-ops, only the cycle
+    // limit (and breakpoints) need testing. After the step: CPUOFF and the EINT delay are still
+    // clear and no stop was requested unless the bus saw an SR write, a peripheral access or a
+    // fault (attention); an interrupt pending with GIE set must be accepted first. Inside the
+    // loop, only such an attention event can change any of this.
+    if (!bus->attention() && ctx->cycles < cycle_limit &&
+        !(ctx->irq.any_pending() && (regs_[kSR] & kSrGIE)) &&
+        !(kCheckBreakpoints && at_breakpoint(pc))) {
+      pc = bus->fram_wait_states() == 0 ? fast_loop<kCheckBreakpoints, false>(pc, cycle_limit)
+                                        : fast_loop<kCheckBreakpoints, true>(pc, cycle_limit);
     }
+    regs_[kPC] = pc;
+    if (__builtin_expect(ctx->stop_requested, 0)) return stop_reason_after_step(had_fault);
   }
 }
 

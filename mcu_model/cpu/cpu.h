@@ -36,7 +36,10 @@ class Cpu {
   StopReason run(uint64_t cycle_limit);
 
   uint16_t reg(int n) const { return regs_[n]; }
-  void set_reg(int n, uint16_t value) { regs_[n] = value; }
+  void set_reg(int n, uint16_t value) {
+    regs_[n] = value;
+    if (n == kSR) sr_sys_ = uint16_t(value & ~(kSrC | kSrZ | kSrN | kSrV));
+  }
   uint16_t pc() const { return regs_[kPC]; }
   uint16_t sr() const { return regs_[kSR]; }
   bool sleeping() const { return regs_[kSR] & kSrCPUOFF; }
@@ -47,26 +50,32 @@ class Cpu {
  private:
   template <bool kCheckBreakpoints>
   StopReason run_loop(uint64_t cycle_limit);
+  template <bool kCheckBreakpoints, bool kWaitStates>
+  uint16_t fast_loop(uint16_t pc, uint64_t cycle_limit);
   StopReason stop_reason_after_step(bool had_fault);
-  void step();
+  uint16_t step(uint16_t pc);
   // Predecoded dispatch: one handler per 16-bit opcode word, specialised on the operation, the
   // addressing modes and the operand size. The table depends only on the opcode word (extension
   // words are always fetched at run time), so it needs no invalidation for self-modifying code.
-  using Handler = void (*)(Cpu&, uint16_t);
+  // A handler gets the address after the opcode word (also stored in regs_[kPC], which it keeps
+  // current) and returns the next PC and the cycles it charged (see handler_result in cpu.cpp), so
+  // the run loop carries PC and the cycle count in host registers instead of through a store and
+  // reload of memory on every instruction.
+  using Handler = uint32_t (*)(Cpu&, uint16_t op, uint16_t pc);
   static const Handler* dispatch_table();
   template <unsigned opc, unsigned src_kind, unsigned dst_kind, bool byte>
-  static void exec_format1(Cpu& cpu, uint16_t op);
-  template <unsigned opc, unsigned kind, bool byte>
-  static void exec_format2(Cpu& cpu, uint16_t op);
+  static uint32_t exec_format1(Cpu& cpu, uint16_t op, uint16_t pc);
+  template <unsigned opc, unsigned kind, bool byte, bool pc_operand>
+  static uint32_t exec_format2(Cpu& cpu, uint16_t op, uint16_t pc);
   template <unsigned cond>
-  static void exec_jump(Cpu& cpu, uint16_t op);
-  static void exec_reti(Cpu& cpu, uint16_t op);
-  static void exec_illegal(Cpu& cpu, uint16_t op);
+  static uint32_t exec_jump(Cpu& cpu, uint16_t op, uint16_t pc);
+  static uint32_t exec_reti(Cpu& cpu, uint16_t op, uint16_t pc);
+  static uint32_t exec_illegal(Cpu& cpu, uint16_t op, uint16_t pc);
   friend struct CpuDispatch;
   void accept_interrupt(int vector);
   void illegal(uint16_t op);
   void write_sr(uint16_t value);
-  uint16_t fetch_ext();
+  uint16_t fetch_ext(uint16_t& pc);
   bool at_breakpoint(uint16_t pc) const;
 
   Bus& bus_;
@@ -81,6 +90,9 @@ class Cpu {
   uint16_t insn_pc_ = 0;   // address of the instruction being executed (for faults)
   uint16_t insn_op_ = 0;   // its first word
   bool ie_delay_ = false;  // GIE was just set: the next instruction runs before any interrupt
+  // regs_[kSR] without C, Z, N, V, kept by every SR writer: flag updates store sr_sys_ | flags
+  // instead of reading SR back, which keeps host store-to-load latency off consecutive ALU ops.
+  uint16_t sr_sys_ = 0;
 };
 
 }  // namespace ehsim::mcu

@@ -39,6 +39,22 @@ class Bus {
   // are added to ctx.cycles; faults are latched in ctx (read returns 0x3FFF like the device's
   // vacant-memory answer, a write is dropped).
   uint16_t fetch_word(uint16_t addr);  // instruction stream (a fault here is kVacantFetch)
+
+  // CPU run-loop fast path. fetch_opcode() is fetch_word() except that an FRAM fetch is not yet
+  // added to stats().fram_reads: the CPU counts its opcode fetches in a register and hands the
+  // count to note_opcode_fetches() before it returns, so the statistics are exact whenever anyone
+  // outside a CPU run reads them (one memory increment less per instruction).
+  uint16_t fetch_opcode(uint16_t addr);
+  void note_opcode_fetches(uint64_t fetches) {
+    stats_.fram_reads += fetches - opcode_fetches_outside_fram_;
+    opcode_fetches_outside_fram_ = 0;
+  }
+  // Set by every access that leaves the FRAM/SRAM fast paths (peripherals, faults: the only ways
+  // an instruction can raise an interrupt or stop the CPU) and by the CPU on SR writes, so that
+  // the CPU's inner loop tests one flag instead of the interrupt, SR, EINT-delay and stop state.
+  bool attention() const { return attention_; }
+  void set_attention() { attention_ = true; }
+  void clear_attention() { attention_ = false; }
   uint16_t read_word(uint16_t addr);
   uint8_t read_byte(uint16_t addr);
   void write_word(uint16_t addr, uint16_t value);
@@ -107,6 +123,10 @@ class Bus {
   // NWAITS cycles.
   void fram_read_timing(uint16_t addr) {
     ++stats_.fram_reads;
+    fram_cache_access(addr);
+  }
+  // The cache lookup of fram_read_timing() without the read count (fetch_opcode counts in bulk).
+  void fram_cache_access(uint16_t addr) {
     const uint16_t line = uint16_t(addr >> kCacheLineShift);
     if (line == mru_line_) return;  // the most recent line is always the MRU way of its set
     mru_line_ = line;
@@ -151,7 +171,22 @@ class Bus {
   // Hits are derived (reads - misses) when stats() is asked, to keep one counter off the hot path.
   uint64_t fram_misses_ = 0;
   mutable BusStats stats_;
+  uint64_t opcode_fetches_outside_fram_ = 0;  // fetch_opcode() calls not served by an FRAM page
+  bool attention_ = false;
 };
+
+inline uint16_t Bus::fetch_opcode(uint16_t addr) {
+  addr &= 0xFFFE;
+  if (page_kind_[addr >> kPageShift] == kPageFram) {
+    // The MRU-line test in fram_cache_access() hits on most fetches; a branch-free lookup was
+    // measured: more host instructions, no faster (bench/RESULTS.md).
+    fram_cache_access(addr);
+    return load16(addr);
+  }
+  // SRAM, mixed pages (counted by their own path) and faults.
+  ++opcode_fetches_outside_fram_;
+  return fetch_word(addr);
+}
 
 inline uint16_t Bus::fetch_word(uint16_t addr) {
   addr &= 0xFFFE;
