@@ -15,7 +15,10 @@ std::string tool() {
 
 int compile(const std::string& args, std::string* output) {
   output->clear();
-  return cctest::run(tool() + " " + args, output);
+  const int status = cctest::run(tool() + " " + args, output);
+  // Shown with the next assertion, so a failing step explains itself.
+  UNSCOPED_INFO("freeml-compile " << args << " -> " << status << "\n" << *output);
+  return status;
 }
 
 }  // namespace
@@ -27,21 +30,22 @@ TEST_CASE("freeml-compile: train, compress, gnet, emit, export-samples end to en
   const std::string data = "--data-dir " + dir + "/data --val-count 200 --threads 2 --seed 4 ";
   std::string out;
 
-  REQUIRE(compile("train " + data + "--arch cnn3 --epochs 1 --out " + dir + "/f.pt", &out) == 0);
+  REQUIRE(compile("train " + data + "--arch cnn3 --epochs 1 --batch-size 16 --lr 3e-3 --out " +
+                      dir + "/f.pt",
+                  &out) == 0);
   const nlohmann::json train = freeml::read_json(dir + "/f.json");
   CHECK(train["dataset"]["train_count"] == 700);
   CHECK(train["versions"]["torch_threads"] == 2);
-  CHECK(train["accuracy"]["test"].get<double>() > 0.5);
+  CHECK(train["accuracy"]["test"].get<double>() > 0.4);  // chance is 0.1
 
-  INFO(out);
   REQUIRE(compile("compress " + data + "--model " + dir +
-                      "/f.pt --target-kb 20 --separation-batches 20 --retrain-batches 5 "
-                      "--final-batches 20 --fragile-drop 0.3 --out " +
+                      "/f.pt --target-kb 10 --separation-batches 20 --retrain-batches 5 "
+                      "--final-batches 20 --fragile-drop 0.5 --out " +
                       dir + "/s.pt",
                   &out) == 0);
   const nlohmann::json compress = freeml::read_json(dir + "/s.json");
   CHECK(compress["sparsecomp"]["fits"] == true);
-  CHECK(compress["size"]["compressed_blob_bytes"].get<size_t>() <= 20 * 1024);
+  CHECK(compress["size"]["compressed_blob_bytes"].get<size_t>() <= 10 * 1024);
   CHECK(compress["size"]["ratio_vs_float32"].get<double>() > 1.0);
   CHECK(compress["sparsecomp"]["steps"].size() >= 2);
 
