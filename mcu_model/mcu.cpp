@@ -132,6 +132,10 @@ Mcu::Mcu(sc_core::sc_module_name name, const McuConfig& config)
   if (config_.initial_mclk_hz != 0 && !cs_->preset_mclk(config_.initial_mclk_hz)) {
     SC_REPORT_ERROR("ehsim/mcu", "initial MCLK frequency is not reachable from the DCO table");
   }
+  // "The maximum FRAM memory access speed is 8 MHz … configure the FRAM wait states in software
+  // before configuring the MCLK frequency" (SLAAE74A; SLASE54D "FRAM"): a preset MCLK above
+  // 8 MHz comes with NWAITS = 1, which covers up to 16 MHz, as the firmware's clock set-up would.
+  if (config_.initial_mclk_hz > 8'000'000) frctl_->preset_nwaits(1);
   epoch_hz_ = ctx_.mclk_hz;
   powered_ = false;
   SC_THREAD(run_thread);

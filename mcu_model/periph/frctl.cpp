@@ -10,12 +10,13 @@ FrctlA::FrctlA(McuContext& ctx, Bus& bus) : Peripheral("FRCTL_A", kBase, 0x10, c
 }
 
 void FrctlA::reset_power_up() {
-  // FRCTL0 resets to 9600h: NWAITS = 0 (SLAU367P FRCTL0 register).
-  frctl0_ = 0;
+  // FRCTL0 resets to 9600h: NWAITS = 0 (SLAU367P FRCTL0 register), unless a scenario's clock
+  // preset stands for firmware that configures its clock (and so its wait states) at boot.
+  frctl0_ = uint8_t(preset_nwaits_ << kNwaitsShift);
   unlocked_ = false;
   // GCCTL0 reset 0006h [U, SLAU367P GCCTL0 as recalled]; GCCTL1 0000h.
   gcctl_ = {0x0006, 0x0000};
-  bus_.set_fram_wait_states(0);
+  bus_.set_fram_wait_states(preset_nwaits_);
 }
 
 uint16_t FrctlA::read_word(uint16_t offset) {

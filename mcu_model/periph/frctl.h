@@ -26,12 +26,18 @@ class FrctlA : public Peripheral {
   void reset_power_up() override;
 
   unsigned nwaits() const { return (frctl0_ & kNwaitsMask) >> kNwaitsShift; }
+  // NWAITS after every reset, for an MCLK preset above the FRAM's 8 MHz limit (see Mcu).
+  void preset_nwaits(unsigned n) {
+    preset_nwaits_ = n & 7u;
+    reset_power_up();
+  }
 
  private:
   void set_frctl0_low(uint8_t low);
   Bus& bus_;
   uint8_t frctl0_ = 0;     // low byte of FRCTL0
   bool unlocked_ = false;  // FRCTL0_H written with the password by a byte write
+  unsigned preset_nwaits_ = 0;
   std::array<uint16_t, 2> gcctl_{};
 };
 

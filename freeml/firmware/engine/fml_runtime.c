@@ -37,10 +37,17 @@ struct fml_state {
   uint16_t active;
 };
 
-/* Programmed once with the image (all zero: slot 0 idle); crt0 never touches .persistent. */
-__attribute__((section(".persistent"))) static volatile struct fml_state state;
+/* Activations and exit logits, double-buffered in FRAM (FORMAT.md "Firmware side"). */
 __attribute__((section(".persistent"))) static int16_t act[2][FML_ACT_CAPACITY_WORDS];
 __attribute__((section(".persistent"))) static int32_t exit_logits[2][FML_MAX_CLASSES];
+
+#ifndef FML_INTERMITTENT
+#define FML_INTERMITTENT 1
+#endif
+
+#if FML_INTERMITTENT
+/* Programmed once with the image (all zero: slot 0 idle); crt0 never touches .persistent. */
+__attribute__((section(".persistent"))) static volatile struct fml_state state;
 
 static void commit(const struct fml_slot* s) {
   const uint16_t target = (uint16_t)((state.active & 1u) ^ 1u);
@@ -70,6 +77,20 @@ static void load_committed(struct fml_slot* s) {
   s->exit_layer = c->exit_layer;
   s->exit_tap = c->exit_tap;
 }
+
+#else
+/* Built with -DFML_INTERMITTENT=0 (freeml_infer_continuous.elf): the same engine without
+ * intermittent support, for the benchmark's checkpoint-overhead comparison only. Progress
+ * lives in the caller's SRAM copy and is never committed; a power failure restarts from
+ * scratch with whatever the FRAM buffers hold. */
+static void commit(const struct fml_slot* s) {
+  (void)s;
+}
+
+static void load_committed(struct fml_slot* s) {
+  s->phase = PHASE_IDLE;
+}
+#endif
 
 /* Returns 0 on success, else the host exit code. */
 static int fetch(const uint8_t* b, struct fml_slot* s, uint16_t* done) {
