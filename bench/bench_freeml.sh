@@ -5,7 +5,7 @@
 # the same engine without intermittent support (freeml_infer_continuous.elf), both on continuous
 # power in the same invocation.
 #   usage: bench/bench_freeml.sh [BUILD_DIR] [SAMPLES] [MODEL.fmlb:SAMPLES.fmls ...]
-#   Default models: every freeml/models/*.fmlb with a .fmls of the same stem, else a generated
+#   Default models: every freeml/models/*.fmlb with the .fmls of its dataset, else a generated
 #   mixed test model (freeml-ref gen mixed).
 set -euo pipefail
 
@@ -24,10 +24,13 @@ trap 'rm -rf "$out"' EXIT
 
 models=("$@")
 if ((${#models[@]} == 0)); then
+  # A model's samples share its dataset prefix: mnist-lenet.fmlb with mnist-test-1000.fmls.
   for m in "$here"/../freeml/models/*.fmlb; do
     [[ -e $m ]] || continue
-    s="${m%.fmlb}.fmls"
-    [[ -e $s ]] && models+=("$m:$s")
+    dataset=$(basename "$m" | cut -d- -f1)
+    for s in "$here/../freeml/models/$dataset"-*.fmls; do
+      [[ -e $s ]] && models+=("$m:$s") && break
+    done
   done
 fi
 if ((${#models[@]} == 0)); then

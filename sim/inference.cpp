@@ -98,7 +98,7 @@ std::optional<InferenceConfig> parse_inference_section(const json& doc,
   require_object(j, path);
   check_keys(j, path,
              {"model", "samples", "order", "first", "count", "sampling_period", "policy",
-              "energy_threshold", "confidence_margin"});
+              "energy_threshold", "confidence_margin", "unit_channels"});
   InferenceConfig c;
   require(j.contains("model"), json_path(path, "model"), "required: the model blob (.fmlb)");
   require(j.contains("samples"), json_path(path, "samples"), "required: the sample file (.fmls)");
@@ -131,6 +131,12 @@ std::optional<InferenceConfig> parse_inference_section(const json& doc,
             "expected a non-negative integer (top-1 minus top-2 exit logit, at the model's "
             "logit_frac)");
     c.confidence_margin = int32_t(v.get<int64_t>());
+  }
+  if (j.contains("unit_channels")) {
+    const json& v = j.at("unit_channels");
+    require(v.is_number_unsigned() && v.get<uint64_t>() <= 0xFFFF, json_path(path, "unit_channels"),
+            "expected output channels per unit, 0..65535 (0: one unit per layer)");
+    c.unit_channels = uint16_t(v.get<uint64_t>());
   }
   return c;
 }
@@ -186,9 +192,21 @@ PreparedInference prepare_inference(const InferenceConfig& c, uint64_t seed,
     put_u16(blob, FML_HDR_CONF_MARGIN, uint16_t(m));
     put_u16(blob, FML_HDR_CONF_MARGIN + 2, uint16_t(m >> 16));
   }
+  if (c.unit_channels) {
+    const uint16_t table = get_u16(blob, FML_HDR_LAYER_TABLE);
+    for (uint16_t l = 0; l < get_u16(blob, FML_HDR_LAYER_COUNT); ++l) {
+      put_u16(blob, size_t(table) + size_t(l) * FML_LAYER_BYTES + FML_L_UNIT_CHANNELS,
+              *c.unit_channels);
+    }
+  }
   const uint32_t crc = freeml::ref::crc32_ieee(blob.data() + 16, blob.size() - 16);
   put_u16(blob, FML_HDR_CRC32, uint16_t(crc));
   put_u16(blob, FML_HDR_CRC32 + 2, uint16_t(crc >> 16));
+  try {
+    freeml::ref::parse_blob(blob, c.model_path + " (with the scenario's overrides)");
+  } catch (const std::exception& e) {
+    throw InputError(std::string("/inference: ") + e.what());
+  }
 
   const auto addr = image.symbol(kModelSymbol);
   if (!addr) {

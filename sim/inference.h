@@ -27,6 +27,9 @@ struct InferenceConfig {
   std::optional<uint8_t> policy;  // overrides the blob's default (FML_POLICY_*)
   std::optional<uint16_t> energy_threshold_mV;
   std::optional<int32_t> confidence_margin;
+  // Output channels per intermittent unit for every layer (0: whole layers), overriding the
+  // compiler's choice so a unit fits the energy one charge of the capacitor buys.
+  std::optional<uint16_t> unit_channels;
 };
 
 // Parses "/inference" (absent: nullopt). Files are looked up next to the scenario, in the

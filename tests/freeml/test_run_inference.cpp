@@ -106,6 +106,25 @@ TEST_CASE("run: every inference completed across power failures equals the refer
   for (size_t k = 0; k < results.size(); ++k) CHECK(results[k]["sample"] == k);
 }
 
+TEST_CASE("run: one output channel per unit: same results, less work lost per power failure",
+          "[freeml][run]") {
+  const Fixture f = make_fixture("run-inference-units");
+  json sc = scenario(f, "none");
+  sc["inference"]["unit_channels"] = 1;
+  const runtest::RunOutput r = runtest::run_scenario(f.dir, sc);
+  INFO(r.console);
+  REQUIRE(r.status == 0);
+  REQUIRE(r.summary["power"]["power_failures"].get<int>() >= 2);
+  const auto results = inferences(r);
+  REQUIRE(results.size() >= 5);
+  for (const auto& ev : results) {
+    const int i = ev["sample"];
+    const Decision want = final_answer(f.model, f.samples.samples[size_t(i)]);
+    CHECK(ev["class"] == want.cls);
+    CHECK(ev["confidence"] == want.confidence);
+  }
+}
+
 TEST_CASE("run: the energy policy exits earlier than none, at the reference's exit outputs",
           "[freeml][run]") {
   const Fixture f = make_fixture("run-inference-energy");
@@ -213,6 +232,7 @@ TEST_CASE("run: bad inference input names the JSON path", "[freeml][run][errors]
       {"policy", "sometimes", "/inference/policy"},
       {"order", "backwards", "/inference/order"},
       {"sampling_period", "fast", "/inference/sampling_period"},
+      {"unit_channels", -1, "/inference/unit_channels"},
   };
   for (const auto& c : cases) {
     json sc = scenario(f, "none");
