@@ -5,6 +5,7 @@
 // off or busy; bad inference input is rejected naming the JSON path.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -249,4 +250,30 @@ TEST_CASE("run: bad inference input names the JSON path", "[freeml][run][errors]
   const runtest::RunOutput r = runtest::run_scenario(f.dir, sc);
   CHECK(r.status == 2);
   CHECK(r.console.find("freeml_model") != std::string::npos);
+}
+
+TEST_CASE("run: between samples the firmware sleeps in LPM3 and wakes for each arrival",
+          "[freeml][run][lpm]") {
+  const Fixture f = make_fixture("run-inference-sleep");
+  // Ample constant power: the device never fails, finishes each sample well within the period
+  // and waits for the next one in LPM3 (Timer_A0 on VLO).
+  std::ofstream(f.dir + "/constant.csv") << "time_s,power_W\n0,0.05\n100,0.05\n";
+  json sc = scenario(f, "none");
+  sc["harvester"]["trace"]["file"] = f.dir + "/constant.csv";
+  sc["run"]["duration"] = "4.5s";
+  sc["inference"]["sampling_period"] = "1s";
+  const runtest::RunOutput r = runtest::run_scenario(f.dir, sc);
+  INFO(r.console);
+  REQUIRE(r.status == 0);
+  CHECK(r.summary["power"]["power_failures"] == 0);
+  const auto results = inferences(r);
+  REQUIRE(results.size() == 5);  // samples 0..4 arrive at 0, 1, 2, 3, 4 s
+  for (size_t k = 0; k < results.size(); ++k) {
+    CHECK(results[k]["sample"] == k);
+    // Each starts when it arrives (after the wake-up), so its latency is one inference.
+    CHECK(results[k]["latency_s"].get<double>() < 0.5);
+  }
+  CHECK(r.summary["inference"]["missed"] == 0);
+  CHECK(r.summary["mcu"]["wakeups"].get<int>() >= 4);
+  CHECK(r.summary["time"]["low_power_s"].get<double>() > 2.0);
 }

@@ -29,7 +29,10 @@ void fml_sleep_vlo_ticks(uint16_t ticks) {
   CSCTL2 = (uint16_t)((CSCTL2 & ~CSCTL2_SELA_MASK) | SELA__VLOCLK);
   CSCTL0_H = 0;
   TA0CTL = MC__STOP | TACLR;
-  TA0CCR0 = (uint16_t)(ticks - 1u); /* up mode: CCR0 + 1 ticks per period */
+  /* Up mode from TACLR: CCIFG sets when TAxR reaches CCR0, i.e. after CCR0 ticks (the period,
+   * CCR0 + 1, only matters for later wake-ups, and this one stops the timer). CCR0 = 0 would halt
+   * the timer, so ticks >= 1 is required and guaranteed by host_io. */
+  TA0CCR0 = ticks;
   TA0CCTL0 = CCIE;
   TA0CTL = TASSEL__ACLK | MC__UP | TACLR;
   __asm__ volatile("bis %0, r2" : : "i"(SR_GIE | SR_LPM3));
