@@ -170,6 +170,7 @@ class Mcu : public sc_core::sc_module {
   // Simulated time at which cycle `cycle` of the present power-on period ran (exact since the
   // last MCLK change; earlier cycles of the same stretch are extrapolated at the present rate).
   double time_of_cycle_s(uint64_t cycle) const;
+  HostIo& host_io() { return *host_io_; }
   uint64_t boots() const { return boots_; }
   // Host (wall-clock) seconds spent inside the CPU interpreter, and while the MCU was powered
   // on a supply (interpreter plus the energy model's synchronisation), for benchmarks only:

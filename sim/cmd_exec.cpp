@@ -18,6 +18,7 @@
 #include "sim/cli.h"
 #include "sim/commands.h"
 #include "sim/exec_args.h"
+#include "sim/firmware_inputs.h"
 #include "sim/units.h"
 
 namespace ehsim {
@@ -117,39 +118,27 @@ bool read_bytes(const std::string& path, std::vector<uint8_t>* bytes) {
 
 // --load: every file must fit its target (the symbol's st_size, or the address space).
 bool apply_loads(const ExecOptions& opts, const mcu::ElfImage& image, mcu::Mcu& mcu) {
-  std::vector<uint8_t> elf;
   for (const auto& load : opts.loads) {
     std::vector<uint8_t> bytes;
     if (!read_bytes(load.file, &bytes)) {
       std::cerr << "ehsim exec: --load: cannot read '" << load.file << "'\n";
       return false;
     }
-    uint32_t addr = load.addr, capacity = 0x10000 - load.addr;
     std::string error;
     if (!load.symbol.empty()) {
-      const auto sym = image.symbol(load.symbol);
-      if (!sym) {
-        std::cerr << "ehsim exec: --load: no symbol '" << load.symbol << "' in " << opts.firmware
-                  << "\n";
+      if (!load_at_symbol(opts.firmware, image, mcu, load.symbol, bytes, &error)) {
+        std::cerr << "ehsim exec: --load: '" << load.file << "': " << error << "\n";
         return false;
       }
-      if (elf.empty() && !read_bytes(opts.firmware, &elf)) {
-        std::cerr << "ehsim exec: --load: cannot read " << opts.firmware << "\n";
-        return false;
-      }
-      if (!elf_symbol_size(elf, load.symbol, &capacity, &error)) {
-        std::cerr << "ehsim exec: --load: " << opts.firmware << ": " << error << "\n";
-        return false;
-      }
-      addr = *sym;
+      continue;
     }
+    const uint32_t capacity = 0x10000 - load.addr;
     if (bytes.size() > capacity) {
       std::cerr << "ehsim exec: --load: '" << load.file << "' has " << bytes.size()
-                << " bytes, more than the " << capacity << " bytes at "
-                << (load.symbol.empty() ? "that address" : "symbol '" + load.symbol + "'") << "\n";
+                << " bytes, more than the " << capacity << " bytes at that address\n";
       return false;
     }
-    if (!mcu.bus().load(addr, bytes.data(), bytes.size(), &error)) {
+    if (!mcu.bus().load(load.addr, bytes.data(), bytes.size(), &error)) {
       std::cerr << "ehsim exec: --load: " << load.file << ": " << error << "\n";
       return false;
     }
@@ -166,22 +155,9 @@ bool attach_samples(const std::string& path, mcu::Mcu& mcu) {
     std::cerr << "ehsim exec: --samples: " << e.what() << "\n";
     return false;
   }
-  std::vector<mcu::Sample> samples;
-  for (size_t i = 0; i < set.samples.size(); ++i) {
-    mcu::Sample s;
-    s.index = uint32_t(i);
-    s.words = set.samples[i];
-    s.label = set.labels[i] == FML_SAMPLE_NO_LABEL ? -1 : int(set.labels[i]);
-    samples.push_back(std::move(s));
-  }
-  for (mcu::Peripheral* p : mcu.peripherals()) {
-    if (auto* host_io = dynamic_cast<mcu::HostIo*>(p)) {
-      host_io->set_sample_source(std::make_shared<mcu::VectorSampleSource>(std::move(samples)));
-      return true;
-    }
-  }
-  std::cerr << "ehsim exec: --samples: the MCU has no host_io block\n";
-  return false;
+  mcu.host_io().set_sample_source(
+      std::make_shared<mcu::VectorSampleSource>(host_samples(set, 0, set.samples.size())));
+  return true;
 }
 
 std::string hex_bytes(mcu::Bus& bus, const DumpRequest& dump) {

@@ -3,14 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <random>
 
 #include "freeml/firmware/include/freeml/model_format.h"
 #include "freeml/reference/blob_io.h"
 #include "freeml/reference/samples.h"
-#include "sim/exec_args.h"
+#include "sim/firmware_inputs.h"
 #include "sim/units.h"
 
 namespace ehsim {
@@ -185,48 +183,37 @@ PreparedInference prepare_inference(const InferenceConfig& c, uint64_t seed,
   } catch (const std::exception& e) {
     throw InputError(std::string("/inference/model: ") + e.what());
   }
-  if (c.policy) blob[FML_HDR_POLICY] = *c.policy;
-  if (c.energy_threshold_mV) put_u16(blob, FML_HDR_ENERGY_MV, *c.energy_threshold_mV);
-  if (c.confidence_margin) {
-    const uint32_t m = uint32_t(*c.confidence_margin);
-    put_u16(blob, FML_HDR_CONF_MARGIN, uint16_t(m));
-    put_u16(blob, FML_HDR_CONF_MARGIN + 2, uint16_t(m >> 16));
-  }
-  if (c.unit_channels) {
-    const uint16_t table = get_u16(blob, FML_HDR_LAYER_TABLE);
-    for (uint16_t l = 0; l < get_u16(blob, FML_HDR_LAYER_COUNT); ++l) {
-      put_u16(blob, size_t(table) + size_t(l) * FML_LAYER_BYTES + FML_L_UNIT_CHANNELS,
-              *c.unit_channels);
+  // Overrides change header and layer fields; the CRC is then recomputed and the result
+  // validated again (a unit size the engine cannot use is rejected here, not on the device).
+  if (c.policy || c.energy_threshold_mV || c.confidence_margin || c.unit_channels) {
+    if (c.policy) blob[FML_HDR_POLICY] = *c.policy;
+    if (c.energy_threshold_mV) put_u16(blob, FML_HDR_ENERGY_MV, *c.energy_threshold_mV);
+    if (c.confidence_margin) {
+      const uint32_t m = uint32_t(*c.confidence_margin);
+      put_u16(blob, FML_HDR_CONF_MARGIN, uint16_t(m));
+      put_u16(blob, FML_HDR_CONF_MARGIN + 2, uint16_t(m >> 16));
+    }
+    if (c.unit_channels) {
+      const uint16_t table = get_u16(blob, FML_HDR_LAYER_TABLE);
+      for (uint16_t l = 0; l < get_u16(blob, FML_HDR_LAYER_COUNT); ++l) {
+        put_u16(blob, size_t(table) + size_t(l) * FML_LAYER_BYTES + FML_L_UNIT_CHANNELS,
+                *c.unit_channels);
+      }
+    }
+    const uint32_t crc = freeml::ref::crc32_ieee(blob.data() + 16, blob.size() - 16);
+    put_u16(blob, FML_HDR_CRC32, uint16_t(crc));
+    put_u16(blob, FML_HDR_CRC32 + 2, uint16_t(crc >> 16));
+    try {
+      freeml::ref::parse_blob(blob, c.model_path + " (with the scenario's overrides)");
+    } catch (const std::exception& e) {
+      throw InputError(std::string("/inference: ") + e.what());
     }
   }
-  const uint32_t crc = freeml::ref::crc32_ieee(blob.data() + 16, blob.size() - 16);
-  put_u16(blob, FML_HDR_CRC32, uint16_t(crc));
-  put_u16(blob, FML_HDR_CRC32 + 2, uint16_t(crc >> 16));
-  try {
-    freeml::ref::parse_blob(blob, c.model_path + " (with the scenario's overrides)");
-  } catch (const std::exception& e) {
-    throw InputError(std::string("/inference: ") + e.what());
-  }
 
-  const auto addr = image.symbol(kModelSymbol);
-  if (!addr) {
-    throw InputError(firmware_path + ": no symbol '" + std::string(kModelSymbol) +
-                     "': /inference needs a FreeML firmware (e.g. freeml_infer.elf)");
-  }
-  std::ifstream in(firmware_path, std::ios::binary);
-  const std::vector<uint8_t> elf{std::istreambuf_iterator<char>(in), {}};
-  uint32_t capacity = 0;
   std::string error;
-  if (!elf_symbol_size(elf, kModelSymbol, &capacity, &error)) {
-    throw InputError(firmware_path + ": " + error);
-  }
-  if (blob.size() > capacity) {
-    throw InputError("/inference/model: " + c.model_path + " has " + std::to_string(blob.size()) +
-                     " bytes, more than the firmware's " + std::to_string(capacity) + "-byte '" +
-                     kModelSymbol + "'");
-  }
-  if (!mcu.bus().load(*addr, blob.data(), blob.size(), &error)) {
-    throw InputError(firmware_path + ": " + error);
+  if (!load_at_symbol(firmware_path, image, mcu, kModelSymbol, blob, &error)) {
+    throw InputError("/inference/model: " + c.model_path + ": " + error +
+                     " (/inference needs a FreeML firmware such as freeml_infer.elf)");
   }
 
   // The samples, checked against the model's input size.
@@ -236,7 +223,8 @@ PreparedInference prepare_inference(const InferenceConfig& c, uint64_t seed,
   } catch (const std::exception& e) {
     throw InputError(std::string("/inference/samples: ") + e.what());
   }
-  const uint32_t want = uint32_t(get_u16(blob, 20)) * get_u16(blob, 22) * get_u16(blob, 24);
+  const uint32_t want = uint32_t(get_u16(blob, FML_HDR_INPUT_C)) * get_u16(blob, FML_HDR_INPUT_H) *
+                        get_u16(blob, FML_HDR_INPUT_W);
   if (uint32_t(set.words) != want) {
     throw InputError("/inference/samples: " + c.samples_path + " has " + std::to_string(set.words) +
                      " words per sample; the model's input has " + std::to_string(want));
@@ -245,25 +233,13 @@ PreparedInference prepare_inference(const InferenceConfig& c, uint64_t seed,
     throw InputError("/inference/first: " + std::to_string(c.first) + " is past the " +
                      std::to_string(set.samples.size()) + " samples of " + c.samples_path);
   }
-  std::vector<mcu::Sample> samples;
   const size_t end =
       c.count == 0 ? set.samples.size() : std::min(set.samples.size(), size_t(c.first) + c.count);
-  for (size_t i = c.first; i < end; ++i) {
-    mcu::Sample s;
-    s.index = uint32_t(i);
-    s.words = set.samples[i];
-    s.label = set.labels[i] == FML_SAMPLE_NO_LABEL ? -1 : int(set.labels[i]);
-    samples.push_back(std::move(s));
-  }
+  std::vector<mcu::Sample> samples = host_samples(set, c.first, end);
   if (c.shuffled) shuffle(samples, seed);
   auto source = std::make_shared<SensorSampleSource>(std::move(samples), c.sampling_period_s);
-  for (mcu::Peripheral* p : mcu.peripherals()) {
-    if (auto* host_io = dynamic_cast<mcu::HostIo*>(p)) {
-      host_io->set_sample_source(source);
-      return {source, get_u16(blob, 16), policy_name(blob[FML_HDR_POLICY])};
-    }
-  }
-  throw InputError("the MCU has no host_io block");
+  mcu.host_io().set_sample_source(source);
+  return {source, get_u16(blob, FML_HDR_LAYER_COUNT), policy_name(blob[FML_HDR_POLICY])};
 }
 
 InferenceTracker::InferenceTracker(std::shared_ptr<SensorSampleSource> source, uint16_t layer_count,
@@ -328,7 +304,9 @@ ordered_json InferenceTracker::summary(double end_s) const {
   };
   const uint64_t offered = source_->offered_by(end_s);
   const uint64_t handed = source_->handed().size();
-  const uint64_t in_progress = handed - std::min<uint64_t>(handed, uint64_t(last_done_ + 1));
+  // Only the newest sample handed out can still be under way; older unfinished ones were
+  // abandoned when a power failure lost them before their first commit.
+  const uint64_t in_progress = handed > uint64_t(last_done_ + 1) ? 1 : 0;
   ordered_json exits = ordered_json::array();
   for (size_t l = 0; l < exits_.size(); ++l) {
     const Exit& e = exits_[l];
@@ -347,8 +325,8 @@ ordered_json InferenceTracker::summary(double end_s) const {
       // Offered but never finished: arrived while the device was off or busy, or taken and
       // then abandoned (the firmware asks for a fresh sample after a power failure lost one
       // it had not yet committed).
-      {"missed", offered - std::min(offered, completed_ + std::min<uint64_t>(in_progress, 1))},
-      {"in_progress_at_end", std::min<uint64_t>(in_progress, 1)},
+      {"missed", offered - std::min(offered, completed_ + in_progress)},
+      {"in_progress_at_end", in_progress},
       {"correct", correct_},
       {"accuracy", ratio(correct_, labelled_)},
       {"mean_latency_s", completed_ ? ordered_json(latency_sum_s_ / completed_) : ordered_json()},

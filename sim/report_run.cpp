@@ -442,16 +442,7 @@ std::string run_report_html(const std::string& out_dir) {
 }
 
 bool write_run_report(const std::string& out_dir) {
-  try {
-    const std::string html = run_report_html(out_dir);
-    std::ofstream out(fs::path(out_dir) / "report.html", std::ios::binary);
-    out << html;
-    if (!out) throw InputError(out_dir + "/report.html: cannot write");
-    return true;
-  } catch (const std::exception& e) {
-    std::cerr << "ehsim: warning: no report.html: " << e.what() << "\n";
-    return false;
-  }
+  return report::write_report_html(out_dir, "ehsim", [&] { return run_report_html(out_dir); });
 }
 
 }  // namespace ehsim

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <sstream>
+#include <stdexcept>
 
 namespace ehsim::report {
 
@@ -379,6 +383,20 @@ std::string html_page(const std::string& title, const std::string& body) {
     << "</style></head><body>\n"
     << body << "</body></html>\n";
   return s.str();
+}
+
+bool write_report_html(const std::string& dir, const std::string& who,
+                       const std::function<std::string()>& make_html) {
+  try {
+    const std::string html = make_html();
+    std::ofstream out(std::filesystem::path(dir) / "report.html", std::ios::binary);
+    out << html;
+    if (!out) throw std::runtime_error(dir + "/report.html: cannot write");
+    return true;
+  } catch (const std::exception& e) {
+    std::cerr << who << ": warning: no report.html: " << e.what() << "\n";
+    return false;
+  }
 }
 
 }  // namespace ehsim::report

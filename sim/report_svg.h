@@ -3,6 +3,7 @@
 // HTML page around them. Numbers are printed with report::num() so tests can find them.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -67,5 +68,10 @@ std::string render_bars(const std::string& id, const std::string& title, const s
 
 // A whole HTML document with the report's inline style sheet.
 std::string html_page(const std::string& title, const std::string& body);
+
+// Writes DIR/report.html from make_html(). A report is a by-product: any failure is a warning
+// on stderr (prefixed by `who`) and false, never the end of the run or sweep.
+bool write_report_html(const std::string& dir, const std::string& who,
+                       const std::function<std::string()>& make_html);
 
 }  // namespace ehsim::report

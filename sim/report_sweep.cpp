@@ -216,16 +216,8 @@ std::string sweep_report_html(const std::string& sweep_dir) {
 }
 
 bool write_sweep_report(const std::string& sweep_dir) {
-  try {
-    const std::string html = sweep_report_html(sweep_dir);
-    std::ofstream out(fs::path(sweep_dir) / "report.html", std::ios::binary);
-    out << html;
-    if (!out) throw InputError(sweep_dir + "/report.html: cannot write");
-    return true;
-  } catch (const std::exception& e) {
-    std::cerr << "ehsim sweep: warning: no report.html: " << e.what() << "\n";
-    return false;
-  }
+  return report::write_report_html(sweep_dir, "ehsim sweep",
+                                   [&] { return sweep_report_html(sweep_dir); });
 }
 
 }  // namespace ehsim

@@ -47,21 +47,13 @@ Fixture make_fixture(const std::string& name) {
 }
 
 json scenario(const Fixture& f, const std::string& policy) {
-  return {
-      {"name", "inference-" + policy},
-      {"firmware", fmltest::infer_elf()},
-      {"device", {{"mclk", "8MHz"}}},
-      {"harvester",
-       {{"type", "direct"},
-        {"trace", {{"file", std::string(EHSIM_SOURCE_DIR) + "/traces/square-2mW-1Hz.csv"}}}}},
-      {"supply",
-       {{"capacitance", "47uF"}, {"v_on", "2.4V"}, {"v_off", "1.8V"}, {"rated_voltage", "3.6V"}}},
-      {"run", {{"duration", "4s"}}},
-      {"outputs", {{"timeseries_period", "0"}}},
-      {"inference",
-       {{"model", f.dir + "/model.fmlb"},
-        {"samples", f.dir + "/samples.fmls"},
-        {"policy", policy}}}};
+  json sc = runtest::square_scenario("freeml_infer");
+  sc["name"] = "inference-" + policy;
+  sc["run"]["duration"] = "4s";
+  sc["outputs"]["timeseries_period"] = "0";
+  sc["inference"] = {
+      {"model", f.dir + "/model.fmlb"}, {"samples", f.dir + "/samples.fmls"}, {"policy", policy}};
+  return sc;
 }
 
 std::vector<json> inferences(const runtest::RunOutput& r) {

@@ -46,6 +46,20 @@ RunOutput run_scenario_file(const std::string& file, const std::string& out_dir,
   return r;
 }
 
+nlohmann::json square_scenario(const std::string& firmware) {
+  return {
+      {"name", firmware},
+      {"firmware", fwtest::firmware_path(firmware)},
+      {"device", {{"mclk", "8MHz"}}},
+      {"harvester",
+       {{"type", "direct"},
+        {"trace", {{"file", std::string(EHSIM_SOURCE_DIR) + "/traces/square-2mW-1Hz.csv"}}}}},
+      {"supply",
+       {{"capacitance", "47uF"}, {"v_on", "2.4V"}, {"v_off", "1.8V"}, {"rated_voltage", "3.6V"}}},
+      {"run", {{"duration", "3s"}}},
+      {"outputs", {{"timeseries_period", "0.1ms"}}}};
+}
+
 RunOutput run_scenario(const std::string& dir, const nlohmann::json& scenario,
                        const std::string& extra) {
   const std::string file = dir + "/scenario-in.json";

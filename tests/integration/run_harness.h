@@ -29,6 +29,11 @@ RunOutput run_scenario_file(const std::string& file, const std::string& out_dir,
 
 std::string read_file(const std::string& path);
 
+// A scenario on the project's square trace (traces/square-2mW-1Hz.csv: 2 mW for 0.5 s, nothing
+// for 0.5 s) into 47 uF, v_on 2.4 V, v_off 1.8 V, at 8 MHz, for 3 s, with the test firmware
+// `firmware` (a name in the build's firmware directory) and a 0.1 ms time series.
+nlohmann::json square_scenario(const std::string& firmware);
+
 // Markers with the given id, in order.
 std::vector<nlohmann::json> markers(const RunOutput& r, int id);
 std::vector<nlohmann::json> events_of(const RunOutput& r, const std::string& kind);

@@ -20,20 +20,7 @@ namespace {
 using nlohmann::json;
 using runtest::RunOutput;
 
-// The square trace: 2 mW harvested for 0.5 s, nothing for 0.5 s (traces/square-2mW-1Hz.csv).
-json square_scenario(const std::string& firmware) {
-  return {
-      {"name", firmware},
-      {"firmware", fwtest::firmware_path(firmware)},
-      {"device", {{"mclk", "8MHz"}}},
-      {"harvester",
-       {{"type", "direct"},
-        {"trace", {{"file", std::string(EHSIM_SOURCE_DIR) + "/traces/square-2mW-1Hz.csv"}}}}},
-      {"supply",
-       {{"capacitance", "47uF"}, {"v_on", "2.4V"}, {"v_off", "1.8V"}, {"rated_voltage", "3.6V"}}},
-      {"run", {{"duration", "3s"}}},
-      {"outputs", {{"timeseries_period", "0.1ms"}}}};
-}
+using runtest::square_scenario;
 
 int marker_arg(const RunOutput& r, int id) {
   const auto m = runtest::markers(r, id);
