@@ -62,6 +62,148 @@ std::string value_cell(const json& v, const std::string& key) {
          esc(text) + "</td>";
 }
 
+// A point's summary.json, or null when it is missing or unreadable.
+json point_summary(const fs::path& sweep_dir, const std::string& name) {
+  std::ifstream in(sweep_dir / "points" / name / "summary.json");
+  if (!in) return json();
+  try {
+    return json::parse(in);
+  } catch (const json::exception&) {
+    return json();
+  }
+}
+
+double number_or_nan(const json& v) {
+  return v.is_number() ? v.get<double>() : NAN;
+}
+
+// Exit distribution of FreeML runs: per completed point, the mean harvested power
+// (energy.harvested_J / time.simulated_s), the completed inferences, and each exit layer's count,
+// share and accuracy from the point's summary.json (inference.exits), as a table and as plots
+// against the mean harvested power. Empty when no point has inference exits.
+std::string exits_section(const fs::path& sweep_dir, const json& points,
+                          const std::vector<ParamInfo>& params) {
+  struct Row {
+    std::string name;
+    const json* point;
+    double power_W;
+    json inference;
+  };
+  std::vector<Row> rows;
+  std::vector<int64_t> layers;
+  for (const json& pt : points) {
+    if (pt.value("status", "") != "ok") continue;
+    const std::string name = pt.value("name", "");
+    const json s = point_summary(sweep_dir, name);
+    if (!s.is_object() || !s.contains("inference") || !s["inference"].is_object()) continue;
+    const json& inf = s["inference"];
+    if (!inf.contains("exits") || !inf["exits"].is_array()) continue;
+    for (const json& e : inf["exits"]) {
+      const int64_t l = e.value("layer", int64_t(-1));
+      if (std::find(layers.begin(), layers.end(), l) == layers.end()) layers.push_back(l);
+    }
+    double sim_s = NAN, harvested = NAN;
+    if (s.contains("time")) sim_s = number_or_nan(s["time"].value("simulated_s", json()));
+    if (s.contains("energy")) harvested = number_or_nan(s["energy"].value("harvested_J", json()));
+    rows.push_back({name, &pt, sim_s > 0 ? harvested / sim_s : NAN, inf});
+  }
+  if (rows.empty()) return "";
+  std::sort(layers.begin(), layers.end());
+  const auto exit_of = [](const json& inf, int64_t layer) -> const json* {
+    for (const json& e : inf["exits"]) {
+      if (e.value("layer", int64_t(-1)) == layer) return &e;
+    }
+    return nullptr;
+  };
+  const auto cell = [](const std::string& key, const json& v) { return value_cell(v, key); };
+
+  std::ostringstream out;
+  out << "<h2>Exit distribution</h2>\n<p class=\"sub\">From each completed point's summary.json "
+         "(inference.exits); mean harvested power = energy.harvested_J / time.simulated_s. "
+         "Share: the layer's exits over the completed inferences.</p>\n"
+         "<table class=\"exits-by-point\"><tr><th>#</th>";
+  for (const ParamInfo& p : params) out << "<th>" << esc(p.key) << "</th>";
+  out << "<th>mean harvested power (W)</th><th>completed</th><th>accuracy</th>";
+  for (int64_t l : layers) out << "<th>layer " << l << " count</th>";
+  for (int64_t l : layers) out << "<th>layer " << l << " share</th>";
+  for (int64_t l : layers) out << "<th>layer " << l << " accuracy</th>";
+  out << "</tr>\n";
+  std::vector<double> powers;
+  for (const Row& r : rows) {
+    const std::string base = "exits." + r.name + ".";
+    out << "<tr><td><a href=\"points/" << esc(r.name) << "/report.html\">" << esc(r.name)
+        << "</a></td>";
+    for (const ParamInfo& p : params) {
+      out << "<td>" << esc(r.point->at("params").value(p.key, std::string())) << "</td>";
+    }
+    const json completed = r.inference.value("completed", json());
+    out << cell(base + "mean_harvested_W", std::isfinite(r.power_W) ? json(r.power_W) : json())
+        << cell(base + "completed", completed)
+        << cell(base + "accuracy", r.inference.value("accuracy", json()));
+    const double done = number_or_nan(completed);
+    for (int64_t l : layers) {
+      const json* e = exit_of(r.inference, l);
+      out << cell(base + "layer" + std::to_string(l) + ".count",
+                  e ? e->value("count", json()) : json(0));
+    }
+    for (int64_t l : layers) {
+      const json* e = exit_of(r.inference, l);
+      const double c = e ? number_or_nan(e->value("count", json())) : 0.0;
+      out << cell(base + "layer" + std::to_string(l) + ".share",
+                  done > 0 ? json(c / done) : json());
+    }
+    for (int64_t l : layers) {
+      const json* e = exit_of(r.inference, l);
+      out << cell(base + "layer" + std::to_string(l) + ".accuracy",
+                  e ? e->value("accuracy", json()) : json());
+    }
+    out << "</tr>\n";
+    if (std::isfinite(r.power_W)) powers.push_back(r.power_W);
+  }
+  out << "</table>\n";
+
+  // Share and accuracy of each exit layer against the mean harvested power.
+  if (powers.size() >= 2) {
+    std::vector<size_t> order(rows.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return rows[a].power_W < rows[b].power_W; });
+    const auto [lo, hi] = std::minmax_element(powers.begin(), powers.end());
+    for (const bool accuracy : {false, true}) {
+      report::Plot plot;
+      plot.id = accuracy ? "exits-accuracy-vs-power" : "exits-share-vs-power";
+      plot.title = accuracy ? "accuracy per exit layer vs mean harvested power"
+                            : "share of inferences per exit layer vs mean harvested power";
+      plot.x.log = *lo > 0 && *hi / *lo >= 20;
+      plot.x.label = std::string("mean harvested power (W") + (plot.x.log ? ", log)" : ")");
+      plot.y.label = accuracy ? "accuracy" : "share of completed";
+      plot.height = 300;
+      std::vector<double> ys;
+      for (int64_t l : layers) {
+        report::Series s;
+        s.name = "layer " + std::to_string(l);
+        s.dots = true;
+        for (size_t i : order) {
+          const Row& r = rows[i];
+          if (!std::isfinite(r.power_W)) continue;
+          const json* e = exit_of(r.inference, l);
+          const double done = number_or_nan(r.inference.value("completed", json()));
+          const double c = e ? number_or_nan(e->value("count", json())) : 0.0;
+          const double y = accuracy ? (e ? number_or_nan(e->value("accuracy", json())) : NAN)
+                                    : (done > 0 ? c / done : NAN);
+          s.x.push_back(r.power_W);
+          s.y.push_back(y);
+          if (std::isfinite(y)) ys.push_back(y);
+        }
+        plot.series.push_back(s);
+      }
+      report::fit_axis(plot.x, powers, false);
+      report::fit_axis(plot.y, ys, true);
+      out << report::render_plot(plot);
+    }
+  }
+  return out.str();
+}
 }  // namespace
 
 std::string sweep_report_html(const std::string& sweep_dir) {
@@ -116,6 +258,7 @@ std::string sweep_report_html(const std::string& sweep_dir) {
   for (const std::string& m : numeric_metrics) {
     for (size_t pi = 0; pi < params.size(); ++pi) {
       const ParamInfo& xp = params[pi];
+      if (xp.values.size() < 2) continue;  // one value: nothing to plot against
       report::Plot plot;
       plot.id = "sweep-" + m + "-" + xp.key;
       plot.title = m + " vs " + xp.key;
@@ -210,6 +353,7 @@ std::string sweep_report_html(const std::string& sweep_dir) {
     }
   }
   body << "</table>\n";
+  body << exits_section(fs::path(sweep_dir), points, params);
   if (!failures.empty()) body << "<h2>Failures</h2>\n" << failures;
   body << "<p class=\"sub\">Generated by ehsim sweep from sweep.json.</p>\n";
   return report::html_page("ehsim sweep", body.str());

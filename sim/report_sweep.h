@@ -1,6 +1,7 @@
 // report.html of a sweep, from DIR/sweep.json: each numeric metric against each swept parameter
 // (log axis for capacitance and other wide positive ranges, categories for non-numeric values),
-// one line per combination of the other parameters' values, and the table of points.
+// one line per combination of the other parameters' values, the table of points and, when the
+// points are FreeML runs, their exit distribution (from each point's summary.json).
 #pragma once
 
 #include <string>

@@ -1,8 +1,13 @@
-// Short versions of the FreeML experiments (scenarios/experiments/, issue 7): qualitative facts
-// that must hold on the recorded rf-mobile trace. Skipped, visibly, without ../shared/traces.
+// Short versions of the FreeML experiments (scenarios/experiments/, scripts/experiment-*, issue 7):
+// qualitative facts that must hold on the recorded traces, and the exit-memory table against the
+// compiler reports. Skipped, visibly, without ../shared/traces or /usr/bin/python3.
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
+#include "firmware_harness.h"
 #include "run_harness.h"
 
 namespace {
@@ -44,4 +49,121 @@ TEST_CASE("experiment 1 (short): checkpointing beats restarting, early exit beat
   CHECK(none.summary["inference"]["accuracy"].get<double>() >=
         energy.summary["inference"]["accuracy"].get<double>());
   CHECK(energy.summary["inference"]["exits"].size() >= 2);
+}
+
+namespace {
+
+bool python_available() {
+  return std::ifstream("/usr/bin/python3").good();
+}
+
+nlohmann::json read_json(const std::string& path) {
+  return nlohmann::json::parse(runtest::read_file(path));
+}
+
+}  // namespace
+
+TEST_CASE("experiment 2 (short): more harvested power, no fewer inferences and more deep exits",
+          "[freeml][experiment][recorded]") {
+  if (!runtest::recorded_traces_available()) {
+    WARN("SKIPPED: recorded traces not found at " EHSIM_TRACE_DIR " (set EHSIM_TRACE_DIR)");
+    return;
+  }
+  if (!python_available()) {
+    WARN("SKIPPED: /usr/bin/python3 not found (scripts/experiment-exits-vs-power needs it)");
+    return;
+  }
+  const std::string out = runtest::scratch_dir("exp-exits-vs-power") + "/out";
+  // The experiment's own script on rf-mobile at three power levels, one minute each.
+  const auto r = fwtest::run_command(
+      "EHSIM_TRACE_DIR=" + fwtest::shell_quote(EHSIM_TRACE_DIR) +
+      " EHSIM=" + fwtest::shell_quote(EHSIM_EXECUTABLE) +
+      " DURATION=60s SCALES=0.25,1,4 TRACES=rf-mobile.trace " +
+      fwtest::shell_quote(std::string(EHSIM_SOURCE_DIR) + "/scripts/experiment-exits-vs-power") +
+      " " + fwtest::shell_quote(out) + " 2");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const auto result = read_json(out + "/exits-vs-power.json");
+  const auto& rows = result["points"];
+  REQUIRE(rows.size() == 3);
+  // Rows are sorted by mean harvested power; a larger scale harvests more.
+  for (size_t i = 0; i < rows.size(); ++i) {
+    INFO("row " << i << ": " << rows[i].dump());
+    CHECK(rows[i]["value_scale"] == std::vector<std::string>{"0.25", "1", "4"}[i]);
+    CHECK(rows[i]["power_failures"].get<int>() > 0);  // intermittent at every level
+    if (i == 0) continue;
+    CHECK(rows[i]["mean_harvested_W"].get<double>() >
+          rows[i - 1]["mean_harvested_W"].get<double>());
+    CHECK(rows[i]["completed"].get<int>() >= rows[i - 1]["completed"].get<int>());
+    CHECK(rows[i]["deep_share"].get<double>() >= rows[i - 1]["deep_share"].get<double>());
+  }
+  CHECK(rows[2]["completed"].get<int>() > rows[0]["completed"].get<int>());
+  CHECK(rows[2]["deep_share"].get<double>() > rows[0]["deep_share"].get<double>());
+  // The table's figures are the points' summary.json ones; the sweep report shows the exits.
+  const std::string md = runtest::read_file(out + "/exits-vs-power.md");
+  const std::string html = runtest::read_file(out + "/report.html");
+  CHECK(html.find("data-plot=\"exits-share-vs-power\"") != std::string::npos);
+  CHECK(html.find("data-plot=\"exits-accuracy-vs-power\"") != std::string::npos);
+  for (const auto& row : rows) {
+    const auto s = read_json(out + "/points/" + row["point"].get<std::string>() + "/summary.json");
+    CHECK(row["completed"] == s["inference"]["completed"]);
+    CHECK(row["mean_harvested_W"].get<double>() ==
+          s["energy"]["harvested_J"].get<double>() / s["time"]["simulated_s"].get<double>());
+    int counted = 0;
+    for (const auto& e : s["inference"]["exits"]) {
+      const std::string layer = std::to_string(e["layer"].get<int>());
+      CHECK(row["exits"][layer]["count"] == e["count"]);
+      counted += e["count"].get<int>();
+      const std::string key = "exits." + row["point"].get<std::string>() + ".layer" + layer +
+                              ".count\" data-value=\"" + e["count"].dump() + "\"";
+      CHECK(html.find(key) != std::string::npos);
+    }
+    CHECK(counted == row["completed"].get<int>());
+    CHECK(md.find("| " + std::to_string(row["completed"].get<int>()) + " |") != std::string::npos);
+  }
+}
+
+TEST_CASE("experiment 3: gNet's exit memory is below the per-layer heads', as the compiler reports",
+          "[freeml][experiment]") {
+  if (!python_available()) {
+    WARN("SKIPPED: /usr/bin/python3 not found (scripts/experiment-exit-memory needs it)");
+    return;
+  }
+  const std::string out = runtest::scratch_dir("exp-exit-memory") + "/out";
+  const auto r = fwtest::run_command(
+      fwtest::shell_quote(std::string(EHSIM_SOURCE_DIR) + "/scripts/experiment-exit-memory") + " " +
+      fwtest::shell_quote(out));
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const auto result = read_json(out + "/exit-memory.json");
+  const std::string md = runtest::read_file(out + "/exit-memory.md");
+  REQUIRE(result["models"].size() == 2);
+  for (const auto& m : result["models"]) {
+    const std::string name = m["model"];
+    INFO(name);
+    const auto g =
+        read_json(std::string(EHSIM_SOURCE_DIR) + "/freeml/models/" + name + "-gnet.json");
+    CHECK(m["gnet_bytes"] == g["gnet_bytes"]);
+    CHECK(m["per_layer_bytes"] == g["per_tap_heads_bytes"]);
+    CHECK(m["gnet_bytes"].get<int>() < m["per_layer_bytes"].get<int>());
+    CHECK(m["ratio_per_layer_over_gnet"].get<double>() ==
+          Approx(g["memory_ratio_per_tap_over_gnet"].get<double>()).epsilon(1e-12));
+    CHECK(m["ratio_per_layer_over_gnet"].get<double>() > 1.0);
+    REQUIRE(m["per_exit"].size() == g["exits"].size());
+    int gnet_weights = 0;
+    for (size_t k = 0; k < g["exits"].size(); ++k) {
+      const auto& mine = m["per_exit"][k];
+      const auto& theirs = g["exits"][k];
+      CHECK(mine["per_layer_head_bytes"] == theirs["per_tap_head_bytes"]);
+      CHECK(mine["gnet_test_accuracy"] == theirs["gnet_test_accuracy"]);
+      CHECK(mine["per_layer_test_accuracy"] == theirs["per_tap_head_test_accuracy"]);
+      gnet_weights += mine["gnet_weight_bytes"].get<int>();
+    }
+    CHECK(gnet_weights + m["gnet_shared_bytes"].get<int>() == g["gnet_bytes"].get<int>());
+    // The markdown table shows the same figures.
+    const std::string row = "| " + name + " | " + std::to_string(g["exits"].size()) + " | " +
+                            g["gnet_bytes"].dump() + " | " + g["per_tap_heads_bytes"].dump() + " |";
+    CHECK(md.find(row) != std::string::npos);
+  }
+  CHECK(runtest::read_file(out + "/report.html").find("<svg") != std::string::npos);
 }

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "sim/report_run.h"
+#include "sim/report_sweep.h"
 #include "sweep_test_util.h"
 
 using nlohmann::json;
@@ -203,4 +204,67 @@ TEST_CASE("a sweep report plots each metric against each parameter, log axis for
   }
   CHECK(n == 8 * 3);
   screenshot(dir + "/out/report.html", dir + "/sweep-report.png");
+}
+
+TEST_CASE("a sweep report of FreeML points shows each point's exit distribution vs harvested power",
+          "[report][sweep][inference]") {
+  const std::string dir = scratch("sweep_exits_report");
+  const std::string sc = write_scenario(dir, square_scenario("1s"));
+  const auto r =
+      sh(ehsim_bin() + " sweep " + q(sc) +
+         " --param supply.capacitance=10uF,100uF --no-progress --out " + q(dir + "/out"));
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK(read(dir + "/out/report.html").find("Exit distribution") == std::string::npos);
+  // Inference objects as the FreeML runs write them (layer 3 absent from the first point).
+  const std::vector<json> exits = {
+      {{{"layer", 1}, {"count", 6}, {"correct", 3}, {"accuracy", 0.5}},
+       {{"layer", 10}, {"count", 2}, {"correct", 2}, {"accuracy", 1.0}}},
+      {{{"layer", 1}, {"count", 1}, {"correct", 0}, {"accuracy", 0.0}},
+       {{"layer", 3}, {"count", 4}, {"correct", 3}, {"accuracy", 0.75}},
+       {{"layer", 10}, {"count", 7}, {"correct", 7}, {"accuracy", 1.0}}}};
+  std::vector<json> summaries;
+  for (int i = 0; i < 2; ++i) {
+    const std::string file = dir + "/out/points/000" + std::to_string(i) + "/summary.json";
+    json s = json::parse(read(file));
+    int completed = 0;
+    for (const json& e : exits[size_t(i)]) completed += e["count"].get<int>();
+    s["inference"] = {{"completed", completed}, {"accuracy", 0.7}, {"exits", exits[size_t(i)]}};
+    std::ofstream(file) << s.dump(2);
+    summaries.push_back(s);
+  }
+  REQUIRE(ehsim::write_sweep_report(dir + "/out"));
+  const std::string html = read(dir + "/out/report.html");
+  CHECK(html.find("data-plot=\"exits-share-vs-power\"") != std::string::npos);
+  CHECK(html.find("data-plot=\"exits-accuracy-vs-power\"") != std::string::npos);
+  for (int i = 0; i < 2; ++i) {
+    const json& s = summaries[size_t(i)];
+    const std::string base = "data-key=\"exits.000" + std::to_string(i) + ".";
+    const double power =
+        s["energy"]["harvested_J"].get<double>() / s["time"]["simulated_s"].get<double>();
+    CHECK(html.find(base + "mean_harvested_W\" data-value=\"" + json(power).dump() + "\">" +
+                    six(power) + "<") != std::string::npos);
+    CHECK(html.find(base + "completed\" data-value=\"" + s["inference"]["completed"].dump() +
+                    "\"") != std::string::npos);
+    for (const json& e : s["inference"]["exits"]) {
+      const std::string layer = base + "layer" + e["layer"].dump();
+      CHECK(html.find(layer + ".count\" data-value=\"" + e["count"].dump() + "\"") !=
+            std::string::npos);
+      CHECK(html.find(layer + ".accuracy\" data-value=\"" + e["accuracy"].dump() + "\"") !=
+            std::string::npos);
+    }
+  }
+  // A layer a point never exited at is a zero count there, and its share is count / completed.
+  CHECK(html.find("data-key=\"exits.0000.layer3.count\" data-value=\"0\"") != std::string::npos);
+  CHECK(html.find("data-key=\"exits.0001.layer3.share\" data-value=\"" + json(4.0 / 12).dump() +
+                  "\"") != std::string::npos);
+  if (!chromium_available()) {
+    WARN("chromium not installed: rendering not checked");
+    return;
+  }
+  const std::string dom = dump_dom(dir + "/out/report.html");
+  for (const char* layer : {"layer 1", "layer 3", "layer 10"}) {
+    CHECK(count(dom, std::string("data-series=\"") + layer + "\"") == 2);  // share and accuracy
+  }
+  screenshot(dir + "/out/report.html", dir + "/sweep-exits-report.png");
 }
