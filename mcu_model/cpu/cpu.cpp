@@ -79,10 +79,20 @@ void Cpu::add_breakpoint(uint16_t addr) {
   if (std::find(breakpoints_.begin(), breakpoints_.end(), addr) == breakpoints_.end())
     breakpoints_.push_back(addr);
   breakpoint_bits_[addr >> 6] |= uint64_t{1} << (addr & 63);
+  fetch_pages_stale_ = true;
 }
 void Cpu::clear_breakpoints() {
   breakpoints_.clear();
   breakpoint_bits_.fill(0);
+  fetch_pages_stale_ = true;
+}
+
+void Cpu::refresh_fetch_pages() {
+  for (unsigned page = 0; page < fetch_page_.size(); ++page)
+    fetch_page_[page] = bus_.is_fram_page(page) ? kFetchFram : kFetchOther;
+  for (const uint16_t addr : breakpoints_) fetch_page_[addr >> Bus::kPageShift] = kFetchBreakpoint;
+  fetch_pages_layout_ = bus_.layout_version();
+  fetch_pages_stale_ = false;
 }
 
 EHSIM_ALWAYS_INLINE bool Cpu::at_breakpoint(uint16_t pc) const {
@@ -613,16 +623,25 @@ StopReason Cpu::stop_reason_after_step(bool had_fault) {
 // ctx.cycles; it is stored before each handler so the handler's own ctx.cycles update does not
 // chain through memory from one instruction to the next. With wait states (MCLK above 8 MHz),
 // cache misses add cycles in the bus, so ctx.cycles is read back after every instruction.
-template <bool kCheckBreakpoints, bool kWaitStates>
+// Breakpoints are found through fetch_page_: only a page holding one tests the bitmap.
+template <bool kWaitStates>
 EHSIM_ALWAYS_INLINE uint16_t Cpu::fast_loop(uint16_t pc, uint64_t cycle_limit) {
   Bus* const bus = &bus_;
   McuContext* const ctx = &ctx_;
   const Handler* const table = dispatch_;
+  const uint8_t* const fetch_page = fetch_page_.data();
   uint64_t cyc = ctx->cycles;
   uint64_t fetches = 0;
   do {
     if (!kWaitStates) ctx->cycles = cyc;
-    const uint16_t op = bus->fetch_opcode(pc);
+    const uint8_t page = fetch_page[pc >> Bus::kPageShift];
+    uint16_t op;
+    if (__builtin_expect(page == kFetchFram, 1)) {
+      op = bus->fetch_fram_opcode<kWaitStates>(pc);
+    } else {
+      if (page == kFetchBreakpoint && at_breakpoint(pc)) break;
+      op = bus->fetch_opcode(pc);
+    }
     insn_pc_ = pc;
     insn_op_ = op;
     const uint16_t next = uint16_t(pc + 2);
@@ -631,7 +650,7 @@ EHSIM_ALWAYS_INLINE uint16_t Cpu::fast_loop(uint16_t pc, uint64_t cycle_limit) {
     const uint32_t r = table[op](*this, op, next);
     pc = uint16_t(r);
     cyc = kWaitStates ? ctx->cycles : cyc + (r >> 16);
-  } while (cyc < cycle_limit && !bus->attention() && !(kCheckBreakpoints && at_breakpoint(pc)));
+  } while (cyc < cycle_limit && !bus->attention());
   // After an attention event ctx.cycles is the truth (a peripheral may have charged cycles);
   // otherwise it already equals cyc.
   ctx->instructions += fetches;
@@ -678,8 +697,8 @@ StopReason Cpu::run_loop(uint64_t cycle_limit) {
     if (!bus->attention() && ctx->cycles < cycle_limit &&
         !(ctx->irq.any_pending() && (regs_[kSR] & kSrGIE)) &&
         !(kCheckBreakpoints && at_breakpoint(pc))) {
-      pc = bus->fram_wait_states() == 0 ? fast_loop<kCheckBreakpoints, false>(pc, cycle_limit)
-                                        : fast_loop<kCheckBreakpoints, true>(pc, cycle_limit);
+      pc = bus->fram_wait_states() == 0 ? fast_loop<false>(pc, cycle_limit)
+                                        : fast_loop<true>(pc, cycle_limit);
     }
     regs_[kPC] = pc;
     if (__builtin_expect(ctx->stop_requested, 0)) return stop_reason_after_step(had_fault);
@@ -689,6 +708,7 @@ StopReason Cpu::run_loop(uint64_t cycle_limit) {
 StopReason Cpu::run(uint64_t cycle_limit) {
   ctx_.stop_requested = false;
   ctx_.sync_requested = false;
+  if (fetch_pages_stale_ || fetch_pages_layout_ != bus_.layout_version()) refresh_fetch_pages();
   const StopReason reason =
       breakpoints_.empty() ? run_loop<false>(cycle_limit) : run_loop<true>(cycle_limit);
   ctx_.stop_reason = reason;

@@ -50,8 +50,9 @@ class Cpu {
  private:
   template <bool kCheckBreakpoints>
   StopReason run_loop(uint64_t cycle_limit);
-  template <bool kCheckBreakpoints, bool kWaitStates>
+  template <bool kWaitStates>
   uint16_t fast_loop(uint16_t pc, uint64_t cycle_limit);
+  void refresh_fetch_pages();
   StopReason stop_reason_after_step(bool had_fault);
   uint16_t step(uint16_t pc);
   // Predecoded dispatch: one handler per 16-bit opcode word, specialised on the operation, the
@@ -84,6 +85,14 @@ class Cpu {
   std::array<uint16_t, 16> regs_{};
   std::vector<uint16_t> breakpoints_;
   std::array<uint64_t, 0x10000 / 64> breakpoint_bits_{};  // the same set, one bit per address
+  // How the inner loop fetches from each 256-byte page: kFetchFram pages (plain FRAM, no
+  // breakpoint) take the bus's FRAM fetch directly, so neither the page kind nor the breakpoint
+  // bitmap is tested per instruction there; other pages go through Bus::fetch_opcode, and pages
+  // holding a breakpoint test the bitmap first. Rebuilt when breakpoints or the bus layout change.
+  enum FetchPage : uint8_t { kFetchFram, kFetchOther, kFetchBreakpoint };
+  std::array<uint8_t, 256> fetch_page_{};
+  bool fetch_pages_stale_ = true;
+  unsigned fetch_pages_layout_ = 0;
   // PC of the breakpoint the last run stopped at: the next run executes it instead of stopping.
   static constexpr uint32_t kNoResumeBreakpoint = 0x10000;
   uint32_t resume_breakpoint_pc_ = kNoResumeBreakpoint;

@@ -35,6 +35,7 @@ Bus::Bus(const MemoryMap& map, McuContext& ctx)
 
 void Bus::attach(Peripheral& peripheral) {
   periphs_.push_back(&peripheral);
+  ++layout_version_;
   const uint8_t index = uint8_t(periphs_.size());
   const uint32_t end =
       std::min<uint32_t>(kImageSize, uint32_t(peripheral.base()) + peripheral.size());
@@ -205,7 +206,7 @@ unsigned Bus::fram_wait_states() const {
 }
 
 void Bus::invalidate_fram_cache() {
-  sets_ = {};
+  sets_ = {kEmptySet, kEmptySet};
   mru_line_ = kNoLine;
 }
 

@@ -45,6 +45,20 @@ class Bus {
   // count to note_opcode_fetches() before it returns, so the statistics are exact whenever anyone
   // outside a CPU run reads them (one memory increment less per instruction).
   uint16_t fetch_opcode(uint16_t addr);
+  // fetch_opcode() for an address the caller knows is on an FRAM page (is_fram_page());
+  // kWaitStates = false when the caller knows NWAITS is 0.
+  template <bool kWaitStates>
+  uint16_t fetch_fram_opcode(uint16_t addr) {
+    addr &= 0xFFFE;
+    fram_cache_access<kWaitStates>(addr);
+    return load16(addr);
+  }
+  // The 256-byte page that holds addr is plain FRAM (fetch_fram_opcode() may be used on it). Page
+  // kinds are fixed once peripherals are attached.
+  static constexpr unsigned kPageShift = 8;  // 256-byte pages
+  bool is_fram_page(unsigned page) const { return page_kind_[page] == kPageFram; }
+  // Changes whenever attach() changes page kinds, so users of is_fram_page() know to re-read.
+  unsigned layout_version() const { return layout_version_; }
   void note_opcode_fetches(uint64_t fetches) {
     stats_.fram_reads += fetches - opcode_fetches_outside_fram_;
     opcode_fetches_outside_fram_ = 0;
@@ -98,7 +112,6 @@ class Bus {
     kPageRom,
     kPageMixed
   };
-  static constexpr unsigned kPageShift = 8;  // 256-byte pages
 
   // FRAM read cache geometry (facts §2.3 [C]: Fused's FR5994 configuration — 2 sets x 2 ways x
   // 8-byte (64-bit) lines, LRU, write-around; SLAU367P's FRCTL_A "Wait State Control" section
@@ -106,10 +119,10 @@ class Bus {
   static constexpr unsigned kCacheLineShift = 3;  // 8-byte lines
   static constexpr unsigned kCacheSets = 2;
   static constexpr uint16_t kNoLine = 0xFFFF;  // line numbers are < 0x2000
-  struct CacheSet {
-    uint16_t way[2] = {kNoLine, kNoLine};
-    uint8_t lru = 0;  // index of the way replaced next
-  };
+  // One set is one word: the MRU way's line in bits 0-15, the LRU way's in bits 16-31. With two
+  // ways, LRU replacement is "the new line becomes MRU, the old MRU becomes LRU" both on a miss and
+  // on a hit in the LRU way, so the update is one shift and needs no branch on which way hit.
+  static constexpr uint32_t kEmptySet = (uint32_t(kNoLine) << 16) | kNoLine;
 
   // Word addresses are even here, so addr + 1 never wraps. The image is little endian like the
   // MSP430; the host is assumed little endian too (x86-64, AArch64).
@@ -126,19 +139,20 @@ class Bus {
     fram_cache_access(addr);
   }
   // The cache lookup of fram_read_timing() without the read count (fetch_opcode counts in bulk).
+  // kWaitStates = false: the caller knows NWAITS is 0, so a miss costs no cycles and only the
+  // cache state and the miss count change (no read-modify-write of ctx.cycles per miss).
+  template <bool kWaitStates = true>
   void fram_cache_access(uint16_t addr) {
     const uint16_t line = uint16_t(addr >> kCacheLineShift);
     if (line == mru_line_) return;  // the most recent line is always the MRU way of its set
     mru_line_ = line;
-    CacheSet& set = sets_[line & (kCacheSets - 1)];
-    if (set.way[0] == line) {
-      set.lru = 1;
-    } else if (set.way[1] == line) {
-      set.lru = 0;
-    } else {
-      set.way[set.lru] = line;
-      set.lru ^= 1;
-      ++fram_misses_;
+    uint32_t& set = sets_[line & (kCacheSets - 1)];
+    const uint32_t old = set;
+    const bool mru_hit = (old & 0xFFFF) == line;
+    const bool miss = !mru_hit && (old >> 16) != line;
+    set = mru_hit ? old : (old << 16) | line;
+    fram_misses_ += miss;
+    if (kWaitStates && miss) {
       ctx_.cycles += nwaits_;
       stats_.fram_wait_cycles += nwaits_;
     }
@@ -167,12 +181,13 @@ class Bus {
   std::vector<Peripheral*> periphs_;
   unsigned nwaits_ = 0;
   uint16_t mru_line_ = kNoLine;
-  std::array<CacheSet, kCacheSets> sets_{};
+  std::array<uint32_t, kCacheSets> sets_{kEmptySet, kEmptySet};
   // Hits are derived (reads - misses) when stats() is asked, to keep one counter off the hot path.
   uint64_t fram_misses_ = 0;
   mutable BusStats stats_;
   uint64_t opcode_fetches_outside_fram_ = 0;  // fetch_opcode() calls not served by an FRAM page
   bool attention_ = false;
+  unsigned layout_version_ = 0;
 };
 
 inline uint16_t Bus::fetch_opcode(uint16_t addr) {
