@@ -12,18 +12,6 @@ double lsb(int frac) {
   return std::ldexp(1.0, -frac);
 }
 
-// Largest L1 norm of a weight row (one output channel), in real units.
-double max_row_l1(const Layer& l, int rows) {
-  const size_t per_row = l.weights.size() / size_t(rows);
-  double best = 0;
-  for (int r = 0; r < rows; ++r) {
-    double s = 0;
-    for (size_t k = 0; k < per_row; ++k) s += std::abs(double(l.weights[size_t(r) * per_row + k]));
-    best = std::max(best, s);
-  }
-  return best * lsb(l.w_frac);
-}
-
 Vec run_layer(const Model& m, size_t i, const Vec& x) {
   const Layer& l = m.layers[i];
   const Shape in = m.input_shape_of(i);
@@ -111,20 +99,66 @@ Vec run_layer(const Model& m, size_t i, const Vec& x) {
   return y;
 }
 
-double layer_bound(const Model& m, size_t i, double e_in) {
+// Elementwise bound on |fixed - float| after layer i, from the bound e_in on its input and the
+// float pre-activation values. A weighted layer's error is |W| applied to e_in (the same
+// contraction as the layer itself, so run_layer on a copy with |W|, no bias and no ReLU computes
+// it) plus half an output LSB of rounding; pools take the window's largest (max) or mean (average,
+// plus half an LSB) input error. A ReLU removes the error where the float pre-activation is below
+// -error (both paths output 0) and caps it at pre + error where that is between -error and 0.
+Vec layer_error(const Model& m, size_t i, const Vec& e_in, const Vec& pre_activation) {
   const Layer& l = m.layers[i];
+  const double half_lsb = 0.5 * lsb(l.out_frac);
+  Vec e;
   switch (l.kind) {
     case LayerKind::kConv2d:
     case LayerKind::kDwConv2d:
     case LayerKind::kPointwise:
-    case LayerKind::kDense:
-      return max_row_l1(l, l.out.c) * e_in + 0.5 * lsb(l.out_frac);
+    case LayerKind::kDense: {
+      Model abs_model = m;
+      Layer& al = abs_model.layers[i];
+      for (int16_t& w : al.weights) w = int16_t(std::min(32767, std::abs(int32_t(w))));
+      // |-32768| does not fit in i16: 32767 is smaller by one LSB, so add one weight LSB per input
+      // element below as a margin where that happened.
+      bool clipped = false;
+      for (int16_t w : l.weights) clipped |= w == -32768;
+      al.bias.clear();
+      al.relu = false;
+      e = run_layer(abs_model, i, e_in);
+      if (clipped) {
+        double sum_e = 0;
+        for (double v : e_in) sum_e += v;
+        for (double& v : e) v += sum_e * lsb(l.w_frac);
+      }
+      for (double& v : e) v += half_lsb;
+      break;
+    }
     case LayerKind::kAvgPool:
     case LayerKind::kGap:
-      return e_in + 0.5 * lsb(l.out_frac);
+    case LayerKind::kMaxPool: {
+      Model plain = m;
+      plain.layers[i].relu = false;
+      e = run_layer(plain, i, e_in);
+      if (l.kind != LayerKind::kMaxPool)
+        for (double& v : e) v += half_lsb;
+      break;
+    }
     default:
-      return e_in;
+      e = e_in;
+      break;
   }
+  if (l.relu || l.kind == LayerKind::kRelu) {
+    for (size_t k = 0; k < e.size(); ++k) {
+      const double pre = pre_activation[k];
+      if (pre < 0) e[k] = std::max(0.0, pre + e[k]);
+    }
+  }
+  return e;
+}
+
+double max_of(const Vec& v) {
+  double best = 0;
+  for (double x : v) best = std::max(best, x);
+  return best;
 }
 
 }  // namespace
@@ -136,46 +170,62 @@ FloatRun run_float(const Model& m, const std::vector<int16_t>& input) {
   Vec logits(size_t(m.num_classes));
   for (int c = 0; c < m.num_classes && !m.exit_bias.empty(); ++c)
     logits[size_t(c)] = m.exit_bias[size_t(c)] * lsb(m.logit_frac);
-  double e = 0, logit_e = 0;
+  Vec e(x.size(), 0.0);  // the input is exact on both paths
+  Vec logit_e(size_t(m.num_classes), 0.0);
   size_t next_tap = 0;
   for (size_t i = 0; i < m.layers.size(); ++i) {
-    run.outputs.push_back(run_layer(m, i, run.outputs.empty() ? x : run.outputs.back()));
-    e = layer_bound(m, i, e);
-    run.output_bound.push_back(e);
+    const Vec& in = run.outputs.empty() ? x : run.outputs.back();
     const Layer& l = m.layers[i];
+    Vec pre;
+    if (l.relu || l.kind == LayerKind::kRelu) {
+      Model linear = m;
+      linear.layers[i].relu = false;
+      if (l.kind == LayerKind::kRelu) linear.layers[i].kind = LayerKind::kFlatten;
+      pre = run_layer(linear, i, in);
+    }
+    run.outputs.push_back(run_layer(m, i, in));
+    e = layer_error(m, i, e, pre);
+    run.output_bound.push_back(max_of(e));
+    run.output_error.push_back(e);
     const double limit = 32767.0 * lsb(l.out_frac);
-    for (double v : run.outputs.back())
-      if (std::abs(v) + e > limit) run.saturated = true;
+    // Saturation of the fixed path cannot be excluded where float value + error reaches the i16
+    // range: the bound is then void. (Below a ReLU, saturation on the negative side is harmless:
+    // both paths output 0 there, which the output value and its error already say.)
+    const Vec& y_out = run.outputs.back();
+    for (size_t k = 0; k < y_out.size(); ++k)
+      if (std::abs(y_out[k]) + e[k] > limit) run.saturated = true;
     if (next_tap < m.taps.size() && size_t(m.taps[next_tap].layer) == i) {
       const Tap& t = m.taps[next_tap];
       const Shape& s = l.out;
       const Vec& y = run.outputs.back();
-      Vec f;
+      Vec f, f_e;  // pooled features and their error bounds (max over the cell of each)
       for (int c = 0; c < s.c; ++c)
         for (int gi = 0; gi < t.grid_h; ++gi)
           for (int gj = 0; gj < t.grid_w; ++gj) {
             const int y0 = gi * s.h / t.grid_h, y1 = ((gi + 1) * s.h + t.grid_h - 1) / t.grid_h;
             const int x0 = gj * s.w / t.grid_w, x1 = ((gj + 1) * s.w + t.grid_w - 1) / t.grid_w;
-            double best = -INFINITY;
+            double best = -INFINITY, best_e = 0;
             for (int yy = y0; yy < y1; ++yy)
-              for (int xx = x0; xx < x1; ++xx)
-                best = std::max(best, y[size_t((c * s.h + yy) * s.w + xx)]);
+              for (int xx = x0; xx < x1; ++xx) {
+                const size_t k = size_t((c * s.h + yy) * s.w + xx);
+                best = std::max(best, y[k]);
+                best_e = std::max(best_e, e[k]);
+              }
             f.push_back(best);
+            f_e.push_back(best_e);
           }
-      double row_l1 = 0;
       for (int c = 0; c < m.num_classes; ++c) {
-        double acc = 0, l1 = 0;
+        double acc = 0, err = 0;
         for (int k = 0; k < t.features; ++k) {
           const double w = t.weights[size_t(c * t.features + k)] * lsb(t.w_frac);
           acc += w * f[size_t(k)];
-          l1 += std::abs(w);
+          err += std::abs(w) * f_e[size_t(k)];
         }
         logits[size_t(c)] += acc;
-        row_l1 = std::max(row_l1, l1);
+        logit_e[size_t(c)] += err + 0.5 * lsb(m.logit_frac);
       }
-      logit_e += row_l1 * e + 0.5 * lsb(m.logit_frac);
       run.exit_logits.push_back(logits);
-      run.logit_bound.push_back(logit_e);
+      run.logit_bound.push_back(max_of(logit_e));
       ++next_tap;
     }
   }

@@ -10,6 +10,7 @@
 #include "freeml/reference/fixed_exec.h"
 #include "freeml/reference/float_exec.h"
 #include "freeml/reference/generator.h"
+#include "freeml/reference/samples.h"
 
 using namespace freeml::ref;
 
@@ -156,7 +157,7 @@ TEST_CASE("the fixed-point reference agrees with float within the documented bou
       for (size_t i = 0; i < m.layers.size(); ++i) {
         const double lsb = std::ldexp(1.0, -m.layers[i].out_frac);
         for (size_t k = 0; k < fx.outputs[i].size(); ++k)
-          REQUIRE(std::abs(fx.outputs[i][k] * lsb - fl.outputs[i][k]) <= fl.output_bound[i]);
+          REQUIRE(std::abs(fx.outputs[i][k] * lsb - fl.outputs[i][k]) <= fl.output_error[i][k]);
       }
       for (size_t t = 0; t < m.taps.size(); ++t) {
         const double lsb = std::ldexp(1.0, -m.logit_frac);
@@ -185,4 +186,35 @@ TEST_CASE("the float comparison detects a wrong fixed-point result", "[freeml][r
       detected |= std::abs(fx.outputs[0][k] * lsb - fl.outputs[0][k]) > fl.output_bound[0];
   }
   CHECK(detected);
+}
+
+TEST_CASE("the float bound holds and is conclusive on the committed MNIST model",
+          "[freeml][reference]") {
+  // The committed blob and test samples: the bit-exact fixed path must stay within the elementwise
+  // bound, and the bound must be tight enough to rule out saturation (a worst-case scalar bound
+  // flagged every sample).
+  const std::string models = std::string(EHSIM_SOURCE_DIR) + "/freeml/models/";
+  const Model m = read_blob_file(models + "mnist-lenet.fmlb");
+  const SampleSet set = read_samples_file(models + "mnist-test-1000.fmls");
+  REQUIRE(set.samples.size() >= 200);
+  double worst_final = 0;
+  for (size_t s = 0; s < 200; ++s) {
+    INFO("sample " << s);
+    const FixedRun fx = run_fixed(m, set.samples[s]);
+    const FloatRun fl = run_float(m, set.samples[s]);
+    REQUIRE_FALSE(fl.saturated);
+    for (size_t i = 0; i < m.layers.size(); ++i) {
+      const double lsb = std::ldexp(1.0, -m.layers[i].out_frac);
+      for (size_t k = 0; k < fx.outputs[i].size(); ++k)
+        REQUIRE(std::abs(fx.outputs[i][k] * lsb - fl.outputs[i][k]) <= fl.output_error[i][k]);
+    }
+    for (size_t t = 0; t < m.taps.size(); ++t)
+      for (int c = 0; c < m.num_classes; ++c)
+        REQUIRE(std::abs(fx.exit_logits[t][size_t(c)] * std::ldexp(1.0, -m.logit_frac) -
+                         fl.exit_logits[t][size_t(c)]) <= fl.logit_bound[t]);
+    worst_final = std::max(worst_final, fl.output_bound.back());
+  }
+  // Conclusive also means small against the logits' scale: below a tenth of the final format's
+  // range (32767 LSBs).
+  CHECK(worst_final < 0.1 * 32767 * std::ldexp(1.0, -m.layers.back().out_frac));
 }
