@@ -15,7 +15,7 @@ namespace po = boost::program_options;
 int cmd_compress(int argc, char** argv) {
   po::options_description opts("freeml-compile compress options");
   opts.add_options()("help,h", "this help")("model", po::value<std::string>()->required(),
-                                            "trained TorchScript model")(
+                                            "trained model: TorchScript (.pt) or ONNX (.onnx)")(
       "target-kb", po::value<double>()->default_value(16), "budget for the backbone's blob, KB")(
       "activation-budget-kb", po::value<double>()->default_value(4),
       "budget for the two activation buffers, KB")("rank",

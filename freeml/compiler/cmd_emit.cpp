@@ -42,8 +42,9 @@ nlohmann::json report_if_present(const std::string& artifact) {
 
 int cmd_emit(int argc, char** argv) {
   po::options_description opts("freeml-compile emit options");
-  opts.add_options()("help,h", "this help")("model", po::value<std::string>()->required(),
-                                            "backbone (TorchScript, usually compressed)")(
+  opts.add_options()("help,h", "this help")(
+      "model", po::value<std::string>()->required(),
+      "backbone: TorchScript (.pt, usually compressed) or ONNX (.onnx)")(
       "head", po::value<std::string>(), "gNet head archive (freeml-compile gnet); none = no exits")(
       "policy", po::value<std::string>()->default_value("none"),
       "default exit policy: none, energy, confidence, energy+confidence")(

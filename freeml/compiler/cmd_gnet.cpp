@@ -14,8 +14,9 @@ namespace po = boost::program_options;
 
 int cmd_gnet(int argc, char** argv) {
   po::options_description opts("freeml-compile gnet options");
-  opts.add_options()("help,h", "this help")("model", po::value<std::string>()->required(),
-                                            "backbone (TorchScript, usually compressed)")(
+  opts.add_options()("help,h", "this help")(
+      "model", po::value<std::string>()->required(),
+      "backbone: TorchScript (.pt, usually compressed) or ONNX (.onnx)")(
       "grid", po::value<int64_t>()->default_value(2), "max-pool grid side of convolutional taps")(
       "epochs", po::value<int>()->default_value(3), "passes over the training split")(
       "batch-size", po::value<int64_t>()->default_value(64), "minibatch size")(

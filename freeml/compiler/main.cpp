@@ -5,6 +5,7 @@
 #include <string>
 
 #include "freeml/compiler/commands.h"
+#include "freeml/compiler/onnx_import.h"
 
 namespace {
 
@@ -25,6 +26,13 @@ const Subcommand kSubcommands[] = {
 void print_usage(std::ostream& out) {
   out << "usage: freeml-compile <command> [options]\n\ncommands:\n";
   for (const auto& sub : kSubcommands) out << "  " << sub.name << "\t" << sub.summary << "\n";
+  out << "\nModels (--model) are our own TorchScript archives or a user's pre-trained model,\n"
+         "on 1x28x28 inputs scaled as pixel / 256 (see freeml/models/README.md):\n"
+         "  TorchScript (.pt): torch.jit.script of Conv2d, Linear, ReLU, MaxPool2d and Flatten\n"
+         "    submodules, called in registration order\n"
+         "  ONNX (.onnx, or any file that is not a zip archive), opset 9..17"
+      << (freeml::onnx_import_available() ? "" : " (NOT IN THIS BUILD: no libonnx-dev)")
+      << ":\n    " << freeml::onnx_supported_ops() << "\n";
   out << "\n'freeml-compile <command> --help' describes a command's options.\n";
 }
 

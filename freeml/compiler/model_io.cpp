@@ -2,8 +2,13 @@
 
 #include <torch/script.h>
 
+#include <algorithm>
+#include <cctype>
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "freeml/compiler/onnx_import.h"
 
 namespace freeml {
 
@@ -46,16 +51,59 @@ int64_t square(const std::vector<int64_t>& v, const std::string& what) {
   return v[0];
 }
 
+// The importer reads a module's submodules, not its code: a forward() that calls functional ops
+// (F.relu, torch.flatten) or its submodules in another order than they were registered would be
+// imported as a different net without any error. So the imported net must compute what the
+// module itself computes, on a probe input.
+void check_forward_matches(const torch::jit::Module& root, const Net& net,
+                           const std::vector<std::string>& modules) {
+  torch::NoGradGuard no_grad;
+  // A fixed probe in [0, 1], not drawn from torch's global generator (callers seed that).
+  const int64_t n = 2;
+  const torch::Tensor x = torch::arange(n * net.input.count(), torch::kFloat)
+                              .mul(0.37)
+                              .sin()
+                              .add(1)
+                              .mul(0.5)
+                              .reshape({n, net.input.c, net.input.h, net.input.w});
+  torch::Tensor theirs;
+  std::string names;
+  for (const auto& m : modules) names += (names.empty() ? "" : ", ") + m;
+  try {
+    torch::jit::Module m = root;  // forward() is not const; the copy shares the module
+    theirs = m.forward({x}).toTensor();
+  } catch (const c10::Error& e) {
+    throw std::runtime_error("imported model: its forward() fails on a " + std::to_string(n) + "x" +
+                             std::to_string(net.input.c) + "x" + std::to_string(net.input.h) + "x" +
+                             std::to_string(net.input.w) + " input (" + e.what_without_backtrace() +
+                             ")");
+  }
+  const torch::Tensor ours = net.forward(x);
+  const bool same_shape = theirs.sizes() == ours.sizes();
+  const double diff = same_shape ? (theirs - ours).abs().max().item<double>() : -1;
+  if (!same_shape || diff > 1e-4 * (1 + theirs.abs().max().item<double>())) {
+    throw std::runtime_error(
+        "imported model: its submodules in registration order (" + names +
+        ") do not compute what its forward() does (" +
+        (same_shape ? "max difference " + std::to_string(diff) : std::string("other shape")) +
+        "). forward() must call exactly those submodules in that order, and nothing else "
+        "(functional calls such as F.relu or torch.flatten are invisible to the importer); or "
+        "export the model to ONNX");
+  }
+}
+
 Net import_foreign(const torch::jit::Module& root, const Shape& input) {
   Net net;
   net.arch = "imported";
   net.input = input;
   int index = 0;
+  std::vector<std::string> modules;
   for (const auto& item : root.named_modules()) {
     const torch::jit::Module& m = item.value;
     if (m.children().size() > 0) continue;  // containers: their leaves follow
     const std::string type = m.type()->name() ? m.type()->name()->name() : "?";
     const std::string where = item.name.empty() ? type : item.name;
+    modules.push_back(where);
     Layer l;
     l.name = l.origin = "l" + std::to_string(index++);
     if (type == "Conv2d") {
@@ -98,6 +146,15 @@ Net import_foreign(const torch::jit::Module& root, const Shape& input) {
     }
     net.layers.push_back(l);
   }
+  finish_import(&net);
+  check_forward_matches(root, net, modules);
+  return net;
+}
+
+}  // namespace
+
+void finish_import(Net* net_ptr) {
+  Net& net = *net_ptr;
   if (net.layers.empty() || !net.layers.back().has_weights()) {
     throw std::runtime_error("imported model: must end with a Linear (or Conv2d) classifier");
   }
@@ -114,12 +171,26 @@ Net import_foreign(const torch::jit::Module& root, const Shape& input) {
       net.layers[i - 1].tap = true;
     }
   }
-  net.shapes();
+  try {
+    net.shapes();
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(std::string("imported model: ") + e.what());
+  }
   net.set_requires_grad(true);
-  return net;
 }
 
-}  // namespace
+bool is_onnx_path(const std::string& path) {
+  std::string ext = path.substr(std::min(path.size(), path.find_last_of('.')));
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  if (ext == ".onnx") return true;
+  if (ext == ".pt" || ext == ".pth" || ext == ".ptl" || ext == ".zip") return false;
+  // Neither extension: TorchScript archives are zip files (local file header "PK\3\4").
+  std::ifstream in(path, std::ios::binary);
+  char magic[4] = {};
+  if (!in.read(magic, 4)) return false;  // unreadable or tiny: the TorchScript error says so
+  return std::string(magic, 4) != std::string("PK\x03\x04", 4);
+}
 
 std::string torchscript_forward(const Net& net) {
   std::ostringstream s;
@@ -164,6 +235,7 @@ void save_net(const Net& net, const std::string& path) {
 }
 
 Net load_net(const std::string& path, const Shape& input) {
+  if (is_onnx_path(path)) return import_onnx(path, input);
   torch::jit::Module m;
   try {
     m = torch::jit::load(path);
@@ -171,7 +243,13 @@ Net load_net(const std::string& path, const Shape& input) {
     throw std::runtime_error(path + ": not a TorchScript archive (" +
                              std::string(e.what_without_backtrace()) + ")");
   }
-  if (!m.hasattr(kArchAttribute)) return import_foreign(m, input);
+  if (!m.hasattr(kArchAttribute)) {
+    try {
+      return import_foreign(m, input);
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error(path + ": " + e.what());
+    }
+  }
   Net net = Net::from_arch_json(nlohmann::json::parse(m.attr(kArchAttribute).toStringRef()));
   for (Layer& l : net.layers) {
     if (!l.has_weights()) continue;
