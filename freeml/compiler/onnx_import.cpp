@@ -37,8 +37,9 @@ constexpr int64_t kMaxOpset = 17;
 constexpr int64_t kMaxElements = int64_t(1) << 26;
 
 const std::set<std::string>& supported() {
-  static const std::set<std::string> ops = {"Conv",    "Gemm",    "MatMul",  "Add",     "Relu",
-                                            "MaxPool", "Flatten", "Reshape", "Constant"};
+  static const std::set<std::string> ops = {"Conv",     "Gemm",    "MatMul",  "Add",
+                                            "Relu",     "MaxPool", "Flatten", "Reshape",
+                                            "Constant", "Identity"};
   return ops;
 }
 
@@ -263,6 +264,23 @@ class Importer {
         constants_[n.output(0)] = to_tensor(v->t(), "Constant '" + node_label(n, i) + "'");
         continue;
       }
+      if (op == "Identity") {
+        // torch.onnx.export writes these for aliased initializers (e.g. a BatchNorm's buffers
+        // after it folded the BatchNorm into the convolution), rarely on the data path.
+        if (n.input_size() == 1 && n.output_size() == 1) {
+          const auto it = constants_.find(n.input(0));
+          if (it != constants_.end()) {
+            const torch::Tensor value = it->second;
+            constants_[n.output(0)] = value;
+            continue;
+          }
+          if (n.input(0) == current) {
+            current = n.output(0);
+            continue;
+          }
+        }
+        fail_node(n, i, "reads neither a constant nor the previous layer's output");
+      }
       if (n.output_size() < 1) fail_node(n, i, "has no output");
       // A chain: the node reads the previous layer's output (for Add, either operand may).
       int data = 0;
@@ -442,7 +460,7 @@ namespace freeml {
 
 const char* onnx_supported_ops() {
   return "Conv, Gemm, MatMul (+ Add as its bias), Relu, MaxPool, Flatten, Reshape (to a flat "
-         "vector), Constant";
+         "vector), Constant, Identity";
 }
 
 }  // namespace freeml

@@ -5,7 +5,8 @@
 //   Conv (2-D, square kernel, equal strides and pads, no dilation or groups), Gemm (alpha = beta
 //   = 1, no transA), MatMul with a constant right operand, optionally followed by Add of a
 //   constant bias (a dense layer), Relu, MaxPool (square, no padding, no ceil_mode), Flatten
-//   (axis 1), Reshape to [batch, features] (a flatten), and Constant nodes feeding those.
+//   (axis 1), Reshape to [batch, features] (a flatten), and Constant and Identity nodes (the
+//   exporter's aliases) feeding those.
 // Any other node is rejected naming the file, the node and its op type. Weights are the graph's
 // initializers (or Constant nodes), float32.
 #pragma once
