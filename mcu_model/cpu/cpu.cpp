@@ -79,12 +79,12 @@ void Cpu::add_breakpoint(uint16_t addr) {
   if (std::find(breakpoints_.begin(), breakpoints_.end(), addr) == breakpoints_.end())
     breakpoints_.push_back(addr);
   breakpoint_bits_[addr >> 6] |= uint64_t{1} << (addr & 63);
-  fetch_pages_stale_ = true;
+  fetch_pages_layout_ = kFetchPagesStale;
 }
 void Cpu::clear_breakpoints() {
   breakpoints_.clear();
   breakpoint_bits_.fill(0);
-  fetch_pages_stale_ = true;
+  fetch_pages_layout_ = kFetchPagesStale;
 }
 
 void Cpu::refresh_fetch_pages() {
@@ -92,7 +92,6 @@ void Cpu::refresh_fetch_pages() {
     fetch_page_[page] = bus_.is_fram_page(page) ? kFetchFram : kFetchOther;
   for (const uint16_t addr : breakpoints_) fetch_page_[addr >> Bus::kPageShift] = kFetchBreakpoint;
   fetch_pages_layout_ = bus_.layout_version();
-  fetch_pages_stale_ = false;
 }
 
 EHSIM_ALWAYS_INLINE bool Cpu::at_breakpoint(uint16_t pc) const {
@@ -693,10 +692,10 @@ StopReason Cpu::run_loop(uint64_t cycle_limit) {
     // limit (and breakpoints) need testing. After the step: CPUOFF and the EINT delay are still
     // clear and no stop was requested unless the bus saw an SR write, a peripheral access or a
     // fault (attention); an interrupt pending with GIE set must be accepted first. Inside the
-    // loop, only such an attention event can change any of this.
+    // loop, only such an attention event can change any of this; the loop itself stops before a
+    // breakpoint (fetch_page_).
     if (!bus->attention() && ctx->cycles < cycle_limit &&
-        !(ctx->irq.any_pending() && (regs_[kSR] & kSrGIE)) &&
-        !(kCheckBreakpoints && at_breakpoint(pc))) {
+        !(ctx->irq.any_pending() && (regs_[kSR] & kSrGIE))) {
       pc = bus->fram_wait_states() == 0 ? fast_loop<false>(pc, cycle_limit)
                                         : fast_loop<true>(pc, cycle_limit);
     }
@@ -708,7 +707,7 @@ StopReason Cpu::run_loop(uint64_t cycle_limit) {
 StopReason Cpu::run(uint64_t cycle_limit) {
   ctx_.stop_requested = false;
   ctx_.sync_requested = false;
-  if (fetch_pages_stale_ || fetch_pages_layout_ != bus_.layout_version()) refresh_fetch_pages();
+  if (fetch_pages_layout_ != bus_.layout_version()) refresh_fetch_pages();
   const StopReason reason =
       breakpoints_.empty() ? run_loop<false>(cycle_limit) : run_loop<true>(cycle_limit);
   ctx_.stop_reason = reason;

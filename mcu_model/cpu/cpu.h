@@ -88,11 +88,12 @@ class Cpu {
   // How the inner loop fetches from each 256-byte page: kFetchFram pages (plain FRAM, no
   // breakpoint) take the bus's FRAM fetch directly, so neither the page kind nor the breakpoint
   // bitmap is tested per instruction there; other pages go through Bus::fetch_opcode, and pages
-  // holding a breakpoint test the bitmap first. Rebuilt when breakpoints or the bus layout change.
+  // holding a breakpoint test the bitmap first. Rebuilt by run() when fetch_pages_layout_ is not
+  // the bus's layout_version() (breakpoint changes set it to kFetchPagesStale).
   enum FetchPage : uint8_t { kFetchFram, kFetchOther, kFetchBreakpoint };
   std::array<uint8_t, 256> fetch_page_{};
-  bool fetch_pages_stale_ = true;
-  unsigned fetch_pages_layout_ = 0;
+  static constexpr unsigned kFetchPagesStale = ~0u;
+  unsigned fetch_pages_layout_ = kFetchPagesStale;
   // PC of the breakpoint the last run stopped at: the next run executes it instead of stopping.
   static constexpr uint32_t kNoResumeBreakpoint = 0x10000;
   uint32_t resume_breakpoint_pc_ = kNoResumeBreakpoint;
