@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace freeml::ref {
 namespace {
@@ -12,14 +13,17 @@ double lsb(int frac) {
   return std::ldexp(1.0, -frac);
 }
 
-Vec run_layer(const Model& m, size_t i, const Vec& x) {
-  const Layer& l = m.layers[i];
-  const Shape in = m.input_shape_of(i);
+bool has_relu(const Layer& l) {
+  return l.relu || l.kind == LayerKind::kRelu;
+}
+
+// Layer l on input x (shape `in`, `in_frac` fractional bits) without its ReLU: the pre-activation
+// values. A ReLU layer is the identity here.
+Vec pre_activation(const Layer& l, const Shape& in, int in_frac, const Vec& x) {
   const double wscale = lsb(l.w_frac);
-  const double bscale = lsb(m.input_frac_of(i) + l.w_frac);
+  const double bscale = lsb(in_frac + l.w_frac);
   Vec y(size_t(l.out.size()));
   auto bias = [&](int c) { return l.bias.empty() ? 0.0 : l.bias[size_t(c)] * bscale; };
-  auto relu = [&](double v) { return (l.relu && v < 0) ? 0.0 : v; };
   switch (l.kind) {
     case LayerKind::kConv2d:
     case LayerKind::kDwConv2d: {
@@ -38,7 +42,7 @@ Vec run_layer(const Model& m, size_t i, const Vec& x) {
                   acc += l.weights[size_t((wrow * l.kernel_h + ky) * l.kernel_w + kx)] * wscale *
                          x[size_t((ci * in.h + iy) * in.w + ix)];
                 }
-            y[size_t((co * l.out.h + oy) * l.out.w + ox)] = relu(acc);
+            y[size_t((co * l.out.h + oy) * l.out.w + ox)] = acc;
           }
       break;
     }
@@ -49,7 +53,7 @@ Vec run_layer(const Model& m, size_t i, const Vec& x) {
           double acc = bias(co);
           for (int ci = 0; ci < in.c; ++ci)
             acc += l.weights[size_t(co * in.c + ci)] * wscale * x[size_t(ci * hw + p)];
-          y[size_t(co * hw + p)] = relu(acc);
+          y[size_t(co * hw + p)] = acc;
         }
       break;
     }
@@ -58,7 +62,7 @@ Vec run_layer(const Model& m, size_t i, const Vec& x) {
       for (int co = 0; co < l.out.c; ++co) {
         double acc = bias(co);
         for (int k = 0; k < n; ++k) acc += l.weights[size_t(co * n + k)] * wscale * x[size_t(k)];
-        y[size_t(co)] = relu(acc);
+        y[size_t(co)] = acc;
       }
       break;
     }
@@ -77,7 +81,7 @@ Vec run_layer(const Model& m, size_t i, const Vec& x) {
                 best = std::max(best, v);
               }
             y[size_t((c * l.out.h + oy) * l.out.w + ox)] =
-                relu(is_max ? best : sum / (l.kernel_h * l.kernel_w));
+                is_max ? best : sum / (l.kernel_h * l.kernel_w);
           }
       break;
     }
@@ -86,27 +90,25 @@ Vec run_layer(const Model& m, size_t i, const Vec& x) {
       for (int c = 0; c < in.c; ++c) {
         double sum = 0;
         for (int p = 0; p < hw; ++p) sum += x[size_t(c * hw + p)];
-        y[size_t(c)] = relu(sum / hw);
+        y[size_t(c)] = sum / hw;
       }
       break;
     }
     case LayerKind::kRelu:
     case LayerKind::kFlatten:
-      for (size_t k = 0; k < x.size(); ++k)
-        y[k] = (l.kind == LayerKind::kRelu || l.relu) ? std::max(x[k], 0.0) : x[k];
+      y = x;
       break;
   }
   return y;
 }
 
-// Elementwise bound on |fixed - float| after layer i, from the bound e_in on its input and the
+// Elementwise bound on |fixed - float| after layer l, from the bound e_in on its input and the
 // float pre-activation values. A weighted layer's error is |W| applied to e_in (the same
-// contraction as the layer itself, so run_layer on a copy with |W|, no bias and no ReLU computes
-// it) plus half an output LSB of rounding; pools take the window's largest (max) or mean (average,
+// contraction as the layer itself, so pre_activation of a copy with |W| and no bias computes it)
+// plus half an output LSB of rounding; pools take the window's largest (max) or mean (average,
 // plus half an LSB) input error. A ReLU removes the error where the float pre-activation is below
 // -error (both paths output 0) and caps it at pre + error where that is between -error and 0.
-Vec layer_error(const Model& m, size_t i, const Vec& e_in, const Vec& pre_activation) {
-  const Layer& l = m.layers[i];
+Vec layer_error(const Layer& l, const Shape& in, int in_frac, const Vec& e_in, const Vec& pre) {
   const double half_lsb = 0.5 * lsb(l.out_frac);
   Vec e;
   switch (l.kind) {
@@ -114,16 +116,14 @@ Vec layer_error(const Model& m, size_t i, const Vec& e_in, const Vec& pre_activa
     case LayerKind::kDwConv2d:
     case LayerKind::kPointwise:
     case LayerKind::kDense: {
-      Model abs_model = m;
-      Layer& al = abs_model.layers[i];
-      for (int16_t& w : al.weights) w = int16_t(std::min(32767, std::abs(int32_t(w))));
+      Layer abs_layer = l;
+      for (int16_t& w : abs_layer.weights) w = int16_t(std::min(32767, std::abs(int32_t(w))));
       // |-32768| does not fit in i16: 32767 is smaller by one LSB, so add one weight LSB per input
       // element below as a margin where that happened.
       bool clipped = false;
       for (int16_t w : l.weights) clipped |= w == -32768;
-      al.bias.clear();
-      al.relu = false;
-      e = run_layer(abs_model, i, e_in);
+      abs_layer.bias.clear();
+      e = pre_activation(abs_layer, in, in_frac, e_in);
       if (clipped) {
         double sum_e = 0;
         for (double v : e_in) sum_e += v;
@@ -134,23 +134,18 @@ Vec layer_error(const Model& m, size_t i, const Vec& e_in, const Vec& pre_activa
     }
     case LayerKind::kAvgPool:
     case LayerKind::kGap:
-    case LayerKind::kMaxPool: {
-      Model plain = m;
-      plain.layers[i].relu = false;
-      e = run_layer(plain, i, e_in);
+    case LayerKind::kMaxPool:
+      e = pre_activation(l, in, in_frac, e_in);
       if (l.kind != LayerKind::kMaxPool)
         for (double& v : e) v += half_lsb;
       break;
-    }
     default:
       e = e_in;
       break;
   }
-  if (l.relu || l.kind == LayerKind::kRelu) {
-    for (size_t k = 0; k < e.size(); ++k) {
-      const double pre = pre_activation[k];
-      if (pre < 0) e[k] = std::max(0.0, pre + e[k]);
-    }
+  if (has_relu(l)) {
+    for (size_t k = 0; k < e.size(); ++k)
+      if (pre[k] < 0) e[k] = std::max(0.0, pre[k] + e[k]);
   }
   return e;
 }
@@ -176,15 +171,14 @@ FloatRun run_float(const Model& m, const std::vector<int16_t>& input) {
   for (size_t i = 0; i < m.layers.size(); ++i) {
     const Vec& in = run.outputs.empty() ? x : run.outputs.back();
     const Layer& l = m.layers[i];
-    Vec pre;
-    if (l.relu || l.kind == LayerKind::kRelu) {
-      Model linear = m;
-      linear.layers[i].relu = false;
-      if (l.kind == LayerKind::kRelu) linear.layers[i].kind = LayerKind::kFlatten;
-      pre = run_layer(linear, i, in);
-    }
-    run.outputs.push_back(run_layer(m, i, in));
-    e = layer_error(m, i, e, pre);
+    const Shape in_shape = m.input_shape_of(i);
+    const int in_frac = m.input_frac_of(i);
+    const Vec pre = pre_activation(l, in_shape, in_frac, in);
+    Vec y = pre;
+    if (has_relu(l))
+      for (double& v : y) v = std::max(v, 0.0);
+    e = layer_error(l, in_shape, in_frac, e, pre);
+    run.outputs.push_back(std::move(y));
     run.output_bound.push_back(max_of(e));
     run.output_error.push_back(e);
     const double limit = 32767.0 * lsb(l.out_frac);
