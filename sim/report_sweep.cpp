@@ -109,11 +109,22 @@ std::string exits_section(const fs::path& sweep_dir, const json& points,
   }
   if (rows.empty()) return "";
   std::sort(layers.begin(), layers.end());
-  const auto exit_of = [](const json& inf, int64_t layer) -> const json* {
+  // One exit layer of one point: its count (0 when the layer never answered), its share of the
+  // completed inferences and its accuracy (null / NaN when undefined).
+  struct LayerExits {
+    json count;
+    double share;
+    json accuracy;
+  };
+  const auto layer_exits = [](const json& inf, int64_t layer) {
+    const double done = number_or_nan(inf.value("completed", json()));
     for (const json& e : inf["exits"]) {
-      if (e.value("layer", int64_t(-1)) == layer) return &e;
+      if (e.value("layer", int64_t(-1)) != layer) continue;
+      const json count = e.value("count", json());
+      return LayerExits{count, done > 0 ? number_or_nan(count) / done : NAN,
+                        e.value("accuracy", json())};
     }
-    return nullptr;
+    return LayerExits{json(0), done > 0 ? 0.0 : NAN, json()};
   };
   const auto cell = [](const std::string& key, const json& v) { return value_cell(v, key); };
 
@@ -140,23 +151,17 @@ std::string exits_section(const fs::path& sweep_dir, const json& points,
     out << cell(base + "mean_harvested_W", std::isfinite(r.power_W) ? json(r.power_W) : json())
         << cell(base + "completed", completed)
         << cell(base + "accuracy", r.inference.value("accuracy", json()));
-    const double done = number_or_nan(completed);
-    for (int64_t l : layers) {
-      const json* e = exit_of(r.inference, l);
-      out << cell(base + "layer" + std::to_string(l) + ".count",
-                  e ? e->value("count", json()) : json(0));
+    std::vector<LayerExits> per_layer;
+    for (int64_t l : layers) per_layer.push_back(layer_exits(r.inference, l));
+    for (size_t k = 0; k < layers.size(); ++k)
+      out << cell(base + "layer" + std::to_string(layers[k]) + ".count", per_layer[k].count);
+    for (size_t k = 0; k < layers.size(); ++k) {
+      const double share = per_layer[k].share;
+      out << cell(base + "layer" + std::to_string(layers[k]) + ".share",
+                  std::isfinite(share) ? json(share) : json());
     }
-    for (int64_t l : layers) {
-      const json* e = exit_of(r.inference, l);
-      const double c = e ? number_or_nan(e->value("count", json())) : 0.0;
-      out << cell(base + "layer" + std::to_string(l) + ".share",
-                  done > 0 ? json(c / done) : json());
-    }
-    for (int64_t l : layers) {
-      const json* e = exit_of(r.inference, l);
-      out << cell(base + "layer" + std::to_string(l) + ".accuracy",
-                  e ? e->value("accuracy", json()) : json());
-    }
+    for (size_t k = 0; k < layers.size(); ++k)
+      out << cell(base + "layer" + std::to_string(layers[k]) + ".accuracy", per_layer[k].accuracy);
     out << "</tr>\n";
     if (std::isfinite(r.power_W)) powers.push_back(r.power_W);
   }
@@ -186,11 +191,8 @@ std::string exits_section(const fs::path& sweep_dir, const json& points,
         for (size_t i : order) {
           const Row& r = rows[i];
           if (!std::isfinite(r.power_W)) continue;
-          const json* e = exit_of(r.inference, l);
-          const double done = number_or_nan(r.inference.value("completed", json()));
-          const double c = e ? number_or_nan(e->value("count", json())) : 0.0;
-          const double y = accuracy ? (e ? number_or_nan(e->value("accuracy", json())) : NAN)
-                                    : (done > 0 ? c / done : NAN);
+          const LayerExits x = layer_exits(r.inference, l);
+          const double y = accuracy ? number_or_nan(x.accuracy) : x.share;
           s.x.push_back(r.power_W);
           s.y.push_back(y);
           if (std::isfinite(y)) ys.push_back(y);
