@@ -25,10 +25,7 @@ runtest::RunOutput run_point(const std::string& name, const std::string& sets) {
 
 TEST_CASE("experiment 1 (short): checkpointing beats restarting, early exit beats both",
           "[freeml][experiment][recorded]") {
-  if (!runtest::recorded_traces_available()) {
-    WARN("SKIPPED: recorded traces not found at " EHSIM_TRACE_DIR " (set EHSIM_TRACE_DIR)");
-    return;
-  }
+  RUNTEST_SKIP_WITHOUT_RECORDED_TRACES();
   const auto energy = run_point("energy", "--set inference.policy=energy");
   const auto none = run_point("none", "--set inference.policy=none");
   const auto restart = run_point(
@@ -53,10 +50,7 @@ TEST_CASE("experiment 1 (short): checkpointing beats restarting, early exit beat
 
 TEST_CASE("experiment 1 on the solar day (short): intermittent, checkpointing beats restarting",
           "[freeml][experiment][recorded]") {
-  if (!runtest::recorded_traces_available()) {
-    WARN("SKIPPED: recorded traces not found at " EHSIM_TRACE_DIR " (set EHSIM_TRACE_DIR)");
-    return;
-  }
+  RUNTEST_SKIP_WITHOUT_RECORDED_TRACES();
   // 08:00-08:10 of the NREL day (about 100 uW from the 1 mm^2 cell) instead of 05:00-09:00.
   const auto solar = [](const std::string& name, const std::string& sets) {
     return runtest::run_scenario_file(
@@ -105,10 +99,7 @@ nlohmann::json read_json(const std::string& path) {
 
 TEST_CASE("experiment 2 (short): more harvested power, no fewer inferences and more deep exits",
           "[freeml][experiment][recorded]") {
-  if (!runtest::recorded_traces_available()) {
-    WARN("SKIPPED: recorded traces not found at " EHSIM_TRACE_DIR " (set EHSIM_TRACE_DIR)");
-    return;
-  }
+  RUNTEST_SKIP_WITHOUT_RECORDED_TRACES();
   if (!python_available()) {
     WARN("SKIPPED: /usr/bin/python3 not found (scripts/experiment-exits-vs-power needs it)");
     return;

@@ -50,6 +50,16 @@ Series read_timeseries(const std::string& dir);
 
 bool recorded_traces_available();
 
+// First statement of a test case that needs ../shared/traces: without them the test is skipped,
+// visibly (a Catch2 warning), instead of failing. Needs catch.hpp at the point of use.
+#define RUNTEST_SKIP_WITHOUT_RECORDED_TRACES()                                                 \
+  do {                                                                                         \
+    if (!runtest::recorded_traces_available()) {                                               \
+      WARN("SKIPPED: recorded traces not found at " EHSIM_TRACE_DIR " (set EHSIM_TRACE_DIR)"); \
+      return;                                                                                  \
+    }                                                                                          \
+  } while (0)
+
 }  // namespace runtest
 
 #endif

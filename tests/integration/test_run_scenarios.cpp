@@ -24,10 +24,7 @@ std::string trace_dir_arg() {
 
 TEST_CASE("checkpointing checksum finishes with the continuous-power CRC on every recorded trace",
           "[run][recorded]") {
-  if (!runtest::recorded_traces_available()) {
-    WARN("SKIPPED: recorded traces not found at " EHSIM_TRACE_DIR " (set EHSIM_TRACE_DIR)");
-    return;
-  }
+  RUNTEST_SKIP_WITHOUT_RECORDED_TRACES();
   for (const char* name : {"checksum-rf-cart", "checksum-rf-mobile", "checksum-rf-obstruction",
                            "checksum-solar-nrel", "checksum-enhants-indoor-outdoor",
                            "checksum-enhants-nyt-nighttime", "checksum-enhants-car"}) {
@@ -49,10 +46,7 @@ TEST_CASE("checkpointing checksum finishes with the continuous-power CRC on ever
 }
 
 TEST_CASE("the restarting checksum never finishes under short RF power cycles", "[run][recorded]") {
-  if (!runtest::recorded_traces_available()) {
-    WARN("SKIPPED: recorded traces not found at " EHSIM_TRACE_DIR " (set EHSIM_TRACE_DIR)");
-    return;
-  }
+  RUNTEST_SKIP_WITHOUT_RECORDED_TRACES();
   const std::string out = runtest::scratch_dir("restart-rf-obstruction");
   const runtest::RunOutput r =
       runtest::run_scenario_file(scenario("checksum-rf-obstruction"), out,
