@@ -14,7 +14,6 @@
 namespace ehsim::mcu {
 
 namespace {
-constexpr uint16_t kArithFlags = kSrC | kSrZ | kSrN | kSrV;
 constexpr uint16_t kResetVectorAddr = 0xFFFE;
 
 enum : unsigned {
@@ -37,10 +36,6 @@ enum : unsigned { kOpRrc, kOpSwpb, kOpRra, kOpSxt, kOpPush, kOpCall, kOpReti };
 // added to ctx.cycles, so peripherals see exact time) in bits 16-31.
 EHSIM_ALWAYS_INLINE constexpr uint32_t handler_result(uint16_t pc, unsigned cycles) {
   return uint32_t(pc) | (uint32_t(cycles) << 16);
-}
-
-EHSIM_ALWAYS_INLINE uint16_t nz_flags(uint32_t res, uint32_t msb) {
-  return uint16_t((res == 0 ? kSrZ : 0) | ((res & msb) ? kSrN : 0));
 }
 
 // BCD addition (SLAU445 DADD: src + dst + C "decimally added"; C set when the result exceeds
@@ -68,8 +63,7 @@ void Cpu::power_on_reset() {
 }
 
 void Cpu::puc() {
-  regs_[kSR] = 0;
-  sr_sys_ = 0;
+  set_sr(0);
   regs_[kPC] = bus_.peek_word(kResetVectorAddr);
   ie_delay_ = false;
   resume_breakpoint_pc_ = kNoResumeBreakpoint;
@@ -113,8 +107,7 @@ void Cpu::write_sr(uint16_t value) {
   // The inner run loop must leave for the EINT delay and for CPUOFF (GIE can only become set
   // through the delay). Flag-only writes such as CLRC/SETC, frequent in compiled code, stay in it.
   if (ie_delay_ || (value & kSrCPUOFF)) bus_.set_attention();
-  regs_[kSR] = value;
-  sr_sys_ = uint16_t(value & ~kArithFlags);
+  set_sr(value);
 }
 
 void Cpu::illegal(uint16_t op) {
@@ -133,9 +126,8 @@ void Cpu::accept_interrupt(int vector) {
   regs_[kSP] -= 2;
   bus_.write_word(regs_[kSP], regs_[kPC]);
   regs_[kSP] -= 2;
-  bus_.write_word(regs_[kSP], regs_[kSR]);
-  regs_[kSR] &= kSrSCG0;
-  sr_sys_ = regs_[kSR];
+  bus_.write_word(regs_[kSP], sr());
+  set_sr(regs_[kSR] & kSrSCG0);
   regs_[kPC] = bus_.read_word(vector_address(vector));
   ctx_.cycles += cycles::kInterruptAccept;
   ctx_.irq.acknowledge(vector);
@@ -145,7 +137,8 @@ namespace {
 // Source operand kinds (Format I source, Format II operand), fixed per opcode word by As and the
 // register (facts §1.7, §1.8).
 enum SrcKind : unsigned {
-  kSReg,     // Rn (R3 with As=00 reads the #0 constant: R3 is kept at 0)
+  kSReg,     // Rn, n != 2 (R3 with As=00 reads the #0 constant: R3 is kept at 0)
+  kSSr,      // R2 (SR) as a register: the lazy flags are packed into its value
   kSConst,   // constant generator: R3 As=01/10/11, R2 As=10/11
   kSIdx,     // X(Rn), incl. symbolic X(PC)
   kSAbs,     // &EDE: X(SR) with SR reading as 0
@@ -156,13 +149,13 @@ enum SrcKind : unsigned {
 };
 // Format I destination kinds. Register destinations are split so the common case needs no test of
 // the register number: R0 (a write is a branch, timed separately by Table 4-10), R2/R3 (SR write
-// side effects, R3 ignores writes) and R1, R4-R15.
-enum DstKind : unsigned { kDReg, kDPc, kDSrCg, kDIdx, kDAbs, kDstKinds };
+// side effects, reads pack the lazy flags), R3 (ignores writes) and R1, R4-R15.
+enum DstKind : unsigned { kDReg, kDPc, kDSr, kDCg, kDIdx, kDAbs, kDstKinds };
 
 constexpr SrcKind classify_src(unsigned as, unsigned reg) {
   switch (as) {
     case 0:
-      return kSReg;
+      return reg == kSR ? kSSr : kSReg;
     case 1:
       return reg == kCG ? kSConst : reg == kSR ? kSAbs : kSIdx;
     case 2:
@@ -221,29 +214,31 @@ constexpr unsigned f2_class(unsigned kind) {
 
 template <unsigned cond>
 uint32_t Cpu::exec_jump(Cpu& c, uint16_t op, uint16_t pc) {
-  const uint16_t sr = c.regs_[kSR];
+  // The conditions read the lazy flags directly (see flag_nzc_ in cpu.h).
+  const uint32_t f = c.flag_nzc_;
+  const auto n_xor_v = [&c, f] { return ((f | (f >> 2)) ^ c.flag_v_) & 0x8000; };
   bool taken;
   switch (cond) {
     case 0:
-      taken = !(sr & kSrZ);
+      taken = (f & 0xFFFF) != 0;
       break;  // JNE/JNZ
     case 1:
-      taken = sr & kSrZ;
+      taken = (f & 0xFFFF) == 0;
       break;  // JEQ/JZ
     case 2:
-      taken = !(sr & kSrC);
+      taken = !(f & 0x10000);
       break;  // JNC/JLO
     case 3:
-      taken = sr & kSrC;
+      taken = f & 0x10000;
       break;  // JC/JHS
     case 4:
-      taken = sr & kSrN;
+      taken = f & 0x28000;
       break;  // JN
     case 5:
-      taken = !(sr & kSrN) == !(sr & kSrV);
+      taken = !n_xor_v();
       break;  // JGE
     case 6:
-      taken = !(sr & kSrN) != !(sr & kSrV);
+      taken = n_xor_v();
       break;  // JL
     default:
       taken = true;
@@ -266,7 +261,10 @@ uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc) {
   constexpr uint32_t mask = byte ? 0xFF : 0xFFFF;
   constexpr uint32_t msb = byte ? 0x80 : 0x8000;
   constexpr unsigned src_class = f1_src_class(src_kind);
-  constexpr bool reg_dst = dst_kind == kDReg || dst_kind == kDPc || dst_kind == kDSrCg;
+  constexpr bool reg_dst =
+      dst_kind == kDReg || dst_kind == kDPc || dst_kind == kDSr || dst_kind == kDCg;
+  // Flag results are stored with a byte result's MSB at bit 15 (see flag_nzc_ in cpu.h).
+  constexpr unsigned flag_shift = byte ? 8 : 0;
   constexpr uint8_t cyc =
       reg_dst ? cycles::kFormat1[src_class][dst_kind == kDPc ? cycles::kDstPc : cycles::kDstReg]
               : cycles::kFormat1[src_class][cycles::kDstMem] -
@@ -278,6 +276,8 @@ uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc) {
   uint32_t src;
   if (src_kind == kSReg) {
     src = regs[sreg];
+  } else if (src_kind == kSSr) {
+    src = c.sr();
   } else if (src_kind == kSConst) {
     src = cg_value(op, sreg);
   } else if (src_kind == kSIdx || src_kind == kSAbs) {
@@ -302,7 +302,7 @@ uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc) {
   uint16_t dst_addr = 0;
   uint32_t dst;
   if (reg_dst) {
-    dst = opc == kOpMov ? 0 : regs[dreg] & mask;
+    dst = opc == kOpMov ? 0 : (dst_kind == kDSr ? c.sr() : regs[dreg]) & mask;
     c.ctx_.cycles += cyc;
   } else {
     const uint16_t base = dst_kind == kDAbs ? 0 : regs[dreg];
@@ -316,14 +316,10 @@ uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc) {
   }
 
   uint32_t res;
-  uint16_t flags;
-  bool set_flags = true;
   bool write = true;
   switch (opc) {
     case kOpMov:
       res = src;
-      set_flags = false;
-      flags = 0;
       break;
     case kOpAdd:
     case kOpAddc:
@@ -335,50 +331,41 @@ uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc) {
       uint32_t cin = 0;
       if (opc >= kOpSubc) s = ~s & mask;
       if (opc == kOpSub || opc == kOpCmp) cin = 1;
-      if (opc == kOpAddc || opc == kOpSubc) cin = regs[kSR] & kSrC;
+      if (opc == kOpAddc || opc == kOpSubc) cin = (c.flag_nzc_ >> 16) & 1;
       const uint32_t r = s + dst + cin;
       res = r & mask;
-      // Flags by shifts rather than tests (fewer host instructions on the hottest handlers):
-      // C = carry out (bit 16/8 of r; r < 2 * (mask + 1)), N = result MSB, V = signed overflow.
-      constexpr unsigned kMsbBit = byte ? 7 : 15;
-      flags = uint16_t((r >> (kMsbBit + 1)) * kSrC | (res == 0 ? kSrZ : 0) |
-                       ((res >> kMsbBit) * kSrN) | ((((s ^ r) & (dst ^ r)) >> kMsbBit) & 1) * kSrV);
+      // The raw sum holds Z and N (result bits) and C (the carry out above them); V is signed
+      // overflow, the MSB of (s ^ r) & (dst ^ r).
+      c.flag_nzc_ = r << flag_shift;
+      c.flag_v_ = ((s ^ r) & (dst ^ r)) << flag_shift;
       write = opc != kOpCmp;
       break;
     }
     case kOpDadd: {
-      const uint32_t sum = bcd_add(src, dst, regs[kSR] & kSrC);
+      const uint32_t sum = bcd_add(src, dst, (c.flag_nzc_ >> 16) & 1);
       res = sum & mask;
-      // V is undefined for DADD (SLAU445 DADD page): keep the previous V.
-      flags = uint16_t(nz_flags(res, msb) | ((sum & (msb << 1)) ? kSrC : 0) | (regs[kSR] & kSrV));
+      // C is the decimal carry; V is undefined for DADD (SLAU445 DADD page): the previous V stays.
+      c.flag_nzc_ = (res << flag_shift) | ((sum & (msb << 1)) ? 1u << 16 : 0u);
       break;
     }
     case kOpBit:
     case kOpAnd:
       res = src & dst;
-      flags = uint16_t(nz_flags(res, msb) | (res ? kSrC : 0));
+      c.flag_nzc_ = (res << flag_shift) | (res ? 1u << 16 : 0u);  // C = result not zero
+      c.flag_v_ = 0;
       write = opc == kOpAnd;
       break;
     case kOpBic:
       res = dst & ~src & mask;
-      set_flags = false;
-      flags = 0;
       break;
     case kOpBis:
       res = dst | src;
-      set_flags = false;
-      flags = 0;
       break;
     default:  // kOpXor
       res = src ^ dst;
-      flags = uint16_t(nz_flags(res, msb) | (res ? kSrC : 0) | ((src & dst & msb) ? kSrV : 0));
+      c.flag_nzc_ = (res << flag_shift) | (res ? 1u << 16 : 0u);
+      c.flag_v_ = (src & dst) << flag_shift;  // V: both operands negative
       break;
-  }
-  if (set_flags) {
-    // DADD keeps V, so it reads SR; every other flag-setting operation sets all four flags and
-    // takes the other bits from sr_sys_ (no store-to-load chain through SR in the host).
-    regs[kSR] =
-        opc == kOpDadd ? uint16_t((regs[kSR] & ~kArithFlags) | flags) : uint16_t(c.sr_sys_ | flags);
   }
   if (!write) return handler_result(pc, cyc);
   if (dst_kind == kDPc) {
@@ -387,13 +374,10 @@ uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc) {
   }
   if (dst_kind == kDReg) {
     regs[dreg] = uint16_t(res);  // a byte result clears the high byte (SLAU445 4.4.1)
-  } else if (dst_kind == kDSrCg) {
-    // An SR destination takes the result after the flags, R3 ignores writes.
-    if (dreg == kSR) {
-      c.write_sr(uint16_t(res));
-    } else if (dreg != kCG) {
-      regs[dreg] = uint16_t(res);
-    }
+  } else if (dst_kind == kDSr) {
+    c.write_sr(uint16_t(res));  // an SR destination takes the result after the flags
+  } else if (dst_kind == kDCg) {
+    // R3 ignores writes.
   } else if (byte) {
     bus.write_byte(dst_addr, uint8_t(res));
   } else {
@@ -404,8 +388,7 @@ uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc) {
 
 uint32_t Cpu::exec_reti(Cpu& c, uint16_t, uint16_t) {
   auto& regs = c.regs_;
-  regs[kSR] = c.bus_.read_word(regs[kSP]);
-  c.sr_sys_ = uint16_t(regs[kSR] & ~kArithFlags);
+  c.set_sr(c.bus_.read_word(regs[kSP]));
   regs[kSP] += 2;
   regs[kPC] = c.bus_.read_word(regs[kSP]);
   regs[kSP] += 2;
@@ -431,11 +414,14 @@ uint32_t Cpu::exec_format2(Cpu& c, uint16_t op, uint16_t pc) {
   constexpr unsigned cls = f2_class(kind);
 
   // Operand: register, memory at addr, or a constant (writes to a constant are dropped).
-  constexpr bool in_mem = kind != kSReg && kind != kSConst;
+  constexpr bool in_mem = kind != kSReg && kind != kSSr && kind != kSConst;
+  constexpr unsigned flag_shift = byte ? 8 : 0;  // see flag_nzc_ in cpu.h
   uint16_t addr = 0;
   uint32_t val;
   if (kind == kSReg) {
     val = regs[reg];
+  } else if (kind == kSSr) {
+    val = c.sr();
   } else if (kind == kSConst) {
     val = cg_value(op, reg);
   } else if (kind == kSIdx || kind == kSAbs) {
@@ -477,9 +463,10 @@ uint32_t Cpu::exec_format2(Cpu& c, uint16_t op, uint16_t pc) {
       return handler_result(uint16_t(val), cycles::kFormat2[cls][cycles::kF2Call]);
     case kOpRrc:
     case kOpRra: {
-      const uint32_t top = opc == kOpRrc ? ((regs[kSR] & kSrC) ? msb : 0) : (val & msb);
+      const uint32_t top = opc == kOpRrc ? ((c.flag_nzc_ & 0x10000) ? msb : 0) : (val & msb);
       res = (val >> 1) | top;
-      regs[kSR] = uint16_t(c.sr_sys_ | nz_flags(res, msb) | (val & 1));
+      c.flag_nzc_ = (res << flag_shift) | ((val & 1) << 16);  // C = the bit shifted out, V = 0
+      c.flag_v_ = 0;
       break;
     }
     case kOpSwpb:
@@ -487,7 +474,8 @@ uint32_t Cpu::exec_format2(Cpu& c, uint16_t op, uint16_t pc) {
       break;
     default:  // kOpSxt
       res = uint16_t(int16_t(int8_t(uint8_t(val))));
-      regs[kSR] = uint16_t(c.sr_sys_ | nz_flags(res, 0x8000) | (res ? kSrC : 0));
+      c.flag_nzc_ = res | (res ? 1u << 16 : 0u);  // C = result not zero, V = 0
+      c.flag_v_ = 0;
       break;
   }
   constexpr uint8_t cyc = cycles::kFormat2[cls][cycles::kF2Shift];
@@ -497,11 +485,9 @@ uint32_t Cpu::exec_format2(Cpu& c, uint16_t op, uint16_t pc) {
     return handler_result(uint16_t(res), cyc);
   }
   if (kind == kSReg) {
-    if (reg == kSR) {
-      c.write_sr(uint16_t(res));
-    } else if (reg != kCG) {
-      regs[reg] = uint16_t(res);
-    }
+    if (reg != kCG) regs[reg] = uint16_t(res);  // R3 ignores writes
+  } else if (kind == kSSr) {
+    c.write_sr(uint16_t(res));
   } else if (in_mem) {
     if (byte) {
       bus.write_byte(addr, uint8_t(res));
@@ -569,9 +555,10 @@ struct CpuDispatch {
       default: {
         const unsigned kind = classify_src(as, (op >> 8) & 0xF);
         const unsigned dreg = op & 0xF;
-        const unsigned dkind = !(op & 0x80)  ? (dreg == kPC                    ? kDPc
-                                                : (dreg == kSR || dreg == kCG) ? kDSrCg
-                                                                               : kDReg)
+        const unsigned dkind = !(op & 0x80)  ? (dreg == kPC   ? kDPc
+                                                : dreg == kSR ? kDSr
+                                                : dreg == kCG ? kDCg
+                                                              : kDReg)
                                : dreg == kSR ? kDAbs
                                              : kDIdx;
         return f1[(((op >> 12) - kOpMov) * kSrcKinds + kind) * kDstKinds * 2 + dkind * 2 + byte];

@@ -35,13 +35,16 @@ class Cpu {
   // ctx.stop_requested/sync_requested on entry.
   StopReason run(uint64_t cycle_limit);
 
-  uint16_t reg(int n) const { return regs_[n]; }
+  uint16_t reg(int n) const { return n == kSR ? sr() : regs_[n]; }
   void set_reg(int n, uint16_t value) {
-    regs_[n] = value;
-    if (n == kSR) sr_sys_ = uint16_t(value & ~(kSrC | kSrZ | kSrN | kSrV));
+    if (n == kSR) {
+      set_sr(value);
+    } else {
+      regs_[n] = value;
+    }
   }
   uint16_t pc() const { return regs_[kPC]; }
-  uint16_t sr() const { return regs_[kSR]; }
+  uint16_t sr() const { return uint16_t(regs_[kSR] | arith_flags()); }
   bool sleeping() const { return regs_[kSR] & kSrCPUOFF; }
 
   void add_breakpoint(uint16_t addr);
@@ -97,12 +100,35 @@ class Cpu {
   // PC of the breakpoint the last run stopped at: the next run executes it instead of stopping.
   static constexpr uint32_t kNoResumeBreakpoint = 0x10000;
   uint32_t resume_breakpoint_pc_ = kNoResumeBreakpoint;
+  // Lazy arithmetic flags. regs_[kSR] holds only SR's other bits (GIE, CPUOFF, SCG0...); C, Z, N
+  // and V are kept in the form the flag-setting operations produce them cheaply, and decoded only
+  // where something reads them (jumps, ADDC/SUBC/RRC/DADD, SR read as an operand, interrupt entry,
+  // sr()). Most compiled code overwrites the flags several times before it reads them, so packing
+  // them into SR on every instruction was about half of an ALU handler's host instructions.
+  //   flag_nzc_: bits 0-15 are zero iff Z; N is bit 15 or bit 17; C is bit 16. An operation stores
+  //              its result (a byte result shifted to bits 8-15) with the carry out in bit 16 (the
+  //              raw 17-bit sum of an addition as it is). Bit 17 carries N only when an explicit SR
+  //              value sets Z and N together, which no result can.
+  //   flag_v_:   bit 15 is V (other bits are don't-care).
+  uint32_t flag_nzc_ = 1;
+  uint32_t flag_v_ = 0;
+  uint16_t arith_flags() const {
+    const uint32_t f = flag_nzc_;
+    return uint16_t(((f >> 16) & 1) * kSrC | ((f & 0xFFFF) == 0) * kSrZ |
+                    (((f >> 15) | (f >> 17)) & 1) * kSrN | ((flag_v_ >> 15) & 1) * kSrV);
+  }
+  void set_arith_flags(uint16_t value) {
+    flag_nzc_ = ((value & kSrZ) ? 0u : 1u) | ((value & kSrN) ? 1u << 17 : 0u) |
+                ((value & kSrC) ? 1u << 16 : 0u);
+    flag_v_ = (value & kSrV) ? 0x8000u : 0u;
+  }
+  void set_sr(uint16_t value) {
+    regs_[kSR] = uint16_t(value & ~(kSrC | kSrZ | kSrN | kSrV));
+    set_arith_flags(value);
+  }
   uint16_t insn_pc_ = 0;   // address of the instruction being executed (for faults)
   uint16_t insn_op_ = 0;   // its first word
   bool ie_delay_ = false;  // GIE was just set: the next instruction runs before any interrupt
-  // regs_[kSR] without C, Z, N, V, kept by every SR writer: flag updates store sr_sys_ | flags
-  // instead of reading SR back, which keeps host store-to-load latency off consecutive ALU ops.
-  uint16_t sr_sys_ = 0;
 };
 
 }  // namespace ehsim::mcu

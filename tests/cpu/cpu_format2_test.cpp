@@ -157,11 +157,36 @@ TEST_CASE("Jumps: every condition taken and not taken, offsets, 2 cycles", "[cpu
     bool taken;
   };
   const Case cases[] = {
-      {JNE, 0, true},     {JNE, kSrZ, false},       {JEQ, kSrZ, true}, {JEQ, 0, false},
-      {JNC, 0, true},     {JNC, kSrC, false},       {JC, kSrC, true},  {JC, 0, false},
-      {JN, kSrN, true},   {JN, 0, false},           {JGE, 0, true},    {JGE, kSrN | kSrV, true},
-      {JGE, kSrN, false}, {JGE, kSrV, false},       {JL, kSrN, true},  {JL, kSrV, true},
-      {JL, 0, false},     {JL, kSrN | kSrV, false}, {JMP, 0, true},    {JMP, kFlags, true},
+      {JNE, 0, true},
+      {JNE, kSrZ, false},
+      {JEQ, kSrZ, true},
+      {JEQ, 0, false},
+      {JNC, 0, true},
+      {JNC, kSrC, false},
+      {JC, kSrC, true},
+      {JC, 0, false},
+      {JN, kSrN, true},
+      {JN, 0, false},
+      {JGE, 0, true},
+      {JGE, kSrN | kSrV, true},
+      {JGE, kSrN, false},
+      {JGE, kSrV, false},
+      {JL, kSrN, true},
+      {JL, kSrV, true},
+      {JL, 0, false},
+      {JL, kSrN | kSrV, false},
+      {JMP, 0, true},
+      {JMP, kFlags, true},
+      // An SR written explicitly can hold Z and N together, which no ALU result can: each flag
+      // must still read on its own.
+      {JN, kSrZ | kSrN, true},
+      {JEQ, kSrZ | kSrN, true},
+      {JNE, kSrZ | kSrN | kSrC, false},
+      {JC, kSrZ | kSrN | kSrC, true},
+      {JL, kSrZ | kSrN, true},
+      {JGE, kSrZ | kSrN | kSrV, true},
+      {JGE, kSrZ | kSrV, false},
+      {JN, kSrZ, false},
   };
   for (const Case& k : cases) {
     for (int offset : {5, -3, 511, -512}) {

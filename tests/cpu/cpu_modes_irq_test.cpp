@@ -41,6 +41,36 @@ TEST_CASE("Constant generators: values, no extension word, register timing", "[c
   CHECK(r.peek16(0x1C02) == 0xFFFF);
 }
 
+TEST_CASE("SR read as an operand holds every combination of C, Z, N, V", "[cpu][modes]") {
+  // The interpreter keeps the flags apart from SR's other bits; every read of R2 (MOV, MOV.B,
+  // PUSH, and the carry consumed by ADDC and RRC) must see exactly what was written, including
+  // combinations no ALU result produces (Z with N).
+  for (uint16_t combo = 0; combo < 16; ++combo) {
+    const uint16_t flags = uint16_t(((combo & 1) ? kSrC : 0) | ((combo & 2) ? kSrZ : 0) |
+                                    ((combo & 4) ? kSrN : 0) | ((combo & 8) ? kSrV : 0));
+    const uint16_t sr = uint16_t(flags | kSrSCG0);
+    Rig r;
+    std::vector<uint16_t> c;
+    emit1(c, MOV, R(kSR), R(8));
+    emit1(c, MOV, R(kSR), R(9), true);
+    emit2(c, PUSH, R(kSR));
+    emit1(c, ADDC, C0(), R(10));   // R10 = 0 + 0 + C
+    emit1(c, MOV, R(kSR), R(11));  // ADDC #0 with R10 = 0: C = V = 0, Z = !C, N = 0
+    r.load(c);
+    r.cpu.set_reg(kSP, 0x2C00);
+    r.cpu.set_reg(10, 0);
+    r.cpu.set_reg(kSR, sr);
+    INFO("SR written " << sr);
+    CHECK(r.cpu.sr() == sr);
+    for (int i = 0; i < 5; ++i) r.step();
+    CHECK(r.cpu.reg(8) == sr);
+    CHECK(r.cpu.reg(9) == (sr & 0xFF));  // a byte read of SR clears the high byte
+    CHECK(r.peek16(0x2BFE) == sr);
+    CHECK(r.cpu.reg(10) == ((flags & kSrC) ? 1 : 0));
+    CHECK(r.cpu.reg(11) == uint16_t(kSrSCG0 | ((flags & kSrC) ? 0 : kSrZ)));
+  }
+}
+
 TEST_CASE("Symbolic, absolute, indexed and SR-as-register addressing", "[cpu][modes]") {
   Rig r;
   std::vector<uint16_t> c;
