@@ -86,6 +86,7 @@ void Cpu::refresh_fetch_pages() {
     fetch_page_[page] = bus_.is_fram_page(page) ? kFetchFram : kFetchOther;
   for (const uint16_t addr : breakpoints_) fetch_page_[addr >> Bus::kPageShift] = kFetchBreakpoint;
   fetch_pages_layout_ = bus_.layout_version();
+  bus_.clear_fetch_line();  // its page may hold a breakpoint now
 }
 
 EHSIM_ALWAYS_INLINE bool Cpu::at_breakpoint(uint16_t pc) const {
@@ -609,7 +610,8 @@ StopReason Cpu::stop_reason_after_step(bool had_fault) {
 // ctx.cycles; it is stored before each handler so the handler's own ctx.cycles update does not
 // chain through memory from one instruction to the next. With wait states (MCLK above 8 MHz),
 // cache misses add cycles in the bus, so ctx.cycles is read back after every instruction.
-// Breakpoints are found through fetch_page_: only a page holding one tests the bitmap.
+// Breakpoints are found through fetch_page_: only a page holding one tests the bitmap. A fetch from
+// the line of the previous FRAM fetch (Bus::fetch_line(), never on such a page) skips even that.
 template <bool kWaitStates>
 EHSIM_ALWAYS_INLINE uint16_t Cpu::fast_loop(uint16_t pc, uint64_t cycle_limit) {
   Bus* const bus = &bus_;
@@ -620,13 +622,17 @@ EHSIM_ALWAYS_INLINE uint16_t Cpu::fast_loop(uint16_t pc, uint64_t cycle_limit) {
   uint64_t fetches = 0;
   do {
     if (!kWaitStates) ctx->cycles = cyc;
-    const uint8_t page = fetch_page[pc >> Bus::kPageShift];
     uint16_t op;
-    if (__builtin_expect(page == kFetchFram, 1)) {
-      op = bus->fetch_fram_opcode<kWaitStates>(pc);
+    if (__builtin_expect((pc >> Bus::kCacheLineShift) == bus->fetch_line(), 1)) {
+      op = bus->fetch_in_line(pc);  // same line as the last FRAM fetch, still the MRU line
     } else {
-      if (page == kFetchBreakpoint && at_breakpoint(pc)) break;
-      op = bus->fetch_opcode(pc);
+      const uint8_t page = fetch_page[pc >> Bus::kPageShift];
+      if (__builtin_expect(page == kFetchFram, 1)) {
+        op = bus->fetch_fram_opcode<kWaitStates>(pc);
+      } else {
+        if (page == kFetchBreakpoint && at_breakpoint(pc)) break;
+        op = bus->fetch_opcode(pc);
+      }
     }
     insn_pc_ = pc;
     insn_op_ = op;

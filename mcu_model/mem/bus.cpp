@@ -14,7 +14,7 @@ constexpr uint16_t kVacantWord = 0x3FFF;  // what the device returns for vacant 
 }  // namespace
 
 Bus::Bus(const MemoryMap& map, McuContext& ctx)
-    : map_(map), ctx_(ctx), image_(kImageSize, 0), periph_index_(kImageSize, 0) {
+    : map_(map), ctx_(ctx), periph_index_(kImageSize, 0) {
   for (uint32_t page = 0; page < 256; ++page) {
     const uint32_t start = page << kPageShift;
     const Region* first = map_.find(start);
@@ -36,6 +36,7 @@ Bus::Bus(const MemoryMap& map, McuContext& ctx)
 void Bus::attach(Peripheral& peripheral) {
   periphs_.push_back(&peripheral);
   ++layout_version_;
+  fetch_line_ = kNoLine;  // its page may no longer be plain FRAM
   const uint8_t index = uint8_t(periphs_.size());
   const uint32_t end =
       std::min<uint32_t>(kImageSize, uint32_t(peripheral.base()) + peripheral.size());
@@ -208,6 +209,7 @@ unsigned Bus::fram_wait_states() const {
 void Bus::invalidate_fram_cache() {
   sets_ = {kEmptySet, kEmptySet};
   mru_line_ = kNoLine;
+  fetch_line_ = kNoLine;
 }
 
 void Bus::lose_volatile_state(uint8_t sram_pattern) {

@@ -51,8 +51,18 @@ class Bus {
   uint16_t fetch_fram_opcode(uint16_t addr) {
     addr &= 0xFFFE;
     fram_cache_access<kWaitStates>(addr);
+    fetch_line_ = uint16_t(addr >> kCacheLineShift);
     return load16(addr);
   }
+  // Opcode fetches from the line of the last fetch_fram_opcode(), while nothing has changed the
+  // cache's MRU line since: such a fetch is an MRU hit (no state change, no wait states), so the
+  // CPU may take the word straight from the image with fetch_in_line(). The CPU calls
+  // fetch_fram_opcode() only for pages it knows hold no breakpoint, so neither does this line.
+  static constexpr unsigned kCacheLineShift = 3;  // 8-byte lines
+  uint16_t fetch_line() const { return fetch_line_; }
+  uint16_t fetch_in_line(uint16_t addr) const { return load16(uint16_t(addr & 0xFFFE)); }
+  // Forgets fetch_line() (the CPU's breakpoints changed).
+  void clear_fetch_line() { fetch_line_ = kNoLine; }
   // The 256-byte page that holds addr is plain FRAM (fetch_fram_opcode() may be used on it). Page
   // kinds are fixed once peripherals are attached.
   static constexpr unsigned kPageShift = 8;  // 256-byte pages
@@ -114,9 +124,8 @@ class Bus {
   };
 
   // FRAM read cache geometry (facts §2.3 [C]: Fused's FR5994 configuration — 2 sets x 2 ways x
-  // 8-byte (64-bit) lines, LRU, write-around; SLAU367P's FRCTL_A "Wait State Control" section
-  // says wait states are only needed for accesses that reach the FRAM array).
-  static constexpr unsigned kCacheLineShift = 3;  // 8-byte lines
+  // 8-byte (64-bit) lines (kCacheLineShift), LRU, write-around; SLAU367P's FRCTL_A "Wait State
+  // Control" section says wait states are only needed for accesses that reach the FRAM array).
   static constexpr unsigned kCacheSets = 2;
   static constexpr uint16_t kNoLine = 0xFFFF;  // line numbers are < 0x2000
   // One set is one word: the MRU way's line in bits 0-15, the LRU way's in bits 16-31. With two
@@ -146,6 +155,7 @@ class Bus {
     const uint16_t line = uint16_t(addr >> kCacheLineShift);
     if (line == mru_line_) return;  // the most recent line is always the MRU way of its set
     mru_line_ = line;
+    fetch_line_ = kNoLine;
     uint32_t& set = sets_[line & (kCacheSets - 1)];
     const uint32_t old = set;
     const bool mru_hit = (old & 0xFFFF) == line;
@@ -175,12 +185,18 @@ class Bus {
 
   MemoryMap map_;
   McuContext& ctx_;
-  std::vector<uint8_t> image_;  // 64 KB
+  // The 64 KB image is held inline (not behind a pointer): every fetch and data access saves a
+  // dependent load.
+  std::array<uint8_t, 0x10000> image_{};
   std::array<uint8_t, 256> page_kind_{};
   std::vector<uint8_t> periph_index_;  // per byte address: 0 = none, else index+1 into periphs_
   std::vector<Peripheral*> periphs_;
   unsigned nwaits_ = 0;
   uint16_t mru_line_ = kNoLine;
+  // The line of the last opcode fetch served by fetch_fram_opcode(), while that line is still the
+  // cache's MRU line (cleared whenever mru_line_ changes): a fetch from it changes no cache state
+  // and may read the image directly (fetch_line()).
+  uint16_t fetch_line_ = kNoLine;
   std::array<uint32_t, kCacheSets> sets_{kEmptySet, kEmptySet};
   // Hits are derived (reads - misses) when stats() is asked, to keep one counter off the hot path.
   uint64_t fram_misses_ = 0;

@@ -82,3 +82,58 @@ TEST_CASE("A run that starts on a breakpoint after a cycle-limit stop stops ther
   CHECK(r.cpu.pc() == 0x4406);
   CHECK(r.ctx.instructions == 3);
 }
+
+TEST_CASE("FRAM cache during a run: opcode fetches and data reads share it", "[cpu][fram]") {
+  // Code in line 0x880 (set 0), 0x881 (set 1), 0x882 (set 0); data in lines 0x888 (set 0),
+  // 0x889 (set 1) and 0x88A (set 0). Hand-traced with the cache of bus.h (2 sets x 2 ways x
+  // 8-byte lines, LRU), [MRU, LRU] per set:
+  //   0x4400 fetch 880 miss [880]       MOV @R10,R5  data 888 miss [888,880]
+  //   0x4402 fetch 880 hit  [880,888]   MOV @R11,R6  data 889 miss set 1 [889]
+  //   0x4404 fetch 880 hit               MOV @R12,R7  data 88A miss [88A,880]
+  //   0x4406 fetch 880 hit  [880,88A]   MOV @R10,R8  data 888 miss [888,880]
+  //   0x4408 fetch 881 miss [881,889]   MOV @R11,R9  data 889 hit  [889,881]
+  //   0x440A fetch 881 hit  [881,889]   MOV @R12,R13 data 88A miss [88A,888]
+  //   0x440C, 0x440E fetch 881 hits     MOV R3,R4 twice
+  //   0x4410 fetch 882 miss [882,88A]   MOV R3,R4
+  // 8 misses of 15 FRAM reads; MOV @Rn,Rm is 2 cycles, MOV R3,R4 is 1 (cycle_table.h): 15
+  // cycles, plus one wait state per miss at NWAITS = 1. A whole run (the interpreter's inner
+  // loop) and single steps (its general path) must both give exactly this.
+  std::vector<uint16_t> c;
+  emit1(c, MOV, Ind(10), R(5));
+  emit1(c, MOV, Ind(11), R(6));
+  emit1(c, MOV, Ind(12), R(7));
+  emit1(c, MOV, Ind(10), R(8));
+  emit1(c, MOV, Ind(11), R(9));
+  emit1(c, MOV, Ind(12), R(13));
+  for (int i = 0; i < 3; ++i) emit1(c, MOV, R(3), R(4));
+  c.resize(0x50 / 2 + 2, 0x4304);
+  c[0x40 / 2] = 0x1111;
+  c[0x48 / 2] = 0x2222;
+  c[0x50 / 2] = 0x3333;
+  for (const unsigned nwaits : {0u, 1u}) {
+    for (const bool single_steps : {false, true}) {
+      INFO("NWAITS " << nwaits << (single_steps ? ", single steps" : ", one run"));
+      Rig r;
+      r.load(c);
+      r.cpu.set_reg(10, 0x4440);
+      r.cpu.set_reg(11, 0x4448);
+      r.cpu.set_reg(12, 0x4450);
+      r.bus.set_fram_wait_states(nwaits);
+      const uint64_t expected_cycles = 15 + 8 * nwaits;
+      if (single_steps) {
+        for (int i = 0; i < 9; ++i) r.step();
+      } else {
+        CHECK(r.cpu.run(expected_cycles) == StopReason::kCycleLimit);
+      }
+      CHECK(r.ctx.instructions == 9);
+      CHECK(r.ctx.cycles == expected_cycles);
+      CHECK(r.cpu.pc() == 0x4412);
+      CHECK(r.bus.stats().fram_reads == 15);
+      CHECK(r.bus.stats().fram_cache_hits == 7);
+      CHECK(r.bus.stats().fram_wait_cycles == 8 * nwaits);
+      CHECK(r.cpu.reg(5) == 0x1111);
+      CHECK(r.cpu.reg(9) == 0x2222);
+      CHECK(r.cpu.reg(13) == 0x3333);
+    }
+  }
+}
