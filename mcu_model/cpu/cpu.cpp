@@ -32,11 +32,19 @@ enum : unsigned {
 };
 enum : unsigned { kOpRrc, kOpSwpb, kOpRra, kOpSxt, kOpPush, kOpCall, kOpReti };
 
-// A handler's result: the next PC in bits 0-15 and the MCLK cycles it charged (which it has also
-// added to ctx.cycles, so peripherals see exact time) in bits 16-31.
+// A handler's result: the next PC in bits 0-15 and the MCLK cycles the instruction took (wait
+// states included) in bits 16-31.
 EHSIM_ALWAYS_INLINE constexpr uint32_t handler_result(uint16_t pc, unsigned cycles) {
   return uint32_t(pc) | (uint32_t(cycles) << 16);
 }
+
+// Handlers get the cycle count at the start of the instruction (`now`) in a register; ctx.cycles
+// may be stale on entry. A handler that touches the bus (operands in memory, extension words, the
+// stack) or may raise a fault first stores `now` into ctx.cycles, so peripherals and fault
+// reports see exact time, and records the instruction for fault reports (insn_pc_/insn_op_); it
+// returns ctx.cycles - now, which includes wait states. A handler that only uses registers and
+// constants ("register-only") does neither and returns its table cycles: no memory traffic for
+// the cycle count on the most frequent instructions.
 
 // BCD addition (SLAU445 DADD: src + dst + C "decimally added"; C set when the result exceeds
 // 9999h / 99h). Digits are summed into one wide accumulator, and a digit whose 5-bit field
@@ -153,6 +161,11 @@ enum SrcKind : unsigned {
 // side effects, reads pack the lazy flags), R3 (ignores writes) and R1, R4-R15.
 enum DstKind : unsigned { kDReg, kDPc, kDSr, kDCg, kDIdx, kDAbs, kDstKinds };
 
+// Operands that need no bus access (see "register-only" handlers above).
+constexpr bool register_only_src(unsigned kind) {
+  return kind == kSReg || kind == kSSr || kind == kSConst;
+}
+
 constexpr SrcKind classify_src(unsigned as, unsigned reg) {
   switch (as) {
     case 0:
@@ -214,7 +227,7 @@ constexpr unsigned f2_class(unsigned kind) {
 }  // namespace
 
 template <unsigned cond>
-uint32_t Cpu::exec_jump(Cpu& c, uint16_t op, uint16_t pc) {
+uint32_t Cpu::exec_jump(Cpu& c, uint16_t op, uint16_t pc, uint64_t) {
   // The conditions read the lazy flags directly (see flag_nzc_ in cpu.h).
   const uint32_t f = c.flag_nzc_;
   const auto n_xor_v = [&c, f] { return ((f | (f >> 2)) ^ c.flag_v_) & 0x8000; };
@@ -245,7 +258,6 @@ uint32_t Cpu::exec_jump(Cpu& c, uint16_t op, uint16_t pc) {
       taken = true;
       break;  // JMP
   }
-  c.ctx_.cycles += cycles::kJump;
   if (taken) {
     const int16_t offset = int16_t(uint16_t(op << 6)) >> 6;  // signed 10-bit word offset
     return handler_result(uint16_t(pc + 2 * offset), cycles::kJump);
@@ -254,7 +266,7 @@ uint32_t Cpu::exec_jump(Cpu& c, uint16_t op, uint16_t pc) {
 }
 
 template <unsigned opc, unsigned src_kind, unsigned dst_kind, bool byte>
-uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc) {
+uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc, uint64_t now) {
   auto& regs = c.regs_;
   Bus& bus = c.bus_;
   const unsigned sreg = (op >> 8) & 0xF;
@@ -264,6 +276,7 @@ uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc) {
   constexpr unsigned src_class = f1_src_class(src_kind);
   constexpr bool reg_dst =
       dst_kind == kDReg || dst_kind == kDPc || dst_kind == kDSr || dst_kind == kDCg;
+  constexpr bool register_only = reg_dst && register_only_src(src_kind);
   // Flag results are stored with a byte result's MSB at bit 15 (see flag_nzc_ in cpu.h).
   constexpr unsigned flag_shift = byte ? 8 : 0;
   constexpr uint8_t cyc =
@@ -272,6 +285,16 @@ uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc) {
                     ((opc == kOpMov || opc == kOpBit || opc == kOpCmp)
                          ? cycles::kFormat1MemDstNoWriteback
                          : 0);
+  if (!register_only) {
+    c.ctx_.cycles = now;
+    c.insn_pc_ = uint16_t(pc - 2);
+    c.insn_op_ = op;
+  }
+  // The cycles to return: the table's for a register-only instruction, else what ctx.cycles
+  // advanced by (wait states included).
+  const auto took = [&c, now] {
+    return register_only ? unsigned(cyc) : unsigned(c.ctx_.cycles - now);
+  };
 
   // Source operand (facts §1.7, §1.8).
   uint32_t src;
@@ -299,12 +322,20 @@ uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc) {
   }
   src &= mask;
 
+  // CLRC and SETC (BIC/BIS #1,SR), frequent in compiled code: only C changes, so the flags need
+  // not be packed into SR and unpacked again.
+  if (dst_kind == kDSr && src_kind == kSConst && !byte && (opc == kOpBic || opc == kOpBis) &&
+      src == kSrC) {
+    c.flag_nzc_ = opc == kOpBic ? c.flag_nzc_ & ~0x10000u : c.flag_nzc_ | 0x10000u;
+    return handler_result(pc, cyc);
+  }
+
   // Destination operand.
   uint16_t dst_addr = 0;
   uint32_t dst;
   if (reg_dst) {
     dst = opc == kOpMov ? 0 : (dst_kind == kDSr ? c.sr() : regs[dreg]) & mask;
-    c.ctx_.cycles += cyc;
+    if (!register_only) c.ctx_.cycles += cyc;
   } else {
     const uint16_t base = dst_kind == kDAbs ? 0 : regs[dreg];
     dst_addr = uint16_t(base + c.fetch_ext(pc));
@@ -368,10 +399,10 @@ uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc) {
       c.flag_v_ = (src & dst) << flag_shift;  // V: both operands negative
       break;
   }
-  if (!write) return handler_result(pc, cyc);
+  if (!write) return handler_result(pc, took());
   if (dst_kind == kDPc) {
     regs[kPC] = uint16_t(res);
-    return handler_result(uint16_t(res), cyc);
+    return handler_result(uint16_t(res), took());
   }
   if (dst_kind == kDReg) {
     regs[dreg] = uint16_t(res);  // a byte result clears the high byte (SLAU445 4.4.1)
@@ -384,21 +415,27 @@ uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc) {
   } else {
     bus.write_word(dst_addr, uint16_t(res));
   }
-  return handler_result(pc, cyc);
+  return handler_result(pc, took());
 }
 
-uint32_t Cpu::exec_reti(Cpu& c, uint16_t, uint16_t) {
+uint32_t Cpu::exec_reti(Cpu& c, uint16_t op, uint16_t pc, uint64_t now) {
   auto& regs = c.regs_;
+  c.ctx_.cycles = now;
+  c.insn_pc_ = uint16_t(pc - 2);
+  c.insn_op_ = op;
   c.set_sr(c.bus_.read_word(regs[kSP]));
   regs[kSP] += 2;
   regs[kPC] = c.bus_.read_word(regs[kSP]);
   regs[kSP] += 2;
   c.ctx_.cycles += cycles::kReti;
   c.bus_.set_attention();  // SR (GIE, CPUOFF) was reloaded
-  return handler_result(regs[kPC], cycles::kReti);
+  return handler_result(regs[kPC], unsigned(c.ctx_.cycles - now));
 }
 
-uint32_t Cpu::exec_illegal(Cpu& c, uint16_t op, uint16_t) {
+uint32_t Cpu::exec_illegal(Cpu& c, uint16_t op, uint16_t pc, uint64_t now) {
+  c.ctx_.cycles = now;
+  c.insn_pc_ = uint16_t(pc - 2);
+  c.insn_op_ = op;
   c.illegal(op);
   return handler_result(c.regs_[kPC], 0);
 }
@@ -406,7 +443,7 @@ uint32_t Cpu::exec_illegal(Cpu& c, uint16_t op, uint16_t) {
 // RRC SWPB RRA SXT PUSH CALL (0x1000-0x12FF); RETI and the illegal forms have their own handlers.
 // pc_operand: the operand is register R0 itself, so a shift result is a branch.
 template <unsigned opc, unsigned kind, bool byte, bool pc_operand>
-uint32_t Cpu::exec_format2(Cpu& c, uint16_t op, uint16_t pc) {
+uint32_t Cpu::exec_format2(Cpu& c, uint16_t op, uint16_t pc, uint64_t now) {
   auto& regs = c.regs_;
   Bus& bus = c.bus_;
   const unsigned reg = op & 0xF;
@@ -415,7 +452,13 @@ uint32_t Cpu::exec_format2(Cpu& c, uint16_t op, uint16_t pc) {
   constexpr unsigned cls = f2_class(kind);
 
   // Operand: register, memory at addr, or a constant (writes to a constant are dropped).
-  constexpr bool in_mem = kind != kSReg && kind != kSSr && kind != kSConst;
+  constexpr bool in_mem = !register_only_src(kind);
+  constexpr bool register_only = !in_mem && opc != kOpPush && opc != kOpCall;
+  if (!register_only) {
+    c.ctx_.cycles = now;
+    c.insn_pc_ = uint16_t(pc - 2);
+    c.insn_op_ = op;
+  }
   constexpr unsigned flag_shift = byte ? 8 : 0;  // see flag_nzc_ in cpu.h
   uint16_t addr = 0;
   uint32_t val;
@@ -455,13 +498,13 @@ uint32_t Cpu::exec_format2(Cpu& c, uint16_t op, uint16_t pc) {
         bus.write_word(regs[kSP], uint16_t(val));
       }
       c.ctx_.cycles += cycles::kFormat2[cls][cycles::kF2Push];
-      return handler_result(pc, cycles::kFormat2[cls][cycles::kF2Push]);
+      return handler_result(pc, unsigned(c.ctx_.cycles - now));
     case kOpCall:
       regs[kSP] -= 2;
       bus.write_word(regs[kSP], pc);
       regs[kPC] = uint16_t(val);
       c.ctx_.cycles += cycles::kFormat2[cls][cycles::kF2Call];
-      return handler_result(uint16_t(val), cycles::kFormat2[cls][cycles::kF2Call]);
+      return handler_result(uint16_t(val), unsigned(c.ctx_.cycles - now));
     case kOpRrc:
     case kOpRra: {
       const uint32_t top = opc == kOpRrc ? ((c.flag_nzc_ & 0x10000) ? msb : 0) : (val & msb);
@@ -480,8 +523,8 @@ uint32_t Cpu::exec_format2(Cpu& c, uint16_t op, uint16_t pc) {
       break;
   }
   constexpr uint8_t cyc = cycles::kFormat2[cls][cycles::kF2Shift];
-  c.ctx_.cycles += cyc;
-  if (pc_operand) {
+  if (!register_only) c.ctx_.cycles += cyc;
+  if (pc_operand) {  // register-only
     regs[kPC] = uint16_t(res);
     return handler_result(uint16_t(res), cyc);
   }
@@ -496,7 +539,7 @@ uint32_t Cpu::exec_format2(Cpu& c, uint16_t op, uint16_t pc) {
       bus.write_word(addr, uint16_t(res));
     }
   }
-  return handler_result(pc, cyc);
+  return handler_result(pc, register_only ? cyc : unsigned(c.ctx_.cycles - now));
 }
 
 // Builds the opcode-indexed handler table from the template instantiations.
@@ -586,7 +629,10 @@ EHSIM_ALWAYS_INLINE uint16_t Cpu::step(uint16_t pc) {
   const uint16_t next = uint16_t(pc + 2);
   regs_[kPC] = next;
   ++ctx_.instructions;
-  return uint16_t(dispatch_[op](*this, op, next));
+  const uint64_t now = ctx_.cycles;
+  const uint32_t r = dispatch_[op](*this, op, next, now);
+  ctx_.cycles = now + (r >> 16);
+  return uint16_t(r);
 }
 
 StopReason Cpu::stop_reason_after_step(bool had_fault) {
@@ -604,12 +650,10 @@ StopReason Cpu::stop_reason_after_step(bool had_fault) {
 }
 
 // The inner loop: runs instructions until the cycle limit, a breakpoint or an attention event
-// (see Bus::attention) and returns the next PC. The cycle count is carried in a register: each
-// handler returns the cycles it charged. Without FRAM wait states nothing else adds cycles within
-// an instruction unless it also raises attention (peripherals), so the register copy equals
-// ctx.cycles; it is stored before each handler so the handler's own ctx.cycles update does not
-// chain through memory from one instruction to the next. With wait states (MCLK above 8 MHz),
-// cache misses add cycles in the bus, so ctx.cycles is read back after every instruction.
+// (see Bus::attention) and returns the next PC. The cycle count is carried in a register, passed
+// to each handler, which returns the cycles its instruction took (see "register-only" above);
+// ctx.cycles is stored only where something may read it: by handlers that use the bus, around a
+// fetch that may add wait states or fault, and on exit.
 // Breakpoints are found through fetch_page_: only a page holding one tests the bitmap. A fetch from
 // the line of the previous FRAM fetch (Bus::fetch_line(), never on such a page) skips even that.
 template <bool kWaitStates>
@@ -621,30 +665,32 @@ EHSIM_ALWAYS_INLINE uint16_t Cpu::fast_loop(uint16_t pc, uint64_t cycle_limit) {
   uint64_t cyc = ctx->cycles;
   uint64_t fetches = 0;
   do {
-    if (!kWaitStates) ctx->cycles = cyc;
     uint16_t op;
     if (__builtin_expect((pc >> Bus::kCacheLineShift) == bus->fetch_line(), 1)) {
       op = bus->fetch_in_line(pc);  // same line as the last FRAM fetch, still the MRU line
     } else {
       const uint8_t page = fetch_page[pc >> Bus::kPageShift];
       if (__builtin_expect(page == kFetchFram, 1)) {
+        if (kWaitStates) ctx->cycles = cyc;  // a miss adds wait states to ctx.cycles
         op = bus->fetch_fram_opcode<kWaitStates>(pc);
+        if (kWaitStates) cyc = ctx->cycles;
       } else {
         if (page == kFetchBreakpoint && at_breakpoint(pc)) break;
+        ctx->cycles = cyc;  // wait states, or the time of a fetch fault
         op = bus->fetch_opcode(pc);
+        cyc = ctx->cycles;
+        insn_pc_ = pc;  // for a fetch fault (register-only handlers do not record it)
+        insn_op_ = op;
       }
     }
-    insn_pc_ = pc;
-    insn_op_ = op;
     const uint16_t next = uint16_t(pc + 2);
     regs_[kPC] = next;
     ++fetches;
-    const uint32_t r = table[op](*this, op, next);
+    const uint32_t r = table[op](*this, op, next, cyc);
     pc = uint16_t(r);
-    cyc = kWaitStates ? ctx->cycles : cyc + (r >> 16);
+    cyc += r >> 16;
   } while (cyc < cycle_limit && !bus->attention());
-  // After an attention event ctx.cycles is the truth (a peripheral may have charged cycles);
-  // otherwise it already equals cyc.
+  ctx->cycles = cyc;
   ctx->instructions += fetches;
   bus->note_opcode_fetches(fetches);
   return pc;
