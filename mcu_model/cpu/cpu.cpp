@@ -179,17 +179,11 @@ constexpr SrcKind classify_src(unsigned as, unsigned reg) {
   }
 }
 
-// Value of a constant-generator source (SLAU445 Table 4-2).
+// Value of a constant-generator source (SLAU445 Table 4-2), indexed by the register (bit 2: R3,
+// else R2) and As: a table lookup instead of branches on the opcode bits. reg is 2 or 3.
+constexpr uint16_t kCgValues[8] = {0, 0, 4, 8, 0, 1, 2, 0xFFFF};
 EHSIM_ALWAYS_INLINE uint32_t cg_value(uint16_t op, unsigned reg) {
-  const bool sr = reg == kSR;
-  switch ((op >> 4) & 3) {
-    case 1:
-      return 1;
-    case 2:
-      return sr ? 4 : 2;
-    default:
-      return sr ? 8 : 0xFFFF;
-  }
+  return kCgValues[((reg & 1) << 2) | ((op >> 4) & 3)];
 }
 
 constexpr unsigned f1_src_class(unsigned kind) {
