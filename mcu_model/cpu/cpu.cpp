@@ -221,7 +221,7 @@ constexpr unsigned f2_class(unsigned kind) {
 }  // namespace
 
 template <unsigned cond>
-uint32_t Cpu::exec_jump(Cpu& c, uint16_t op, uint16_t pc, uint64_t) {
+uint32_t Cpu::exec_jump(Cpu& c, unsigned op, unsigned pc, uint64_t) {
   // The conditions read the lazy flags directly (see flag_nzc_ in cpu.h).
   const uint32_t f = c.flag_nzc_;
   const auto n_xor_v = [&c, f] { return ((f | (f >> 2)) ^ c.flag_v_) & 0x8000; };
@@ -260,7 +260,8 @@ uint32_t Cpu::exec_jump(Cpu& c, uint16_t op, uint16_t pc, uint64_t) {
 }
 
 template <unsigned opc, unsigned src_kind, unsigned dst_kind, bool byte>
-uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc, uint64_t now) {
+uint32_t Cpu::exec_format1(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
+  uint16_t pc = uint16_t(pc_after_opcode);
   auto& regs = c.regs_;
   Bus& bus = c.bus_;
   const unsigned sreg = (op >> 8) & 0xF;
@@ -412,7 +413,7 @@ uint32_t Cpu::exec_format1(Cpu& c, uint16_t op, uint16_t pc, uint64_t now) {
   return handler_result(pc, took());
 }
 
-uint32_t Cpu::exec_reti(Cpu& c, uint16_t op, uint16_t pc, uint64_t now) {
+uint32_t Cpu::exec_reti(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
   auto& regs = c.regs_;
   c.ctx_.cycles = now;
   c.insn_pc_ = uint16_t(pc - 2);
@@ -426,7 +427,7 @@ uint32_t Cpu::exec_reti(Cpu& c, uint16_t op, uint16_t pc, uint64_t now) {
   return handler_result(regs[kPC], unsigned(c.ctx_.cycles - now));
 }
 
-uint32_t Cpu::exec_illegal(Cpu& c, uint16_t op, uint16_t pc, uint64_t now) {
+uint32_t Cpu::exec_illegal(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
   c.ctx_.cycles = now;
   c.insn_pc_ = uint16_t(pc - 2);
   c.insn_op_ = op;
@@ -437,7 +438,8 @@ uint32_t Cpu::exec_illegal(Cpu& c, uint16_t op, uint16_t pc, uint64_t now) {
 // RRC SWPB RRA SXT PUSH CALL (0x1000-0x12FF); RETI and the illegal forms have their own handlers.
 // pc_operand: the operand is register R0 itself, so a shift result is a branch.
 template <unsigned opc, unsigned kind, bool byte, bool pc_operand>
-uint32_t Cpu::exec_format2(Cpu& c, uint16_t op, uint16_t pc, uint64_t now) {
+uint32_t Cpu::exec_format2(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
+  uint16_t pc = uint16_t(pc_after_opcode);
   auto& regs = c.regs_;
   Bus& bus = c.bus_;
   const unsigned reg = op & 0xF;

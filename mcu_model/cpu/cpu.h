@@ -65,16 +65,16 @@ class Cpu {
   // current) and the cycle count at the instruction's start, and returns the next PC and the
   // cycles the instruction took (see handler_result in cpu.cpp), so the run loop carries PC and
   // the cycle count in host registers instead of through memory on every instruction.
-  using Handler = uint32_t (*)(Cpu&, uint16_t op, uint16_t pc, uint64_t now);
+  using Handler = uint32_t (*)(Cpu&, unsigned op, unsigned pc, uint64_t now);
   static const Handler* dispatch_table();
   template <unsigned opc, unsigned src_kind, unsigned dst_kind, bool byte>
-  static uint32_t exec_format1(Cpu& cpu, uint16_t op, uint16_t pc, uint64_t now);
+  static uint32_t exec_format1(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <unsigned opc, unsigned kind, bool byte, bool pc_operand>
-  static uint32_t exec_format2(Cpu& cpu, uint16_t op, uint16_t pc, uint64_t now);
+  static uint32_t exec_format2(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <unsigned cond>
-  static uint32_t exec_jump(Cpu& cpu, uint16_t op, uint16_t pc, uint64_t now);
-  static uint32_t exec_reti(Cpu& cpu, uint16_t op, uint16_t pc, uint64_t now);
-  static uint32_t exec_illegal(Cpu& cpu, uint16_t op, uint16_t pc, uint64_t now);
+  static uint32_t exec_jump(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  static uint32_t exec_reti(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  static uint32_t exec_illegal(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   friend struct CpuDispatch;
   void accept_interrupt(int vector);
   void illegal(uint16_t op);
