@@ -660,6 +660,7 @@ EHSIM_ALWAYS_INLINE uint16_t Cpu::fast_loop(uint16_t pc, uint64_t cycle_limit) {
   const uint8_t* const fetch_page = fetch_page_.data();
   uint64_t cyc = ctx->cycles;
   uint64_t fetches = 0;
+  bus->set_loop_limit(cycle_limit);
   do {
     uint16_t op;
     if (__builtin_expect((pc >> Bus::kCacheLineShift) == bus->fetch_line(), 1)) {
@@ -685,7 +686,7 @@ EHSIM_ALWAYS_INLINE uint16_t Cpu::fast_loop(uint16_t pc, uint64_t cycle_limit) {
     const uint32_t r = table[op](*this, op, next, cyc);
     pc = uint16_t(r);
     cyc += r >> 16;
-  } while (cyc < cycle_limit && !bus->attention());
+  } while (cyc < bus->loop_limit());  // the cycle limit, or 0 after an attention event
   ctx->cycles = cyc;
   ctx->instructions += fetches;
   bus->note_opcode_fetches(fetches);

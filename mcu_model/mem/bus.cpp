@@ -58,7 +58,7 @@ Peripheral* Bus::peripheral_at(uint16_t addr) const {
 }
 
 uint16_t Bus::slow_read_word(uint16_t addr, FaultKind fault) {
-  attention_ = true;  // a peripheral or a fault may interrupt or stop the CPU
+  set_attention();  // a peripheral or a fault may interrupt or stop the CPU
   if (Peripheral* p = peripheral_at(addr)) {
     if (fault == FaultKind::kVacantFetch) {
       ctx_.raise_fault(fault, addr);
@@ -85,7 +85,7 @@ uint16_t Bus::slow_read_word(uint16_t addr, FaultKind fault) {
 }
 
 uint8_t Bus::slow_read_byte(uint16_t addr) {
-  attention_ = true;
+  set_attention();
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
     return p->read_byte(uint16_t(addr - p->base()));
@@ -108,7 +108,7 @@ uint8_t Bus::slow_read_byte(uint16_t addr) {
 }
 
 void Bus::slow_write_word(uint16_t addr, uint16_t value) {
-  attention_ = true;
+  set_attention();
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
     p->write_word(uint16_t(addr - p->base()), value);
@@ -134,7 +134,7 @@ void Bus::slow_write_word(uint16_t addr, uint16_t value) {
 }
 
 void Bus::slow_write_byte(uint16_t addr, uint8_t value) {
-  attention_ = true;
+  set_attention();
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
     p->write_byte(uint16_t(addr - p->base()), value);

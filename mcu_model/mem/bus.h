@@ -77,8 +77,15 @@ class Bus {
   // an instruction can raise an interrupt or stop the CPU) and by the CPU on SR writes, so that
   // the CPU's inner loop tests one flag instead of the interrupt, SR, EINT-delay and stop state.
   bool attention() const { return attention_; }
-  void set_attention() { attention_ = true; }
+  void set_attention() {
+    attention_ = true;
+    loop_limit_ = 0;
+  }
   void clear_attention() { attention_ = false; }
+  // The CPU's inner loop tests "cycle limit reached or attention" as one compare against
+  // loop_limit(): set_loop_limit() arms it with the cycle limit, set_attention() zeroes it.
+  void set_loop_limit(uint64_t cycle_limit) { loop_limit_ = attention_ ? 0 : cycle_limit; }
+  uint64_t loop_limit() const { return loop_limit_; }
   uint16_t read_word(uint16_t addr);
   uint8_t read_byte(uint16_t addr);
   void write_word(uint16_t addr, uint16_t value);
@@ -203,6 +210,7 @@ class Bus {
   mutable BusStats stats_;
   uint64_t opcode_fetches_outside_fram_ = 0;  // fetch_opcode() calls not served by an FRAM page
   bool attention_ = false;
+  uint64_t loop_limit_ = 0;
   unsigned layout_version_ = 0;
 };
 
