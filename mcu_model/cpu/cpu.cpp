@@ -662,7 +662,7 @@ EHSIM_ALWAYS_INLINE uint16_t Cpu::fast_loop(uint16_t pc, uint64_t cycle_limit) {
   uint64_t fetches = 0;
   bus->set_loop_limit(cycle_limit);
   do {
-    uint16_t op;
+    unsigned op;  // (not uint16_t: spares the host two zero-extensions before the call)
     if (__builtin_expect((pc >> Bus::kCacheLineShift) == bus->fetch_line(), 1)) {
       op = bus->fetch_in_line(pc);  // same line as the last FRAM fetch, still the MRU line
     } else {
@@ -677,7 +677,7 @@ EHSIM_ALWAYS_INLINE uint16_t Cpu::fast_loop(uint16_t pc, uint64_t cycle_limit) {
         op = bus->fetch_opcode(pc);
         cyc = ctx->cycles;
         insn_pc_ = pc;  // for a fetch fault (register-only handlers do not record it)
-        insn_op_ = op;
+        insn_op_ = uint16_t(op);
       }
     }
     const uint16_t next = uint16_t(pc + 2);
