@@ -26,18 +26,8 @@ constexpr const char* kModelSymbol = "freeml_model";
 
 std::string resolve_input(const std::string& name, const std::string& scenario_dir,
                           const std::string& path) {
-  const fs::path p(name);
-  if (p.is_absolute()) {
-    require(fs::exists(p), path, "\"" + name + "\" does not exist");
-    return p.string();
-  }
   const fs::path models = fs::path(EHSIM_SOURCE_DIR) / "freeml" / "models";
-  for (const fs::path& base : {fs::path(scenario_dir), fs::current_path(), models}) {
-    const fs::path candidate = base / p;
-    if (fs::exists(candidate)) return candidate.lexically_normal().string();
-  }
-  throw InputError(path + ": \"" + name + "\" not found next to the scenario (" + scenario_dir +
-                   "), in the working directory, nor in " + models.string());
+  return find_scenario_file(name, path, scenario_dir, models.string(), "the models directory");
 }
 
 uint8_t parse_policy(const std::string& text, const std::string& path) {

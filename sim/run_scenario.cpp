@@ -42,21 +42,6 @@ std::optional<uint16_t> marker_id(const json& obj, const std::string& path, cons
   return uint16_t(unsigned_value(obj, path, key, 0, 0xFFFF));
 }
 
-std::string resolve_firmware(const std::string& name, const std::string& scenario_dir,
-                             const std::string& firmware_dir) {
-  const fs::path p(name);
-  if (p.is_absolute()) return p.string();
-  for (const fs::path& base :
-       {fs::path(scenario_dir), fs::current_path(), fs::path(firmware_dir)}) {
-    if (base.empty()) continue;
-    const fs::path candidate = base / p;
-    if (fs::exists(candidate)) return candidate.lexically_normal().string();
-  }
-  throw InputError("/firmware: \"" + name + "\" not found next to the scenario (" + scenario_dir +
-                   "), in the working directory, nor in the firmware directory (" + firmware_dir +
-                   ")");
-}
-
 DeviceConfig parse_device(const json& doc) {
   DeviceConfig d;
   if (!doc.contains("device")) return d;
@@ -180,7 +165,8 @@ RunScenario load_run_scenario(const std::string& file, const std::vector<std::st
     require(doc.contains("firmware"), "/firmware", "required: the firmware ELF");
     const std::string fw = string_value(doc, "", "firmware", "");
     require(!fw.empty(), "/firmware", "expected the firmware ELF's file name");
-    sc.firmware_path = resolve_firmware(fw, scenario_dir, firmware_dir);
+    sc.firmware_path =
+        find_scenario_file(fw, "/firmware", scenario_dir, firmware_dir, "the firmware directory");
     sc.device = parse_device(doc);
     require(doc.contains("supply"), "/supply", "required key is missing");
     require(doc.contains("harvester"), "/harvester", "required key is missing");

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 
 namespace ehsim {
 
@@ -108,6 +109,27 @@ double required_quantity(const nlohmann::json& obj, const std::string& path, con
 
 void require(bool ok, const std::string& path, const std::string& what) {
   if (!ok) throw InputError(path + ": " + what);
+}
+
+std::string find_scenario_file(const std::string& name, const std::string& path,
+                               const std::string& scenario_dir, const std::string& fallback_dir,
+                               const std::string& fallback_what) {
+  namespace fs = std::filesystem;
+  require(!name.empty(), path, "expected a file name");
+  const fs::path p(name);
+  if (p.is_absolute()) {
+    require(fs::exists(p), path, "\"" + name + "\" does not exist");
+    return p.string();
+  }
+  for (const fs::path& base :
+       {fs::path(scenario_dir), fs::current_path(), fs::path(fallback_dir)}) {
+    if (base.empty()) continue;
+    const fs::path candidate = base / p;
+    if (fs::exists(candidate)) return candidate.lexically_normal().string();
+  }
+  throw InputError(path + ": \"" + name + "\" not found next to the scenario (" + scenario_dir +
+                   "), in the working directory, nor in " + fallback_what + " (" + fallback_dir +
+                   ")");
 }
 
 std::string string_value(const nlohmann::json& obj, const std::string& path, const char* key,

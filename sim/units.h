@@ -39,6 +39,13 @@ std::string string_value(const nlohmann::json& obj, const std::string& path, con
 // Throws InputError("path: what") unless ok.
 void require(bool ok, const std::string& path, const std::string& what);
 
+// The file a scenario names at JSON `path`: an absolute name as given (it must exist), else the
+// first of scenario_dir, the working directory and fallback_dir (described to the user as
+// fallback_what) that holds it. Throws InputError("path: ...") naming every place searched.
+std::string find_scenario_file(const std::string& name, const std::string& path,
+                               const std::string& scenario_dir, const std::string& fallback_dir,
+                               const std::string& fallback_what);
+
 // Throws unless j is an object (path names it in the error).
 void require_object(const nlohmann::json& j, const std::string& path);
 // Throws for the first key of object j not in `allowed`, listing the allowed keys.
