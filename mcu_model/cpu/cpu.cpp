@@ -131,6 +131,9 @@ void Cpu::illegal(uint16_t op) {
 }
 
 void Cpu::accept_interrupt(int vector) {
+  // A fault on the way (the stack in vacant memory) is reported at the interrupted instruction.
+  insn_pc_ = regs_[kPC];
+  insn_op_ = bus_.peek_word(regs_[kPC]);
   // SLAU445 1.3.4.1 (facts §1.12): push PC, push SR, clear SR except SCG0, load the vector.
   regs_[kSP] -= 2;
   bus_.write_word(regs_[kSP], regs_[kPC]);

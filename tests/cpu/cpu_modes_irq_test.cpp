@@ -273,6 +273,28 @@ TEST_CASE("Vacant reads and fetches fault; breakpoints stop before the instructi
     CHECK(r.ctx.fault.address == 0x3C00);
   }
   {
+    // A fault while accepting an interrupt (the stack in a vacant gap) reports the interrupted
+    // PC and the instruction there, not an earlier instruction's.
+    Rig r;
+    std::vector<uint16_t> c;
+    emit1(c, MOV, Abs(0x1C00), R(5));  // 3 cycles, uses the bus
+    emit1(c, MOV, R(3), R(4));         // 1 cycle each, registers only
+    emit1(c, MOV, R(3), R(4));
+    emit1(c, MOV, R(3), R(4));
+    r.load(c);
+    load_isr(r, 45);
+    r.cpu.set_reg(kSR, kSrGIE);
+    CHECK(r.cpu.run(5) == StopReason::kCycleLimit);
+    REQUIRE(r.cpu.pc() == 0x4408);
+    r.cpu.set_reg(kSP, 0x1B10);  // gap between TLV and SRAM
+    r.ctx.irq.raise(45);
+    CHECK(r.cpu.run(100) == StopReason::kFault);
+    CHECK(r.ctx.fault.kind == FaultKind::kVacantWrite);
+    CHECK(r.ctx.fault.address == 0x1B0E);  // the PC push
+    CHECK(r.ctx.fault.pc == 0x4408);
+    CHECK(r.ctx.fault.opcode == 0x4304);
+  }
+  {
     Rig r;
     r.load({0x4304, 0x4304, 0x4304, 0x3FFF});
     r.cpu.add_breakpoint(0x4404);
