@@ -101,6 +101,14 @@ EHSIM_ALWAYS_INLINE bool Cpu::at_breakpoint(uint16_t pc) const {
   return (breakpoint_bits_[pc >> 6] >> (pc & 63)) & 1;
 }
 
+// See "register-only" above: a handler that uses the bus or may fault calls this first.
+EHSIM_ALWAYS_INLINE void Cpu::begin_bus_instruction(unsigned op, unsigned pc_after_opcode,
+                                                    uint64_t now) {
+  ctx_.cycles = now;
+  insn_pc_ = uint16_t(pc_after_opcode - 2);
+  insn_op_ = uint16_t(op);
+}
+
 // Extension word at pc; pc is the handler's copy of PC, and regs_[kPC] follows it so that a later
 // operand naming PC (symbolic destination after a source extension word) reads the right value.
 EHSIM_ALWAYS_INLINE uint16_t Cpu::fetch_ext(uint16_t& pc) {
@@ -283,11 +291,7 @@ uint32_t Cpu::exec_format1(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
                     ((opc == kOpMov || opc == kOpBit || opc == kOpCmp)
                          ? cycles::kFormat1MemDstNoWriteback
                          : 0);
-  if (!register_only) {
-    c.ctx_.cycles = now;
-    c.insn_pc_ = uint16_t(pc - 2);
-    c.insn_op_ = op;
-  }
+  if (!register_only) c.begin_bus_instruction(op, pc, now);
   // The cycles to return: the table's for a register-only instruction, else what ctx.cycles
   // advanced by (wait states included).
   const auto took = [&c, now] {
@@ -418,9 +422,7 @@ uint32_t Cpu::exec_format1(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
 
 uint32_t Cpu::exec_reti(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
   auto& regs = c.regs_;
-  c.ctx_.cycles = now;
-  c.insn_pc_ = uint16_t(pc - 2);
-  c.insn_op_ = op;
+  c.begin_bus_instruction(op, pc, now);
   c.set_sr(c.bus_.read_word(regs[kSP]));
   regs[kSP] += 2;
   regs[kPC] = c.bus_.read_word(regs[kSP]);
@@ -431,9 +433,7 @@ uint32_t Cpu::exec_reti(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
 }
 
 uint32_t Cpu::exec_illegal(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
-  c.ctx_.cycles = now;
-  c.insn_pc_ = uint16_t(pc - 2);
-  c.insn_op_ = op;
+  c.begin_bus_instruction(op, pc, now);
   c.illegal(op);
   return handler_result(c.regs_[kPC], 0);
 }
@@ -453,11 +453,7 @@ uint32_t Cpu::exec_format2(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
   // Operand: register, memory at addr, or a constant (writes to a constant are dropped).
   constexpr bool in_mem = !register_only_src(kind);
   constexpr bool register_only = !in_mem && opc != kOpPush && opc != kOpCall;
-  if (!register_only) {
-    c.ctx_.cycles = now;
-    c.insn_pc_ = uint16_t(pc - 2);
-    c.insn_op_ = op;
-  }
+  if (!register_only) c.begin_bus_instruction(op, pc, now);
   constexpr unsigned flag_shift = byte ? 8 : 0;  // see flag_nzc_ in cpu.h
   uint16_t addr = 0;
   uint32_t val;

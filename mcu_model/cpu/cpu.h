@@ -76,6 +76,8 @@ class Cpu {
   static uint32_t exec_reti(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   static uint32_t exec_illegal(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   friend struct CpuDispatch;
+  // Makes ctx.cycles exact (`now`) and records the instruction for fault reports.
+  void begin_bus_instruction(unsigned op, unsigned pc_after_opcode, uint64_t now);
   void accept_interrupt(int vector);
   void illegal(uint16_t op);
   void write_sr(uint16_t value);

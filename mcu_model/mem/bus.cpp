@@ -9,7 +9,6 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
               "Bus::load16 assumes a little-endian host");
 
 namespace {
-constexpr uint32_t kImageSize = 0x10000;
 constexpr uint16_t kVacantWord = 0x3FFF;  // what the device returns for vacant memory (facts §2.1)
 }  // namespace
 

@@ -194,7 +194,8 @@ class Bus {
   McuContext& ctx_;
   // The 64 KB image is held inline (not behind a pointer): every fetch and data access saves a
   // dependent load.
-  std::array<uint8_t, 0x10000> image_{};
+  static constexpr uint32_t kImageSize = 0x10000;  // the 16-bit address space
+  std::array<uint8_t, kImageSize> image_{};
   std::array<uint8_t, 256> page_kind_{};
   std::vector<uint8_t> periph_index_;  // per byte address: 0 = none, else index+1 into periphs_
   std::vector<Peripheral*> periphs_;
