@@ -90,7 +90,7 @@ class Importer {
       fail("not an ONNX model (no graph with nodes; truncated?)");
     if (model_.ir_version() < 1 || model_.ir_version() > onnx::IR_VERSION) {
       fail("ir_version " + std::to_string(model_.ir_version()) + " is outside 1.." +
-           std::to_string(onnx::IR_VERSION) + " (what libonnx " + "1.12 reads)");
+           std::to_string(onnx::IR_VERSION) + " (what libonnx " FREEML_ONNX_VERSION " reads)");
     }
     bool found = false;
     for (const auto& op : model_.opset_import()) {
