@@ -189,7 +189,11 @@ bool is_onnx_path(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   char magic[4] = {};
   if (!in.read(magic, 4)) return false;  // unreadable or tiny: the TorchScript error says so
-  return std::string(magic, 4) != std::string("PK\x03\x04", 4);
+  return !starts_like_zip(std::string(magic, 4));
+}
+
+bool starts_like_zip(const std::string& bytes) {
+  return bytes.compare(0, 4, "PK\x03\x04") == 0;
 }
 
 std::string torchscript_forward(const Net& net) {

@@ -25,6 +25,10 @@ Net load_net(const std::string& path, const Shape& input = {1, 28, 28});
 // True when load_net would read `path` as ONNX.
 bool is_onnx_path(const std::string& path);
 
+// True when `bytes` starts like a zip archive (local file header "PK\3\4"), which is what a
+// TorchScript archive is.
+bool starts_like_zip(const std::string& bytes);
+
 // The last step of both imports: checks the layers chain and end in a weighted classifier, sets
 // `classes`, and marks the exit points (taps) the way our own architectures have them: after the
 // activation (or pooling) that ends each block. Throws std::runtime_error.

@@ -79,7 +79,7 @@ class Importer {
     if (bytes.empty()) fail("empty file, not an ONNX model");
     if (!onnx::ParseProtoFromBytes(&model_, bytes.data(), bytes.size())) {
       // A TorchScript archive is a zip file; say so rather than only "cannot parse".
-      if (bytes.compare(0, 4, "PK\x03\x04") == 0)
+      if (starts_like_zip(bytes))
         fail("a zip archive (TorchScript?), not an ONNX model: name it .pt");
       fail("not a valid ONNX model (protobuf parsing failed: truncated or not ONNX)");
     }
