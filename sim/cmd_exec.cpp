@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -23,6 +24,8 @@
 
 namespace ehsim {
 namespace {
+
+namespace fs = std::filesystem;
 
 namespace po = boost::program_options;
 using mcu::ExitReason;
@@ -254,6 +257,14 @@ int cmd_exec(int argc, char** argv) {
 
   mcu::ElfImage image;
   std::string error;
+  {
+    std::error_code ec;
+    if (fs::exists(opts.firmware, ec) && !fs::is_regular_file(opts.firmware, ec)) {
+      std::cerr << "ehsim exec: " << opts.firmware
+                << ": not a regular file; expected an ELF file\n";
+      return 2;
+    }
+  }
   if (!mcu::read_elf_file(opts.firmware, &image, &error)) {
     std::cerr << "ehsim exec: " << error << "\n";
     return 2;

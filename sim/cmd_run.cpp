@@ -16,9 +16,11 @@
 #include "mcu_model/mcu.h"
 #include "sim/cli.h"
 #include "sim/commands.h"
+#include "sim/output_dir.h"
 #include "sim/report_run.h"
 #include "sim/run_recorder.h"
 #include "sim/run_scenario.h"
+#include "sim/supply_scenario.h"
 #include "sim/units.h"
 
 namespace ehsim {
@@ -28,17 +30,8 @@ namespace {
 namespace fs = std::filesystem;
 namespace po = boost::program_options;
 
-// Firmware built with the simulator lives in <build>/firmware, beside <build>/sim/ehsim.
-std::string default_firmware_dir() {
-  if (const char* env = std::getenv("EHSIM_FIRMWARE_DIR")) return env;
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return "";
-  return (exe.parent_path().parent_path() / "firmware").string();
-}
-
 int run(const std::string& scenario_file, std::string out_dir, const std::vector<std::string>& sets,
-        bool vcd, bool progress) {
+        bool vcd, bool progress, bool force) {
   RunScenario sc = load_run_scenario(scenario_file, sets, default_firmware_dir());
   if (vcd) sc.outputs.vcd = true;
   if (out_dir.empty()) out_dir = (fs::path("out") / fs::path(scenario_file).stem()).string();
@@ -56,6 +49,13 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
       sc.limits.duration_s > 0 ? sc.limits.duration_s : core->trace().duration_s();
   if (!(duration_s > 0)) {
     throw InputError(scenario_file + ": /run/duration: the trace has no duration; give one");
+  }
+  try {
+    check_trace_loops(sc.harvester, *core, duration_s);
+    check_output_rows(duration_s, sc.outputs.timeseries_period_s, sc.outputs.max_output_rows,
+                      "/outputs/timeseries_period", "/outputs/max_output_rows");
+  } catch (const InputError& e) {
+    throw InputError(scenario_file + ": " + e.what());
   }
 
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
@@ -86,14 +86,14 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
     }
   }
   // Every input is valid: only now does the output directory appear, so bad input leaves none.
-  std::error_code ec;
-  fs::create_directories(out_dir, ec);
-  if (ec) throw InputError(out_dir + ": cannot create output directory: " + ec.message());
+  // A sweep point's directory already holds the sweep's files for the point.
+  OutputDir out(out_dir, "run", force, {"sweep-point"});
+  const std::string staging = out.staging().string();
   {
-    std::ofstream out(fs::path(out_dir) / "scenario.json");
-    out << sc.document.dump(2) << '\n';
+    std::ofstream scenario_out(out.staging() / "scenario.json");
+    scenario_out << sc.document.dump(2) << '\n';
   }
-  RunRecorder recorder("recorder", sc, out_dir, supply, port, mcu, duration_s, progress);
+  RunRecorder recorder("recorder", sc, staging, supply, port, mcu, duration_s, progress);
   if (inference) recorder.attach_inference(*inference);
 
   const auto t0 = std::chrono::steady_clock::now();
@@ -101,7 +101,9 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   recorder.write_results(host_s);
-  write_run_report(out_dir);
+  recorder.close_vcd();
+  write_run_report(staging);
+  out.commit("summary.json");
   std::cout << "ehsim run: " << sc.name << ": " << mcu::to_string(mcu.exit_reason()) << " at "
             << mcu.local_time().to_seconds() << " s, " << mcu.boots() << " boots, "
             << mcu.power_losses() << " power failures; results in " << out_dir << "\n";
@@ -114,20 +116,21 @@ int cmd_run(int argc, char** argv) {
   po::options_description visible("ehsim run SCENARIO.json [options]");
   std::string out_dir;
   std::vector<std::string> sets;
-  bool vcd = false, no_progress = false;
+  bool vcd = false, no_progress = false, force = false;
   visible.add_options()("help,h", "show this help")(
       "out", po::value(&out_dir), "output directory (default: out/<scenario name>)")(
       "set", po::value(&sets)->composing(),
       "override a scenario key: path=value, e.g. supply.capacitance=47uF (repeatable)")(
       "vcd", po::bool_switch(&vcd), "also write trace.vcd for GTKWave")(
-      "no-progress", po::bool_switch(&no_progress), "no progress bar on stderr");
+      "no-progress", po::bool_switch(&no_progress), "no progress bar on stderr")(
+      "force", po::bool_switch(&force), "replace an output of another ehsim command in --out");
   po::variables_map vm;
   const int status =
       parse_command_line("run", argc, argv, visible, "scenario", "SCENARIO.json", &vm);
   if (status >= 0) return status;
   try {
     return run(vm["scenario"].as<std::string>(), out_dir, sets, vcd,
-               !no_progress && isatty(STDERR_FILENO));
+               !no_progress && isatty(STDERR_FILENO), force);
   } catch (const InputError& e) {
     std::cerr << "ehsim run: " << e.what() << "\n";
     return 2;

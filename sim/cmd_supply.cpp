@@ -16,6 +16,8 @@
 #include "energy/test_load.h"
 #include "sim/cli.h"
 #include "sim/commands.h"
+#include "sim/output_dir.h"
+#include "sim/scenario_document.h"
 #include "sim/supply_scenario.h"
 #include "sim/units.h"
 
@@ -62,16 +64,8 @@ struct Interval {
 };
 
 int run_supply(const std::string& scenario_file, const std::string& out_dir,
-               const std::vector<std::string>& sets) {
-  std::ifstream in(scenario_file);
-  if (!in) throw InputError(scenario_file + ": cannot open scenario file");
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(scenario_file + ": invalid JSON: " + e.what());
-  }
-  for (const auto& s : sets) apply_override(doc, s);
+               const std::vector<std::string>& sets, bool force) {
+  const nlohmann::json doc = load_scenario_document(scenario_file, sets);
   const std::string scenario_dir = fs::absolute(scenario_file).parent_path().string();
   SupplyScenario sc;
   std::shared_ptr<energy::SupplyCore> core;
@@ -86,13 +80,18 @@ int run_supply(const std::string& scenario_file, const std::string& out_dir,
   if (!(duration_s > 0.0) || !std::isfinite(duration_s)) {
     throw InputError(scenario_file + ": /run/duration: the trace has no length; set a duration");
   }
-
-  // Everything goes to a temporary sibling directory that replaces out_dir only on success.
-  const fs::path final_dir = fs::absolute(out_dir);
-  const fs::path tmp_dir = final_dir.string() + ".tmp";
-  fs::remove_all(tmp_dir);
-  fs::create_directories(tmp_dir);
   try {
+    check_trace_loops(sc.harvester, *core, duration_s);
+    check_output_rows(duration_s, sc.run.voltage_period_s, sc.run.max_output_rows,
+                      "/run/voltage_period", "/run/max_output_rows");
+  } catch (const InputError& e) {
+    throw InputError(scenario_file + ": " + e.what());
+  }
+
+  // Everything is staged and moved into out_dir only on success (sim/output_dir.h).
+  OutputDir out(out_dir, "supply", force);
+  const fs::path& tmp_dir = out.staging();
+  {
     std::ofstream vcsv(tmp_dir / "voltage.csv");
     vcsv << "time_s,voltage_V,power_good\n";
 
@@ -150,15 +149,11 @@ int run_supply(const std::string& scenario_file, const std::string& out_dir,
     vcsv.close();
     if (!vcsv || !icsv) throw std::runtime_error("cannot write to " + tmp_dir.string());
     icsv.close();
-    fs::remove_all(final_dir);
-    fs::rename(tmp_dir, final_dir);
+    out.commit("books.json");
     std::cout << "supply: " << duration_s << " s simulated in " << host_s << " s host ("
               << (host_s > 0 ? duration_s / host_s : 0.0) << "x), " << intervals.size()
               << " power-ups, books balance " << books["balance_relative"].get<double>()
-              << " relative; wrote " << final_dir.string() << "\n";
-  } catch (...) {
-    fs::remove_all(tmp_dir);
-    throw;
+              << " relative; wrote " << out.path().string() << "\n";
   }
   return 0;
 }
@@ -170,6 +165,7 @@ int cmd_supply(int argc, char** argv) {
   opts.add_options()("help,h", "show this help")(
       "out,o", po::value<std::string>()->default_value("supply-out"),
       "output directory (intervals.csv, books.json, voltage.csv)")(
+      "force", "replace an output of another ehsim command in --out")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a scenario key: --set supply.capacitance=47uF (repeatable)");
   po::variables_map vm;
@@ -179,11 +175,9 @@ int cmd_supply(int argc, char** argv) {
   std::vector<std::string> sets;
   if (vm.count("set")) sets = vm["set"].as<std::vector<std::string>>();
   try {
-    return run_supply(vm["scenario"].as<std::string>(), vm["out"].as<std::string>(), sets);
+    return run_supply(vm["scenario"].as<std::string>(), vm["out"].as<std::string>(), sets,
+                      vm.count("force") > 0);
   } catch (const InputError& e) {
-    std::cerr << "ehsim supply: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
     std::cerr << "ehsim supply: " << e.what() << "\n";
     return 2;
   }

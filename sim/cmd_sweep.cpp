@@ -11,6 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/commands.h"
+#include "sim/output_dir.h"
+#include "sim/scenario_document.h"
+#include "sim/run_scenario.h"
 #include "sim/sweep_runner.h"
 #include "sim/sweep_spec.h"
 #include "sim/units.h"
@@ -49,6 +52,23 @@ std::string slurm_time(double timeout_s) {
   return buf;
 }
 
+// Every point's scenario is checked as `ehsim run` will check it, so that a misspelt key or a bad
+// value is refused before any point starts (as --set is), not reported by every point.
+void validate_points(const SweepPlan& plan) {
+  const std::string firmware_dir = default_firmware_dir();
+  for (const SweepPoint& point : plan.points) {
+    std::vector<std::string> sets;
+    for (const auto& [k, v] : point.sets) sets.push_back(k + "=" + v);
+    try {
+      load_run_scenario(plan.scenario, sets, firmware_dir);
+    } catch (const InputError& e) {
+      std::string where;
+      for (const auto& [k, v] : point.sets) where += (where.empty() ? "" : ", ") + k + "=" + v;
+      throw InputError("point " + point.name + " (" + where + "): " + e.what());
+    }
+  }
+}
+
 struct Args {
   std::string scenario, out_dir, emit, collect, timeout;
   std::vector<std::string> params, metrics, slurm_options;
@@ -67,6 +87,7 @@ int emit_slurm(const SweepPlan& plan, const Args& a, const std::string& out_abs,
   cmd += " --out " + shell_quote(out_abs) + " --point \"$SLURM_ARRAY_TASK_ID\"";
 
   const fs::path dir(out_abs);
+  require_own_output(dir, {"sweep"}, "--out");
   std::error_code ec;
   fs::create_directories(dir / "slurm", ec);
   if (ec) throw InputError(out_abs + ": cannot create output directory: " + ec.message());
@@ -99,6 +120,7 @@ int emit_slurm(const SweepPlan& plan, const Args& a, const std::string& out_abs,
     << "exec " << cmd << "\n";
   s.close();
   if (!s) throw InputError(script.string() + ": cannot write");
+  record_output_entries(dir, "sweep", {"slurm", "points", "plan.json", "sweep.slurm"});
   fs::permissions(script, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
                   fs::perm_options::add, ec);
   std::cout << "ehsim sweep: wrote " << script.string() << " (" << plan.points.size()
@@ -119,16 +141,7 @@ int sweep(const Args& a) {
     return not_ok ? 1 : 0;
   }
   if (a.scenario.empty()) throw InputError("ehsim sweep: missing SCENARIO.json");
-  {
-    std::ifstream in(a.scenario);
-    if (!in) throw InputError(a.scenario + ": cannot read the scenario file");
-    try {
-      const nlohmann::json doc = nlohmann::json::parse(in);
-      (void)doc;
-    } catch (const nlohmann::json::exception& e) {
-      throw InputError(a.scenario + ": not valid JSON: " + e.what());
-    }
-  }
+  load_scenario_document(a.scenario, {});
   if (a.out_dir.empty()) throw InputError("ehsim sweep: --out DIR is required");
   if (a.jobs < 1) throw InputError("-j " + std::to_string(a.jobs) + ": expected at least 1");
   double timeout_s = 0;
@@ -145,6 +158,7 @@ int sweep(const Args& a) {
   }
   const SweepPlan plan =
       make_plan(fs::absolute(a.scenario).lexically_normal().string(), params, a.zip, a.metrics);
+  validate_points(plan);
 
   SweepRunOptions options;
   options.executable = self_executable();

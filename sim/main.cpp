@@ -6,6 +6,7 @@
 #include <systemc>
 
 #include "sim/commands.h"
+#include "sim/units.h"
 
 namespace {
 
@@ -28,6 +29,30 @@ void print_usage(std::ostream& out) {
   out << "\n'ehsim <command> --help' describes a command's options.\n";
 }
 
+// Runs a subcommand so that no exception reaches SystemC's sc_elab_and_sim(), which would print
+// "E549 uncaught exception" on stdout and exit 1, the status reserved for firmware faults.
+// InputError is bad input (exit 2); anything else is ehsim's own failure (exit 3).
+int run_guarded(const Subcommand& sub, int argc, char** argv) {
+  // SystemC errors are thrown, never printed by the kernel: the handlers below report them.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_THROW);
+  sc_core::sc_report_handler::set_actions(sc_core::SC_FATAL, sc_core::SC_THROW);
+  try {
+    return sub.run(argc, argv);
+  } catch (const ehsim::InputError& e) {
+    std::cerr << "ehsim " << sub.name << ": " << e.what() << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "ehsim " << sub.name << ": out of memory\n";
+    return 3;
+  } catch (const std::exception& e) {
+    std::cerr << "ehsim " << sub.name << ": internal error: " << e.what() << "\n";
+    return 3;
+  } catch (...) {
+    std::cerr << "ehsim " << sub.name << ": internal error: unknown exception\n";
+    return 3;
+  }
+}
+
 }  // namespace
 
 // Our own main() instead of the one in libsystemc: sc_elab_and_sim() prints the kernel's banner
@@ -48,7 +73,7 @@ int sc_main(int argc, char** argv) {
     return 0;
   }
   for (const auto& sub : kSubcommands) {
-    if (name == sub.name) return sub.run(argc - 1, argv + 1);
+    if (name == sub.name) return run_guarded(sub, argc - 1, argv + 1);
   }
   std::cerr << "ehsim: unknown command '" << name << "'\n";
   print_usage(std::cerr);

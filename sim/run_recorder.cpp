@@ -58,7 +58,9 @@ RunRecorder::RunRecorder(sc_core::sc_module_name name, const RunScenario& scenar
   }
   if (scenario.outputs.vcd) {
     vcd_ = sc_core::sc_create_vcd_trace_file((fs::path(out_dir) / "trace").string().c_str());
-    vcd_->set_time_unit(1, sc_core::SC_NS);
+    // The kernel's own resolution: any coarser unit makes SystemC warn (W713) at every change
+    // that falls between two units, thousands of times per run.
+    vcd_->set_time_unit(sc_core::sc_get_time_resolution().to_seconds(), sc_core::SC_SEC);
     sc_core::sc_trace(vcd_, supply.power_good_signal, "power_good");
     sc_core::sc_trace(vcd_, vcd_capacitor_V_, "capacitor_V");
     sc_core::sc_trace(vcd_, vcd_load_A_, "load_A");
@@ -95,10 +97,14 @@ void blank_vcd_date(const std::string& path) {
 }  // namespace
 
 RunRecorder::~RunRecorder() {
-  if (vcd_) {
-    sc_core::sc_close_vcd_trace_file(vcd_);
-    blank_vcd_date((fs::path(out_dir_) / "trace.vcd").string());
-  }
+  close_vcd();
+}
+
+void RunRecorder::close_vcd() {
+  if (!vcd_) return;
+  sc_core::sc_close_vcd_trace_file(vcd_);
+  vcd_ = nullptr;
+  blank_vcd_date((fs::path(out_dir_) / "trace.vcd").string());
 }
 
 void RunRecorder::attach_inference(const PreparedInference& inference) {

@@ -58,6 +58,8 @@ class RunRecorder : public sc_core::sc_module {
 
   // Writes summary.json and host.json; call after sc_start() returned.
   void write_results(double host_seconds);
+  // Flushes and closes trace.vcd (if any), with its date blanked; before the files are moved.
+  void close_vcd();
 
  private:
   void on_mcu_event(const mcu::McuEvent& ev);

@@ -7,6 +7,8 @@
 #include <fstream>
 
 #include "mcu_model/periph/cs.h"
+#include "sim/scenario_document.h"
+#include "sim/supply_scenario.h"
 #include "sim/units.h"
 
 namespace ehsim {
@@ -49,7 +51,8 @@ DeviceConfig parse_device(const json& doc) {
   const json& j = doc.at("device");
   check_keys(j, path,
              {"mclk", "sram_at_power_loss", "fault", "boot_delay", "boot_charge", "quantum",
-              "comparator_poll"});
+              "comparator_poll", "allow_out_of_spec"});
+  d.allow_out_of_spec = parse_allow_out_of_spec(j, path);
   if (j.contains("mclk")) {
     const double hz = json_quantity(j.at("mclk"), "Hz", json_path(path, "mclk"));
     require(hz >= 1.0 && hz <= 100e6, json_path(path, "mclk"), "expected a clock such as \"8MHz\"");
@@ -80,7 +83,7 @@ DeviceConfig parse_device(const json& doc) {
   require(d.boot_delay_s >= 0 && d.boot_delay_s < 10, json_path(path, "boot_delay"),
           "expected a time in [0, 10 s)");
   d.boot_charge_C = quantity(j, path, "boot_charge", "C", d.boot_charge_C);
-  require(d.boot_charge_C >= 0, json_path(path, "boot_charge"), "must not be negative");
+  require_range(d.boot_charge_C, 0.0, 1e-3, json_path(path, "boot_charge"), "C");
   d.quantum_s = quantity(j, path, "quantum", "s", d.quantum_s);
   require(d.quantum_s >= 1e-6 && d.quantum_s <= 1.0, json_path(path, "quantum"),
           "expected a time in [1us, 1s]");
@@ -96,8 +99,7 @@ RunLimits parse_limits(const json& doc) {
   const std::string path = "/run";
   const json& j = doc.at("run");
   check_keys(j, path, {"duration", "max_cycles", "stop_after_marker"});
-  r.duration_s = quantity(j, path, "duration", "s", 0.0);
-  require(r.duration_s >= 0, json_path(path, "duration"), "must not be negative");
+  r.duration_s = parse_run_duration(j, path);
   r.max_cycles = unsigned_value(j, path, "max_cycles", mcu::kNeverCycle, mcu::kNeverCycle);
   require(r.max_cycles > 0, json_path(path, "max_cycles"), "must be positive");
   if (j.contains("stop_after_marker")) {
@@ -129,7 +131,8 @@ OutputConfig parse_outputs(const json& doc) {
   if (!doc.contains("outputs")) return o;
   const std::string path = "/outputs";
   const json& j = doc.at("outputs");
-  check_keys(j, path, {"timeseries_period", "vcd"});
+  check_keys(j, path, {"timeseries_period", "vcd", "max_output_rows"});
+  o.max_output_rows = parse_max_output_rows(j, path);
   o.timeseries_period_s = quantity(j, path, "timeseries_period", "s", o.timeseries_period_s);
   require(o.timeseries_period_s == 0 || o.timeseries_period_s >= 1e-6,
           json_path(path, "timeseries_period"), "expected 0 (off) or at least 1us");
@@ -142,17 +145,17 @@ OutputConfig parse_outputs(const json& doc) {
 
 }  // namespace
 
+std::string default_firmware_dir() {
+  if (const char* env = std::getenv("EHSIM_FIRMWARE_DIR")) return env;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  return (exe.parent_path().parent_path() / "firmware").string();
+}
+
 RunScenario load_run_scenario(const std::string& file, const std::vector<std::string>& overrides,
                               const std::string& firmware_dir) {
-  std::ifstream in(file);
-  if (!in) throw InputError(file + ": cannot open scenario file");
-  json doc;
-  try {
-    doc = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw InputError(file + ": invalid JSON: " + e.what());
-  }
-  for (const auto& s : overrides) apply_override(doc, s);
+  const json doc = load_scenario_document(file, overrides);
   const std::string scenario_dir = fs::absolute(file).parent_path().string();
   RunScenario sc;
   sc.file = file;
@@ -170,7 +173,7 @@ RunScenario load_run_scenario(const std::string& file, const std::vector<std::st
     sc.device = parse_device(doc);
     require(doc.contains("supply"), "/supply", "required key is missing");
     require(doc.contains("harvester"), "/harvester", "required key is missing");
-    sc.supply = parse_supply_section(doc.at("supply"), "/supply");
+    sc.supply = parse_supply_section(doc.at("supply"), "/supply", sc.device.allow_out_of_spec);
     sc.harvester = parse_harvester_section(doc.at("harvester"), "/harvester", scenario_dir,
                                            resolve_trace_dir(doc, scenario_dir), sc.supply);
     sc.limits = parse_limits(doc);

@@ -24,6 +24,7 @@ struct DeviceConfig {
   double boot_charge_C = mcu::McuConfig{}.boot_charge_C;
   double quantum_s = 1e-3;
   double comparator_poll_s = mcu::McuConfig{}.comparator_poll_s;
+  bool allow_out_of_spec = false;  // thresholds may leave the FR5994's supply range
 };
 
 struct StopAfterMarker {
@@ -46,6 +47,7 @@ struct ProgressConfig {
 struct OutputConfig {
   double timeseries_period_s = 10e-3;  // 0: no timeseries.csv
   bool vcd = false;
+  uint64_t max_output_rows = kDefaultMaxOutputRows;
 };
 
 struct RunScenario {
@@ -62,6 +64,10 @@ struct RunScenario {
   std::optional<InferenceConfig> inference;  // FreeML model and samples (docs/run.md)
   nlohmann::json document;  // after --set overrides (copied to the output directory)
 };
+
+// Firmware built with the simulator lives in <build>/firmware, beside <build>/sim/ehsim
+// ($EHSIM_FIRMWARE_DIR overrides it).
+std::string default_firmware_dir();
 
 // Reads, applies the overrides ("a.b=value") and validates. firmware_dir is searched for a
 // relative firmware name that is not found next to the scenario or in the working directory.

@@ -1,6 +1,7 @@
 #include "sim/supply_scenario.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -61,32 +62,52 @@ energy::Table2D parse_efficiency(const json& j, const std::string& path) {
 
 }  // namespace
 
-energy::SupplyParams parse_supply_section(const json& j, const std::string& path) {
+energy::SupplyParams parse_supply_section(const json& j, const std::string& path,
+                                          bool allow_out_of_spec) {
   check_keys(j, path,
              {"capacitance", "rated_voltage", "initial_voltage", "leakage_current",
               "leakage_resistance", "esr", "v_on", "v_off", "converter", "integrator_rtol"});
   energy::SupplyParams p;
   auto& cap = p.capacitor;
-  cap.capacitance_F = required_quantity(j, path, "capacitance", "F");
-  require(cap.capacitance_F > 0.0, json_path(path, "capacitance"), "must be positive");
+  // A bare number would be farads, which nobody means: the unit is required.
+  cap.capacitance_F = required_quantity_with_unit(j, path, "capacitance", "F");
+  // 100 nF .. 100 F spans decoupling capacitors to supercapacitors; below, the integrator's
+  // steps (and the run's host time) shrink without bound.
+  require_range(cap.capacitance_F, 100e-9, 100.0, json_path(path, "capacitance"), "F");
   // MSP430FR5994 recommended supply 1.8-3.6 V (SLASE54, "Recommended Operating Conditions").
   cap.rated_V = quantity(j, path, "rated_voltage", "V", 3.6);
+  require_range(cap.rated_V, 0.1, 100.0, json_path(path, "rated_voltage"), "V");
   cap.initial_V = quantity(j, path, "initial_voltage", "V", 0.0);
   cap.leakage_A = quantity(j, path, "leakage_current", "A", 0.0);
-  require(cap.leakage_A >= 0.0, json_path(path, "leakage_current"), "must not be negative");
+  require_range(cap.leakage_A, 0.0, 1.0, json_path(path, "leakage_current"), "A");
   if (j.contains("leakage_resistance")) {
     const double r =
         json_quantity(j.at("leakage_resistance"), "Ohm", json_path(path, "leakage_resistance"));
-    require(r > 0.0, json_path(path, "leakage_resistance"), "must be positive");
+    require_range(r, 1.0, 1e15, json_path(path, "leakage_resistance"), "Ohm");
     cap.leakage_S = 1.0 / r;
   }
   cap.esr_Ohm = quantity(j, path, "esr", "Ohm", 0.0);
-  require(cap.esr_Ohm >= 0.0, json_path(path, "esr"), "must not be negative");
+  require_range(cap.esr_Ohm, 0.0, 1e3, json_path(path, "esr"), "Ohm");
   // Power-up 1.9 V / power-down 1.8 V as modelled by the Fused simulator's PMM (facts sheet
   // section 6.1, [C]); the FR5994's own SVSH levels are not verified.
   p.thresholds.v_on_V = quantity(j, path, "v_on", "V", 1.9);
   p.thresholds.v_off_V = quantity(j, path, "v_off", "V", 1.8);
-  require(p.thresholds.v_off_V > 0.0, json_path(path, "v_off"), "must be positive");
+  require_range(p.thresholds.v_off_V, 0.1, 100.0, json_path(path, "v_off"), "V");
+  require_range(p.thresholds.v_on_V, 0.1, 100.0, json_path(path, "v_on"), "V");
+  if (!allow_out_of_spec) {
+    // MSP430FR5994 supply range 1.8-3.6 V, the minimum restricted by the SVS (SLASE54,
+    // "Recommended Operating Conditions"; facts sheet section 4 [V]): the MCU cannot run below
+    // 1.8 V, so v_off must not be lower, and v_on above 3.6 V would exceed the supply range.
+    const char* why =
+        " (the MSP430FR5994's supply range, SLASE54; set "
+        "/device/allow_out_of_spec to true to go outside it)";
+    if (p.thresholds.v_off_V < 1.8) {
+      throw InputError(json_path(path, "v_off") + ": below the 1.8 V minimum supply" + why);
+    }
+    if (p.thresholds.v_on_V > 3.6) {
+      throw InputError(json_path(path, "v_on") + ": above the 3.6 V maximum supply" + why);
+    }
+  }
   require(p.thresholds.v_on_V > p.thresholds.v_off_V, json_path(path, "v_on"),
           "must be above v_off (hysteresis)");
   require(cap.rated_V >= p.thresholds.v_on_V, json_path(path, "rated_voltage"),
@@ -110,9 +131,9 @@ energy::SupplyParams parse_supply_section(const json& j, const std::string& path
     } else if (type == "ldo" || type == "buck") {
       cv.type = type == "ldo" ? energy::ConverterType::ldo : energy::ConverterType::buck;
       cv.vout_V = required_quantity(c, cp, "output_voltage", "V");
-      require(cv.vout_V > 0.0, json_path(cp, "output_voltage"), "must be positive");
+      require_range(cv.vout_V, 0.1, 100.0, json_path(cp, "output_voltage"), "V");
       cv.quiescent_A = quantity(c, cp, "quiescent_current", "A", 0.0);
-      require(cv.quiescent_A >= 0.0, json_path(cp, "quiescent_current"), "must not be negative");
+      require_range(cv.quiescent_A, 0.0, 1.0, json_path(cp, "quiescent_current"), "A");
       if (type == "buck") {
         if (!c.contains("efficiency"))
           throw InputError(json_path(cp, "efficiency") + ": required for a buck converter");
@@ -165,6 +186,10 @@ HarvesterConfig parse_harvester_section(const json& j, const std::string& path,
     const fs::path near = fs::path(scenario_dir) / fp;
     fp = fs::exists(near) ? near : fs::path(trace_dir) / fp;
   }
+  if (fs::exists(fp) && !fs::is_regular_file(fp)) {
+    throw InputError(json_path(tp, "file") + ": \"" + fp.string() +
+                     "\" is not a regular file (a trace is a text file)");
+  }
   if (!fs::exists(fp)) {
     throw InputError(json_path(tp, "file") + ": trace \"" + file + "\" not found next to the " +
                      "scenario nor in the trace directory \"" + trace_dir +
@@ -173,11 +198,14 @@ HarvesterConfig parse_harvester_section(const json& j, const std::string& path,
   h.trace_path = fp.string();
   h.trace_format = string_value(t, tp, "format", "auto");
   auto& o = h.trace_options;
+  // Bounds that keep the trace's time arithmetic exact enough and its loop count bounded: an
+  // offset of at most 30 years, a time scale within a factor of 1e6, a value scale up to 1e6.
   o.start_offset_s = quantity(t, tp, "start_offset", "s", 0.0);
+  require_range(o.start_offset_s, -1e9, 1e9, json_path(tp, "start_offset"), "s");
   o.time_scale = quantity(t, tp, "time_scale", "", 1.0);
-  require(o.time_scale > 0.0, json_path(tp, "time_scale"), "must be positive");
+  require_range(o.time_scale, 1e-6, 1e6, json_path(tp, "time_scale"), "");
   o.value_scale = quantity(t, tp, "value_scale", "", 1.0);
-  require(o.value_scale >= 0.0, json_path(tp, "value_scale"), "must not be negative");
+  require_range(o.value_scale, 0.0, 1e6, json_path(tp, "value_scale"), "");
   if (t.contains("loop")) {
     require(t.at("loop").is_boolean(), json_path(tp, "loop"), "expected true or false");
     o.loop = t.at("loop").get<bool>();
@@ -334,11 +362,17 @@ std::shared_ptr<energy::SupplyCore> build_supply_core(const HarvesterConfig& h,
 }
 
 SupplyScenario parse_supply_scenario(const json& doc, const std::string& scenario_dir) {
-  check_keys(doc, "", {"name", "description", "trace_dir", "harvester", "supply", "load", "run"});
+  check_keys(doc, "",
+             {"name", "description", "trace_dir", "device", "harvester", "supply", "load", "run"});
   SupplyScenario s;
   if (!doc.contains("supply")) throw InputError("/supply: required key is missing");
   if (!doc.contains("harvester")) throw InputError("/harvester: required key is missing");
-  s.params = parse_supply_section(doc.at("supply"), "/supply");
+  bool allow_out_of_spec = false;
+  if (doc.contains("device")) {
+    check_keys(doc.at("device"), "/device", {"allow_out_of_spec"});
+    allow_out_of_spec = parse_allow_out_of_spec(doc.at("device"), "/device");
+  }
+  s.params = parse_supply_section(doc.at("supply"), "/supply", allow_out_of_spec);
   s.harvester = parse_harvester_section(doc.at("harvester"), "/harvester", scenario_dir,
                                         resolve_trace_dir(doc, scenario_dir), s.params);
   if (doc.contains("load")) {
@@ -347,15 +381,15 @@ SupplyScenario parse_supply_scenario(const json& doc, const std::string& scenari
     const std::string type = string_value(l, "/load", "type", "constant");
     auto& lp = s.run.load;
     lp.active_A = required_quantity(l, "/load", "current", "A");
-    require(lp.active_A >= 0.0, "/load/current", "must not be negative");
+    require_range(lp.active_A, 0.0, 1.0, "/load/current", "A");
     if (type == "constant") {
       require(!l.contains("period") && !l.contains("duty") && !l.contains("sleep_current"), "/load",
               "a constant load takes only \"current\"");
     } else if (type == "duty_cycle") {
       lp.sleep_A = quantity(l, "/load", "sleep_current", "A", 0.0);
-      require(lp.sleep_A >= 0.0, "/load/sleep_current", "must not be negative");
+      require_range(lp.sleep_A, 0.0, 1.0, "/load/sleep_current", "A");
       lp.period_s = required_quantity(l, "/load", "period", "s");
-      require(lp.period_s > 0.0, "/load/period", "must be positive");
+      require_range(lp.period_s, 1e-6, 1e6, "/load/period", "s");
       lp.duty = fraction(l, "/load", "duty", 0.5);
     } else {
       throw InputError("/load/type: expected \"constant\" or \"duty_cycle\"");
@@ -363,15 +397,72 @@ SupplyScenario parse_supply_scenario(const json& doc, const std::string& scenari
   }
   if (doc.contains("run")) {
     const auto& r = doc.at("run");
-    check_keys(r, "/run", {"duration", "voltage_period", "lookahead"});
-    s.run.duration_s = quantity(r, "/run", "duration", "s", 0.0);
-    require(s.run.duration_s >= 0.0, "/run/duration", "must not be negative");
+    check_keys(r, "/run", {"duration", "voltage_period", "lookahead", "max_output_rows"});
+    s.run.duration_s = parse_run_duration(r, "/run");
     s.run.voltage_period_s = quantity(r, "/run", "voltage_period", "s", s.run.voltage_period_s);
-    require(s.run.voltage_period_s >= 0.0, "/run/voltage_period", "must not be negative");
+    require(s.run.voltage_period_s == 0.0 || s.run.voltage_period_s >= 1e-6, "/run/voltage_period",
+            "expected 0 (no voltage.csv) or at least 1us");
     s.run.lookahead_s = quantity(r, "/run", "lookahead", "s", s.run.lookahead_s);
-    require(s.run.lookahead_s > 0.0, "/run/lookahead", "must be positive");
+    require_range(s.run.lookahead_s, 1e-6, 1e6, "/run/lookahead", "s");
+    s.run.max_output_rows = parse_max_output_rows(r, "/run");
   }
   return s;
+}
+
+double parse_run_duration(const json& run, const std::string& path) {
+  if (!run.contains("duration")) return 0.0;
+  const double d = json_quantity(run.at("duration"), "s", json_path(path, "duration"));
+  require(d > 0.0, json_path(path, "duration"),
+          "must be positive (leave the key out to run the whole trace)");
+  // About three years of simulated time: more is a typo, and would run for days of host time.
+  require_range(d, 0.0, 1e8, json_path(path, "duration"), "s");
+  return d;
+}
+
+uint64_t parse_max_output_rows(const json& section, const std::string& path) {
+  if (!section.contains("max_output_rows")) return kDefaultMaxOutputRows;
+  const json& v = section.at("max_output_rows");
+  const std::string p = json_path(path, "max_output_rows");
+  require(v.is_number_unsigned() && v.get<uint64_t>() >= 1 && v.get<uint64_t>() <= 1000000000, p,
+          "expected an integer in [1, 1e9]");
+  return v.get<uint64_t>();
+}
+
+void check_output_rows(double duration_s, double period_s, uint64_t max_rows,
+                       const std::string& period_path, const std::string& max_path) {
+  if (period_s <= 0.0) return;
+  const double rows = duration_s / period_s;
+  if (rows > double(max_rows)) {
+    char text[200];
+    std::snprintf(text, sizeof text,
+                  ": %.4g s sampled every %g s gives %.3g rows, more than the limit of %llu; "
+                  "sample less often or raise ",
+                  duration_s, period_s, rows, static_cast<unsigned long long>(max_rows));
+    throw InputError(period_path + text + max_path);
+  }
+}
+
+void check_trace_loops(const HarvesterConfig& h, const energy::SupplyCore& core,
+                       double duration_s) {
+  if (!h.trace_options.loop) return;
+  constexpr double kMaxLoops = 1e7;
+  const double period_s = core.trace().duration_s();
+  const double loops = (duration_s + std::fabs(h.trace_options.start_offset_s)) / period_s;
+  if (!(period_s > 0.0) || !(loops <= kMaxLoops)) {
+    char text[200];
+    std::snprintf(text, sizeof text,
+                  ": a looping trace of %g s repeats %.3g times in this run, more than %g; "
+                  "shorten the run or the offset, or scale time up",
+                  period_s, loops, kMaxLoops);
+    throw InputError(json_path(h.json_path, "trace/loop") + text);
+  }
+}
+
+bool parse_allow_out_of_spec(const json& device, const std::string& path) {
+  if (!device.contains("allow_out_of_spec")) return false;
+  require(device.at("allow_out_of_spec").is_boolean(), json_path(path, "allow_out_of_spec"),
+          "expected true or false");
+  return device.at("allow_out_of_spec").get<bool>();
 }
 
 void apply_override(json& doc, const std::string& assignment) {
@@ -383,6 +474,9 @@ void apply_override(json& doc, const std::string& assignment) {
   const std::string text = assignment.substr(eq + 1);
   json value = json::parse(text, nullptr, false);
   if (value.is_discarded()) value = text;
+  if (!doc.is_object()) {
+    throw InputError("--set " + assignment + ": the scenario's top level is not a JSON object");
+  }
   json* node = &doc;
   std::stringstream ss(key);
   std::string part;
@@ -390,7 +484,7 @@ void apply_override(json& doc, const std::string& assignment) {
   while (std::getline(ss, part, '.')) parts.push_back(part);
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (parts[i].empty()) throw InputError("--set " + assignment + ": empty key in path");
-    if (!node->is_object() && !node->is_null()) {
+    if (i > 0 && !node->is_object() && !node->is_null()) {
       throw InputError("--set " + assignment + ": \"" + parts[i - 1] + "\" is not an object");
     }
     node = &(*node)[parts[i]];

@@ -24,7 +24,9 @@ struct HarvesterConfig {
 
 // Parses "/supply" (capacitor, thresholds, converter) into params; the charger comes from the
 // harvester section.
-energy::SupplyParams parse_supply_section(const nlohmann::json& supply, const std::string& path);
+// Thresholds outside the MSP430FR5994's supply range are errors unless allow_out_of_spec.
+energy::SupplyParams parse_supply_section(const nlohmann::json& supply, const std::string& path,
+                                          bool allow_out_of_spec = false);
 
 // Parses "/harvester". Relative trace files are looked up next to the scenario file, then in
 // trace_dir (see resolve_trace_dir).
@@ -40,11 +42,16 @@ std::string resolve_trace_dir(const nlohmann::json& doc, const std::string& scen
 std::shared_ptr<energy::SupplyCore> build_supply_core(const HarvesterConfig& h,
                                                       const energy::SupplyParams& params);
 
+// Files written at a fixed period (voltage.csv, timeseries.csv) have at most this many rows
+// unless the scenario raises it (max_output_rows): ten million rows is about 300 MB of CSV.
+constexpr uint64_t kDefaultMaxOutputRows = 10000000;
+
 struct SupplyRunConfig {
   energy::TestLoadParams load;
   double duration_s = 0.0;         // 0: the trace's duration
   double voltage_period_s = 0.01;  // 0: no voltage series
   double lookahead_s = 60.0;
+  uint64_t max_output_rows = kDefaultMaxOutputRows;
 };
 
 // Everything `ehsim supply` needs from one scenario document.
@@ -55,6 +62,20 @@ struct SupplyScenario {
 };
 
 SupplyScenario parse_supply_scenario(const nlohmann::json& doc, const std::string& scenario_dir);
+
+// "/run/duration" in `run` at `path`: 0 when absent (the trace's length), else positive and at
+// most 1e8 s.
+double parse_run_duration(const nlohmann::json& run, const std::string& path);
+// "max_output_rows" in `section`, default kDefaultMaxOutputRows.
+uint64_t parse_max_output_rows(const nlohmann::json& section, const std::string& path);
+// Throws InputError at period_path unless duration_s / period_s rows fit within max_rows.
+void check_output_rows(double duration_s, double period_s, uint64_t max_rows,
+                       const std::string& period_path, const std::string& max_path);
+// Throws InputError unless a looping trace repeats at most 1e7 times within the run (each
+// repetition costs host time however short it is).
+void check_trace_loops(const HarvesterConfig& h, const energy::SupplyCore& core, double duration_s);
+// "/device/allow_out_of_spec": lets thresholds leave the FR5994's supply range.
+bool parse_allow_out_of_spec(const nlohmann::json& device, const std::string& path);
 
 // Applies "a.b.c=value" (value parsed as JSON when it is valid JSON, else taken as a string).
 void apply_override(nlohmann::json& doc, const std::string& assignment);

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "sim/output_dir.h"
 #include "sim/report_sweep.h"
 #include "sim/units.h"
 
@@ -123,6 +124,7 @@ Child start_point(const SweepPlan& plan, const std::string& sweep_dir, const Swe
   const int out_fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   const int err_fd = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (out_fd < 0 || err_fd < 0) throw InputError(dir.string() + ": cannot create stdout/stderr");
+  record_output_entries(dir, "sweep-point", {"point.json", "stdout.txt", "stderr.txt"});
   Child c;
   c.point = point.index;
   c.start = std::chrono::steady_clock::now();
@@ -180,6 +182,7 @@ bool finish_point(const std::string& sweep_dir, const SweepPoint& point, int wai
   }
   // Written last, atomically: its presence with "ok" is what makes the point complete.
   write_atomically(dir / "result.json", r.dump(2) + "\n");
+  record_output_entries(dir, "sweep-point", {"result.json"});
   return ok;
 }
 
@@ -259,6 +262,7 @@ bool failed_earlier(const std::string& sweep_dir, const SweepPoint& point) {
 }
 
 void write_plan(const SweepPlan& plan, const std::string& sweep_dir) {
+  require_own_output(sweep_dir, {"sweep"}, "--out");
   std::error_code ec;
   fs::create_directories(fs::path(sweep_dir) / "points", ec);
   if (ec) throw InputError(sweep_dir + ": cannot create sweep directory: " + ec.message());
@@ -278,6 +282,7 @@ void write_plan(const SweepPlan& plan, const std::string& sweep_dir) {
   }
   const std::string text = plan.to_json().dump(2) + "\n";
   if (read_text(file) != text) write_atomically(file, text);
+  record_output_entries(sweep_dir, "sweep", {"points", "plan.json"});
 }
 
 }  // namespace
@@ -507,9 +512,19 @@ size_t collect_sweep(const SweepPlan& plan, const std::string& sweep_dir) {
                            {"error", r.error}});
   }
   j["counts"] = {{"points", rows.size()}, {"ok", ok}, {"failed", failed}, {"missing", missing}};
+  // Points gathered from other machines may sit in a directory ehsim did not make: its own
+  // files may still not replace a file of the same name that ehsim did not write.
+  for (const char* name : {"sweep.csv", "sweep.json", "report.html"}) {
+    std::error_code ec;
+    if (fs::exists(fs::path(sweep_dir) / name, ec) && !output_kinds(sweep_dir).count("sweep")) {
+      throw InputError(sweep_dir + ": holds " + name +
+                       ", which ehsim did not write; move it away before collecting");
+    }
+  }
   write_atomically(fs::path(sweep_dir) / "sweep.csv", csv.str());
   write_atomically(fs::path(sweep_dir) / "sweep.json", j.dump(2) + "\n");
   write_sweep_report(sweep_dir);
+  record_output_entries(sweep_dir, "sweep", {"sweep.csv", "sweep.json", "report.html"});
   return failed + missing;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -107,6 +108,33 @@ double required_quantity(const nlohmann::json& obj, const std::string& path, con
   return json_quantity(obj.at(key), unit, json_path(path, key));
 }
 
+void require_range(double v, double lo, double hi, const std::string& path, const char* unit) {
+  if (v >= lo && v <= hi) return;
+  char text[160];
+  std::snprintf(text, sizeof text, "expected a value in [%g, %g]%s%s", lo, hi, *unit ? " " : "",
+                unit);
+  throw InputError(path + ": " + text);
+}
+
+double required_quantity_with_unit(const nlohmann::json& obj, const std::string& path,
+                                   const char* key, const char* unit) {
+  const std::string p = json_path(path, key);
+  if (!obj.contains(key)) throw InputError(p + ": required key is missing");
+  const nlohmann::json& v = obj.at(key);
+  const std::string u(unit);
+  const bool has_unit = v.is_string() && [&] {
+    std::string text = v.get<std::string>();
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+    return text.size() > u.size() && text.compare(text.size() - u.size(), u.size(), u) == 0;
+  }();
+  if (!has_unit) {
+    const std::string shown = v.is_string() ? v.get<std::string>() : v.dump();
+    throw InputError(p + ": " + shown + " has no unit; write e.g. \"" + shown + "u" + u +
+                     "\" or \"" + shown + u + "\"");
+  }
+  return json_quantity(v, unit, p);
+}
+
 void require(bool ok, const std::string& path, const std::string& what) {
   if (!ok) throw InputError(path + ": " + what);
 }
@@ -117,15 +145,23 @@ std::string find_scenario_file(const std::string& name, const std::string& path,
   namespace fs = std::filesystem;
   require(!name.empty(), path, "expected a file name");
   const fs::path p(name);
+  // A directory or a device (/dev/zero) is refused here, before anything tries to read it.
+  auto regular = [&](const fs::path& found) {
+    require(fs::is_regular_file(found), path,
+            "\"" + found.string() + "\" is " +
+                (fs::is_directory(found) ? "a directory" : "not a regular file") +
+                "; expected a file");
+    return found.lexically_normal().string();
+  };
   if (p.is_absolute()) {
     require(fs::exists(p), path, "\"" + name + "\" does not exist");
-    return p.string();
+    return regular(p);
   }
   for (const fs::path& base :
        {fs::path(scenario_dir), fs::current_path(), fs::path(fallback_dir)}) {
     if (base.empty()) continue;
     const fs::path candidate = base / p;
-    if (fs::exists(candidate)) return candidate.lexically_normal().string();
+    if (fs::exists(candidate)) return regular(candidate);
   }
   throw InputError(path + ": \"" + name + "\" not found next to the scenario (" + scenario_dir +
                    "), in the working directory, nor in " + fallback_what + " (" + fallback_dir +

@@ -36,6 +36,13 @@ double required_quantity(const nlohmann::json& obj, const std::string& path, con
                          const char* unit);
 std::string string_value(const nlohmann::json& obj, const std::string& path, const char* key,
                          const std::string& fallback);
+// Throws InputError("path: expected a value in [lo, hi] <unit>") unless lo <= v <= hi (and v is
+// not NaN). The bounds are where the models stay meaningful and every loop stays bounded.
+void require_range(double v, double lo, double hi, const std::string& path, const char* unit);
+// A quantity that must be written with its unit symbol ("100uF" or "100F", never 100 or "100"):
+// for quantities whose bare numbers users get wrong.
+double required_quantity_with_unit(const nlohmann::json& obj, const std::string& path,
+                                   const char* key, const char* unit);
 // Throws InputError("path: what") unless ok.
 void require(bool ok, const std::string& path, const std::string& what);
 
