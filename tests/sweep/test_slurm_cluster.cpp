@@ -5,7 +5,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <functional>
@@ -197,7 +198,8 @@ class SlurmCluster {
            "--key-file=" + munge + "/munge.key", "--pid-file=" + munge + "/munged.pid",
            "--seed-file=" + munge + "/munged.seed", "--log-file=" + log + "/munged.log"},
           log + "/munged.out");
-    if (!wait_until(10, [&] { return fs::exists(socket_) || !daemons_alive(); })) {
+    wait_until(10, [&] { return fs::exists(socket_) || !daemons_alive(); });
+    if (!fs::exists(socket_)) {
       throw std::runtime_error("munged did not create its socket\n" + log_tails());
     }
 
@@ -328,15 +330,24 @@ class SlurmCluster {
     std::vector<std::string> argv_copy = argv;
     for (auto& s : argv_copy) args.push_back(s.data());
     args.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    pid_t pid = -1;
-    const int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), envp.data());
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+    // Prepared before fork(): the child only makes async-signal-safe calls. The daemons get
+    // SIGKILL when this process dies (say, killed by a CTest timeout) before stop() runs.
+    const pid_t parent = getpid();
+    const int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (in < 0 || out < 0) throw std::runtime_error("cannot open " + log);
+    const pid_t pid = fork();
+    if (pid == 0) {
+      if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(127);
+      dup2(in, 0);
+      dup2(out, 1);
+      dup2(out, 2);
+      execve(args[0], args.data(), envp.data());
+      _exit(127);
+    }
+    close(in);
+    close(out);
+    if (pid < 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(errno));
     daemons_.push_back(pid);
   }
 
@@ -502,8 +513,9 @@ TEST_CASE("a failure while array tasks run still stops the Slurm cluster and lea
   CHECK_FALSE(fs::exists(dir));
 }
 
-TEST_CASE("--emit slurm refuses a sweep directory with a backslash, before writing anything",
-          "[sweep][slurm]") {
+TEST_CASE(
+    "a sweep directory with a backslash is refused by --emit slurm before anything is written",
+    "[sweep][slurm]") {
   // Slurm drops the '\\' from --output and then stops expanding %A_%a: every task would fail to
   // open its log.
   const std::string dir = scratch("slurm_backslash");
