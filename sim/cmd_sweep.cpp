@@ -37,6 +37,27 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
+// The #SBATCH line for the task logs in DIR/slurm/. Slurm expands '%' in file names ("%%" is a
+// '%'), and sbatch splits #SBATCH lines at blanks and ends them at '#', except inside double
+// quotes (in which \" is a '"'). A '\\' would turn off the expansion of %A_%a: refused.
+std::string sbatch_output_line(const std::string& out_abs) {
+  if (out_abs.find('\\') != std::string::npos) {
+    throw InputError("--out " + out_abs +
+                     ": Slurm cannot take a '\\' in the path of the task logs; choose another "
+                     "directory for --emit slurm");
+  }
+  std::string path;
+  for (char c : out_abs) path += c == '%' ? std::string("%%") : std::string(1, c);
+  path += "/slurm/%A_%a.out";
+  if (path.find_first_of(" \t#\"") == std::string::npos) return "#SBATCH --output=" + path;
+  std::string quoted = "\"";
+  for (char c : path) {
+    if (c == '"') quoted += '\\';
+    quoted += c;
+  }
+  return "#SBATCH --output=" + quoted + "\"";
+}
+
 std::string self_executable() {
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
@@ -85,6 +106,7 @@ int emit_slurm(const SweepPlan& plan, const Args& a, const std::string& out_abs,
   for (const std::string& m : a.metrics) cmd += " --metric " + shell_quote(m);
   if (!a.timeout.empty()) cmd += " --timeout " + shell_quote(a.timeout);
   cmd += " --out " + shell_quote(out_abs) + " --point \"$SLURM_ARRAY_TASK_ID\"";
+  const std::string output_line = sbatch_output_line(out_abs);  // before anything is written
 
   const fs::path dir(out_abs);
   require_own_output(dir, {"sweep"}, "--out");
@@ -103,14 +125,15 @@ int emit_slurm(const SweepPlan& plan, const Args& a, const std::string& out_abs,
     << "# ehsim sweep: " << plan.points.size() << " points of " << plan.scenario
     << ", one Slurm array task per point.\n"
     << "# Task I runs point I into " << out_abs << "/points/<I, zero-padded> (resumable: a\n"
-    << "# completed point is skipped). Submit with `sbatch " << script.string() << "`;\n"
+    << "# completed point is skipped). Submit with `sbatch " << shell_quote(script.string())
+    << "`;\n"
     << "# afterwards (or with results copied from other machines into points/):\n"
     << "#   " << shell_quote(exe) << " sweep --collect " << shell_quote(out_abs) << "\n"
     << "#SBATCH --job-name=ehsim-sweep\n"
     << "#SBATCH --array=0-" << plan.points.size() - 1 << "\n"
     << "#SBATCH --ntasks=1\n"
     << "#SBATCH --cpus-per-task=1\n"
-    << "#SBATCH --output=" << out_abs << "/slurm/%A_%a.out\n";
+    << output_line << "\n";
   if (timeout_s > 0) s << "#SBATCH --time=" << slurm_time(timeout_s) << "\n";
   for (const std::string& o : a.slurm_options) s << "#SBATCH " << o << "\n";
   // The tasks start where the sweep was emitted, so relative lookups (the default trace
@@ -124,7 +147,7 @@ int emit_slurm(const SweepPlan& plan, const Args& a, const std::string& out_abs,
   fs::permissions(script, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
                   fs::perm_options::add, ec);
   std::cout << "ehsim sweep: wrote " << script.string() << " (" << plan.points.size()
-            << " array tasks); submit with: sbatch " << script.string() << "\n";
+            << " array tasks); submit with: sbatch " << shell_quote(script.string()) << "\n";
   return 0;
 }
 
