@@ -34,10 +34,13 @@ TEST_CASE("a failing point is a failed row with its stderr tail, and the other r
           "[sweep][run]") {
   const std::string dir = scratch("failing_point");
   const std::string sc = write_scenario(dir, square_scenario("1s"));
+  // A trace whose content is broken: the scenario is valid (the sweep checks every point's keys
+  // and values before it starts), so the point fails only when it runs and reads the trace.
+  std::ofstream(dir + "/broken.csv") << "time_s,power_mW\n0,1\nzero,one\n";
   const auto r =
       sh(sweep_cmd(sc,
                    "--param supply.capacitance=22uF,100uF --param harvester.trace.file=" +
-                       q(square_trace() + ",nonexistent.csv") + " -j 2",
+                       q(square_trace() + ",broken.csv") + " -j 2",
                    dir + "/out"));
   INFO(r.output);
   CHECK(r.status == 1);  // some point failed
@@ -49,12 +52,12 @@ TEST_CASE("a failing point is a failed row with its stderr tail, and the other r
   CHECK(j["counts"]["ok"] == 2);
   CHECK(j["counts"]["failed"] == 2);
   for (const json& p : j["points"]) {
-    const bool bad = p["params"]["harvester.trace.file"] == "nonexistent.csv";
+    const bool bad = p["params"]["harvester.trace.file"] == "broken.csv";
     INFO(p.dump());
     CHECK(p["status"] == (bad ? "failed" : "ok"));
     if (bad) {
       CHECK(p["exit"] == "2");
-      CHECK(p["error"].get<std::string>().find("nonexistent.csv") != std::string::npos);
+      CHECK(p["error"].get<std::string>().find("broken.csv") != std::string::npos);
       CHECK(p["metrics"]["power.boots"].is_null());
     } else {
       // The row's figures are the point's own summary.json.
@@ -65,7 +68,7 @@ TEST_CASE("a failing point is a failed row with its stderr tail, and the other r
     }
   }
   CHECK(rows[2].find(",failed,2,") != std::string::npos);
-  CHECK(rows[2].find("nonexistent.csv") != std::string::npos);
+  CHECK(rows[2].find("broken.csv") != std::string::npos);
   CHECK(fs::exists(dir + "/out/report.html"));
 }
 
@@ -211,12 +214,13 @@ TEST_CASE("the Slurm job array of --emit slurm runs the points and --collect mer
     // Machine B: the same command line with its own output directory.
     std::string s = script;
     for (size_t at; (at = s.find(out)) != std::string::npos;) s.replace(at, out.size(), other);
-    fs::create_directories(other);
-    std::ofstream(other + "/sweep.slurm") << s;
+    // Beside its output directory: ehsim refuses to write into a directory holding files it did
+    // not write.
+    std::ofstream(other + ".slurm") << s;
   }
   // Array tasks run at the same time: machine A runs tasks 0-2 at once, machine B tasks 3-5.
   for (const auto& [first, file] :
-       {std::pair{0, out + "/sweep.slurm"}, {3, other + "/sweep.slurm"}}) {
+       {std::pair{0, out + "/sweep.slurm"}, {3, other + ".slurm"}}) {
     std::string cmd;
     for (int k = 0; k < 3; ++k) {
       cmd += "SLURM_ARRAY_TASK_ID=" + std::to_string(first + k) + " bash " + q(file) + " & p" +
