@@ -118,7 +118,7 @@ std::vector<std::string> expand_range(const std::string& item, const std::string
   const long count = std::strtol(count_text.c_str(), &end, 10);
   if (count_text.empty() || *end != '\0' || count < 2 || count > 100000) {
     throw InputError(what + ": range point count \"" + count_text +
-                     "\" must be an integer >= 2 in \"" + item + "\"");
+                     "\" must be an integer from 2 to 100000 in \"" + item + "\"");
   }
   const auto from_suffix = unit_suffix(from), to_suffix = unit_suffix(to);
   if (!from_suffix || !to_suffix) throw InputError(expected + ": the ends must be quantities");
