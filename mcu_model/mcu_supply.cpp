@@ -5,7 +5,9 @@
 // runs at most until then. Near the failure the stretches shrink to one instruction, so power is
 // lost after the instruction during which the capacitor crosses the turn-off level. After each
 // stretch the MCU reports the stretch's mean current (charge from the datasheet current model /
-// duration) from the stretch's start, then waits for the stretch's duration.
+// duration) from the stretch's start, then waits for the stretch's duration. Its energy book is
+// that current times the supply's integral of the rail voltage over the stretch, so it equals the
+// energy the supply delivered to the rail (not the charge times the voltage at the start).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -82,6 +84,12 @@ void Mcu::account_stretch(double duration_s, uint64_t active_cycles, uint64_t sl
   for (const auto& t : timers_) {
     if (t->counting()) a.timer_a_clock_cycles += double(t->source_clock_hz()) * duration_s;
   }
+  if (!(duration_s > 0)) {
+    // No time passed, so nothing can be drawn: the wake-up charges go with the next stretch
+    // (counting them here too would book them twice and the supply would never see them).
+    pending_wakeups_.wakeups = a.wakeups;
+    return;
+  }
   const power::IntervalCharge q = power::CurrentModel::charge(a);
   auto& tot = power_totals_;
   tot.charge_C += q.charge_C;
@@ -89,22 +97,26 @@ void Mcu::account_stretch(double duration_s, uint64_t active_cycles, uint64_t sl
   tot.low_power_C += q.low_power_C;
   tot.peripheral_C += q.peripheral_C;
   tot.event_C += q.event_C;
-  tot.energy_J += q.charge_C * vcc_V;
   tot.active_cycles += active_cycles;
   tot.active_s += double(active_cycles) / ctx_.mclk_hz;
   tot.low_power_s += a.lpm_time_s[size_t(mode)];
-  last_stretch_ = ReportedStretch{sc_now_s(), duration_s, vcc_V, q};
-  if (duration_s > 0) {
-    config_.supply->set_load_current_A(q.charge_C / duration_s);
-  } else {
-    // No time passed: carry the event charges into the next stretch.
-    pending_wakeups_.wakeups = a.wakeups;
-  }
+  last_stretch_ = ReportedStretch{sc_now_s(), duration_s, q};
+  set_supply_load(q.charge_C / duration_s);
+}
+
+void Mcu::set_supply_load(double amps) {
+  SupplyPort& supply = *config_.supply;
+  const double rail_Vs = supply.rail_voltage_integral_Vs();
+  power_totals_.energy_J += supply_load_A_ * (rail_Vs - supply_rail_Vs_mark_);
+  supply_rail_Vs_mark_ = rail_Vs;
+  supply_load_A_ = amps;
+  supply.set_load_current_A(amps);
 }
 
 // The supply disconnects the rail at the instant the capacitor crosses turn-off, which lies inside
 // the stretch just reported (the instruction during which it crossed): the MCU draws nothing
-// after it, so its books keep only the powered fraction of that stretch.
+// after it, so its charge book keeps only the powered fraction of that stretch. (The energy book
+// needs no refund: the rail-voltage integral stops growing when the rail is disconnected.)
 void Mcu::refund_unpowered_tail() {
   const ReportedStretch& s = last_stretch_;
   if (s.duration_s <= 0) return;
@@ -117,7 +129,6 @@ void Mcu::refund_unpowered_tail() {
   tot.low_power_C -= unpowered * s.charge.low_power_C;
   tot.peripheral_C -= unpowered * s.charge.peripheral_C;
   tot.event_C -= unpowered * s.charge.event_C;
-  tot.energy_J -= unpowered * s.charge.charge_C * s.vcc_V;
   last_stretch_ = ReportedStretch{};
 }
 
@@ -143,15 +154,13 @@ void Mcu::boot_from_supply() {
   const double current_A =
       config_.boot_delay_s > 0 ? config_.boot_charge_C / config_.boot_delay_s : 0.0;
   if (delay_s > 0) {
-    supply.set_load_current_A(current_A);
-    const double vcc_V = supply.rail_voltage_V();
+    set_supply_load(current_A);
     sc_core::wait(sc_core::sc_time(delay_s, sc_core::SC_SEC), supply.power_changed_event());
     const double spent_s = sc_now_s() - now;
     power_totals_.charge_C += current_A * spent_s;
     power_totals_.boot_C += current_A * spent_s;
     power_totals_.boot_s += spent_s;
-    power_totals_.energy_J += current_A * spent_s * vcc_V;
-    supply.set_load_current_A(0.0);
+    set_supply_load(0.0);
   } else if (config_.boot_delay_s <= 0) {
     power_totals_.charge_C += config_.boot_charge_C;
     power_totals_.boot_C += config_.boot_charge_C;
@@ -182,7 +191,7 @@ void Mcu::lose_power() {
   ++power_losses_;
   emit(McuEventKind::kPowerLoss);
   power_off(config_.sram_pattern);
-  config_.supply->set_load_current_A(0.0);
+  set_supply_load(0.0);
   ctx_.stop_requested = false;
   ctx_.sync_requested = false;
 }
@@ -222,7 +231,7 @@ void Mcu::run_on_supply() {
   const double quantum_s = config_.quantum.to_seconds();
   while (!finished()) {
     if (!powered_) {
-      supply.set_load_current_A(0.0);
+      set_supply_load(0.0);
       while (!supply.power_good()) {
         const double now = sc_now_s();
         if (now >= end_s) break;
@@ -319,7 +328,7 @@ void Mcu::run_on_supply() {
     }
   }
   note_host_powered_time();
-  supply.set_load_current_A(0.0);
+  set_supply_load(0.0);
 }
 
 }  // namespace ehsim::mcu
