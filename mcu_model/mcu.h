@@ -239,7 +239,11 @@ class Mcu : public sc_core::sc_module {
   struct ReportedStretch {
     double start_s = 0, duration_s = 0;
     power::IntervalCharge charge{};
+    double boot_C = 0;  // a zero-length boot's charge, drawn in this stretch
   } last_stretch_;
+  // With boot_delay 0 the boot's charge cannot be drawn during the boot: the first stretch
+  // draws it.
+  double boot_charge_to_draw_C_ = 0;
   // Every load change goes through here: books the energy of the load that held since the
   // last change (its current x the rail-voltage integral since then), then sets the new one.
   void set_supply_load(double amps);

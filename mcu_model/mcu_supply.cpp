@@ -91,8 +91,11 @@ void Mcu::account_stretch(double duration_s, uint64_t active_cycles, uint64_t sl
     return;
   }
   const power::IntervalCharge q = power::CurrentModel::charge(a);
+  const double boot_C = boot_charge_to_draw_C_;
+  boot_charge_to_draw_C_ = 0;
   auto& tot = power_totals_;
-  tot.charge_C += q.charge_C;
+  tot.charge_C += q.charge_C + boot_C;
+  tot.boot_C += boot_C;
   tot.active_C += q.active_C;
   tot.low_power_C += q.low_power_C;
   tot.peripheral_C += q.peripheral_C;
@@ -100,8 +103,8 @@ void Mcu::account_stretch(double duration_s, uint64_t active_cycles, uint64_t sl
   tot.active_cycles += active_cycles;
   tot.active_s += double(active_cycles) / ctx_.mclk_hz;
   tot.low_power_s += a.lpm_time_s[size_t(mode)];
-  last_stretch_ = ReportedStretch{sc_now_s(), duration_s, q};
-  set_supply_load(q.charge_C / duration_s);
+  last_stretch_ = ReportedStretch{sc_now_s(), duration_s, q, boot_C};
+  set_supply_load((q.charge_C + boot_C) / duration_s);
 }
 
 void Mcu::set_supply_load(double amps) {
@@ -124,7 +127,8 @@ void Mcu::refund_unpowered_tail() {
   const double unpowered = 1.0 - std::clamp(powered_s / s.duration_s, 0.0, 1.0);
   if (unpowered <= 0) return;
   auto& tot = power_totals_;
-  tot.charge_C -= unpowered * s.charge.charge_C;
+  tot.charge_C -= unpowered * (s.charge.charge_C + s.boot_C);
+  tot.boot_C -= unpowered * s.boot_C;
   tot.active_C -= unpowered * s.charge.active_C;
   tot.low_power_C -= unpowered * s.charge.low_power_C;
   tot.peripheral_C -= unpowered * s.charge.peripheral_C;
@@ -155,15 +159,20 @@ void Mcu::boot_from_supply() {
       config_.boot_delay_s > 0 ? config_.boot_charge_C / config_.boot_delay_s : 0.0;
   if (delay_s > 0) {
     set_supply_load(current_A);
-    sc_core::wait(sc_core::sc_time(delay_s, sc_core::SC_SEC), supply.power_changed_event());
+    // Only a power failure cuts the delay short: a power-good change notified before the wait
+    // began (the supply announces an initial power-good at time 0) must not end it.
+    const sc_core::sc_time until =
+        sc_core::sc_time_stamp() + sc_core::sc_time(delay_s, sc_core::SC_SEC);
+    do {
+      sc_core::wait(until - sc_core::sc_time_stamp(), supply.power_changed_event());
+    } while (supply.power_good() && sc_core::sc_time_stamp() < until);
     const double spent_s = sc_now_s() - now;
     power_totals_.charge_C += current_A * spent_s;
     power_totals_.boot_C += current_A * spent_s;
     power_totals_.boot_s += spent_s;
     set_supply_load(0.0);
   } else if (config_.boot_delay_s <= 0) {
-    power_totals_.charge_C += config_.boot_charge_C;
-    power_totals_.boot_C += config_.boot_charge_C;
+    boot_charge_to_draw_C_ = config_.boot_charge_C;  // booked and drawn with the first stretch
   }
   if (!supply.power_good()) {
     emit(McuEventKind::kBootAborted);

@@ -70,22 +70,26 @@ TEST_CASE("run: with nothing harvested the MCU consumes exactly what the capacit
   // 100 uF from 3.6 V, a trace of zero power: the MCU runs from t = 0 until the capacitor falls
   // to v_off = 1.8 V, after which the rail is off for good. Whatever the firmware did, the
   // energy it drew is C (3.6^2 - 1.8^2) / 2 and the charge C (3.6 - 1.8).
+  // With boot_delay 0 the boot's charge is drawn with the first stretch instead.
   const std::string dir = runtest::scratch_dir("books_zero_harvest");
   const std::string trace = write_trace(dir, "zero.csv", "time_s,power_W\n0,0\n");
-  const RunOutput r =
-      runtest::run_scenario_file(kDefaultScenario, dir + "/out",
-                                 "--set harvester.trace.file=" + trace +
-                                     " --set supply.initial_voltage=3.6V --set run.duration=5s");
-  INFO(r.console);
-  REQUIRE(r.status == 0);
-  const json& e = r.summary["energy"];
-  REQUIRE(r.summary["power"]["boots"] == 1);
-  REQUIRE(r.summary["power"]["power_failures"] == 1);
-  const double C = 100e-6, v0 = 3.6, v_off = 1.8;
-  CHECK(e["harvested_J"].get<double>() == 0.0);
-  CHECK(rel(e["mcu_consumed_J"].get<double>(), 0.5 * C * (v0 * v0 - v_off * v_off)) < 1e-9);
-  CHECK(rel(e["mcu_charge_C"].get<double>(), C * (v0 - v_off)) < 1e-9);
-  CHECK(rel(e["final_J"].get<double>(), 0.5 * C * v_off * v_off) < 1e-12);
+  for (const std::string extra : {"", " --set device.boot_delay=0s"}) {
+    const RunOutput r = runtest::run_scenario_file(
+        kDefaultScenario, dir + "/out",
+        "--set harvester.trace.file=" + trace +
+            " --set supply.initial_voltage=3.6V --set run.duration=5s" + extra);
+    INFO(r.console);
+    REQUIRE(r.status == 0);
+    const json& e = r.summary["energy"];
+    REQUIRE(r.summary["power"]["boots"] == 1);
+    REQUIRE(r.summary["power"]["power_failures"] == 1);
+    const double C = 100e-6, v0 = 3.6, v_off = 1.8;
+    CHECK(e["harvested_J"].get<double>() == 0.0);
+    CHECK(rel(e["mcu_consumed_J"].get<double>(), 0.5 * C * (v0 * v0 - v_off * v_off)) < 1e-9);
+    CHECK(rel(e["mcu_charge_C"].get<double>(), C * (v0 - v_off)) < 1e-9);
+    CHECK(rel(e["final_J"].get<double>(), 0.5 * C * v_off * v_off) < 1e-12);
+    CHECK(rel(e["mcu_charge_breakdown_C"]["boot"].get<double>(), 1.04e-6) < 1e-9);
+  }
 }
 
 TEST_CASE("run: a constant 600 uW trace is 600 uW in every time-series row",
