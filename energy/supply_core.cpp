@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 
 namespace ehsim::energy {
@@ -58,7 +59,7 @@ double psi(double z) {
 }
 
 // Dormand-Prince 5(4) tableau (Dormand & Prince 1980, J. Comp. Appl. Math. 6(1), Table 2).
-constexpr int kN = 5;  // state: energy, harvested, delivered, converter loss, leaked
+constexpr int kN = 6;  // state: energy, harvested, delivered, converter loss, leaked, rail V*s
 constexpr double a21 = 1.0 / 5;
 constexpr double a31 = 3.0 / 40, a32 = 9.0 / 40;
 constexpr double a41 = 44.0 / 45, a42 = -56.0 / 15, a43 = 32.0 / 9;
@@ -83,6 +84,7 @@ struct SupplyCore::Regime {
   bool harvest_poly = false;
   bool load_poly = true;
   Poly h, d, c, l;  // harvest, delivered, converter loss (+ charger quiescent), leak
+  Poly rail;        // rail voltage (V, not W): c0 + c1*V; zero while power-good is low
 };
 
 SupplyCore::SupplyCore(SupplyParams params, std::shared_ptr<const Trace> trace,
@@ -179,26 +181,33 @@ SupplyCore::Regime SupplyCore::make_regime(const SupplyState& s, const TraceSegm
     r.rail_above = above;
     r.d = Poly{};
     r.c = Poly{};
+    r.rail = Poly{};
     r.load_poly = true;
     const double i = r.load_A;
     if (s.power_good) {
       const double iq = cv.type == ConverterType::none ? 0.0 : cv.quiescent_A;
       const double iin = i + iq;
       if (cv.type == ConverterType::none || !above) {
+        // The rail is the terminal voltage V - I_in*ESR; delivered = i * rail.
+        r.rail.c1 = 1.0;
+        r.rail.c0 = -iin * R;
         r.d.c1 = i;
         r.d.c0 = -i * iin * R;
         r.c.c1 = iq;
         r.c.c0 = i * iin * R;
       } else if (cv.type == ConverterType::ldo) {
+        r.rail.c0 = cv.vout_V;
         r.d.c0 = i * cv.vout_V;
         r.c.c1 = iin;
         r.c.c0 = -i * cv.vout_V;
       } else if (!cv.efficiency.depends_on_x() && R == 0.0) {
+        r.rail.c0 = cv.vout_V;
         const double eta = cv.efficiency(0.0, i);
         r.d.c0 = i * cv.vout_V;
         r.c.c0 = i * cv.vout_V * (1.0 / eta - 1.0);
         r.c.c1 = iq;
       } else {
+        r.rail.c0 = cv.vout_V;
         r.load_poly = false;
       }
     }
@@ -248,10 +257,11 @@ SupplyCore::Flows SupplyCore::flows_at(const Regime& r, double v, double t) cons
     if (params_.charger) f.c += params_.charger->quiescent_A * v;
   }
   f.l = r.l.at(v);
+  f.rail_V = r.rail.c0 + r.rail.c1 * v;  // the rail is at most linear in V
   return f;
 }
 
-void SupplyCore::levels(const SupplyState& s, const Regime& r, std::vector<Level>& out) const {
+void SupplyCore::levels(const SupplyState& s, const Regime& r, LevelList& out) const {
   out.clear();
   const auto& th = params_.thresholds;
   if (s.power_good) {
@@ -274,8 +284,7 @@ void SupplyCore::levels(const SupplyState& s, const Regime& r, std::vector<Level
 }
 
 const SupplyCore::Level* SupplyCore::step_closed(SupplyState& s, const Regime& r,
-                                                 const std::vector<Level>& lv,
-                                                 double t_stop) const {
+                                                 const LevelList& lv, double t_stop) const {
   const double C = params_.capacitor.capacitance_F;
   const Poly net{r.h.c0 - r.d.c0 - r.c.c0 - r.l.c0, r.h.c1 - r.d.c1 - r.c.c1 - r.l.c1,
                  r.h.c2 - r.d.c2 - r.c.c2 - r.l.c2};
@@ -314,6 +323,7 @@ const SupplyCore::Level* SupplyCore::step_closed(SupplyState& s, const Regime& r
   b.delivered_J += integral(r.d);
   b.converter_loss_J += integral(r.c);
   b.leaked_J += integral(r.l);
+  s.rail_Vs += integral(r.rail);
   if (hit) {
     s.v_V = hit->v_V;
     s.t_s = std::min(t_stop, s.t_s + dt);
@@ -325,8 +335,7 @@ const SupplyCore::Level* SupplyCore::step_closed(SupplyState& s, const Regime& r
 }
 
 const SupplyCore::Level* SupplyCore::step_numeric(SupplyState& s, const Regime& r,
-                                                  const std::vector<Level>& lv,
-                                                  double t_stop) const {
+                                                  const LevelList& lv, double t_stop) const {
   const double C = params_.capacitor.capacitance_F;
   // The state is the stored energy when a power-like source is present (dV/dt = P/(C V) is
   // singular at 0 V, dE/dt = P is not), otherwise the voltage (dE/dt = I*sqrt(2E/C) is not
@@ -343,6 +352,7 @@ const SupplyCore::Level* SupplyCore::step_numeric(SupplyState& s, const Regime& 
       f[2] = fl.d;
       f[3] = fl.c;
       f[4] = fl.l;
+      f[5] = fl.rail_V;
       return;
     }
     const double v = std::max(y[0], 1e-30);  // I(V) = p(V)/V has a finite limit at 0 V
@@ -352,6 +362,7 @@ const SupplyCore::Level* SupplyCore::step_numeric(SupplyState& s, const Regime& 
     f[2] = fl.d;
     f[3] = fl.c;
     f[4] = fl.l;
+    f[5] = fl.rail_V;
   };
   // One Dormand-Prince step of length h from (t, y); returns the energy error estimate.
   auto rk = [&](double t, const double* y, double h, double* out) {
@@ -387,7 +398,7 @@ const SupplyCore::Level* SupplyCore::step_numeric(SupplyState& s, const Regime& 
   double h = t_stop - s.t_s;
   for (int guard = 0; guard < 10000000 && s.t_s < t_stop; ++guard) {
     h = std::min(h, t_stop - s.t_s);
-    const double y0[kN] = {energy_state ? energy_J(s.v_V) : s.v_V, 0.0, 0.0, 0.0, 0.0};
+    const double y0[kN] = {energy_state ? energy_J(s.v_V) : s.v_V, 0.0, 0.0, 0.0, 0.0, 0.0};
     double y1[kN];
     const double err = rk(s.t_s, y0, h, y1);
     const double tol = params_.rk_rtol * std::max(y0[0], y_ref);
@@ -436,6 +447,7 @@ const SupplyCore::Level* SupplyCore::step_numeric(SupplyState& s, const Regime& 
     b.delivered_J += y_end[2];
     b.converter_loss_J += y_end[3];
     b.leaked_J += y_end[4];
+    s.rail_Vs += y_end[5];
     if (hit) {
       s.v_V = hit->v_V;
       s.t_s = std::min(t_stop, s.t_s + tau_hit);
@@ -480,6 +492,7 @@ bool SupplyCore::step_clipped(SupplyState& s, const Regime& r, double t_stop) co
     acc.d += gw[i] * half * f.d;
     acc.c += gw[i] * half * f.c;
     acc.l += gw[i] * half * f.l;
+    acc.rail_V += gw[i] * half * f.rail_V;
   }
   Books& b = s.books;
   b.harvested_J += acc.h;
@@ -487,6 +500,7 @@ bool SupplyCore::step_clipped(SupplyState& s, const Regime& r, double t_stop) co
   b.converter_loss_J += acc.c;
   b.leaked_J += acc.l;
   b.clipped_J += acc.net();
+  s.rail_Vs += acc.rail_V;
   s.t_s = t_end;
   if (leaves) s.clipped = false;
   return true;
@@ -520,9 +534,19 @@ bool SupplyCore::apply_level(SupplyState& s, const Level& l) const {
   return false;
 }
 
+void SupplyCore::report_not_finite(const SupplyState& s) const {
+  const Books& b = s.books;
+  std::ostringstream msg;
+  msg.precision(17);
+  msg << "internal error: the supply's state is no longer finite at t = " << s.t_s
+      << " s: V = " << s.v_V << " V, harvested " << b.harvested_J << " J, delivered "
+      << b.delivered_J << " J, converter loss " << b.converter_loss_J << " J, leaked " << b.leaked_J
+      << " J, clipped " << b.clipped_J << " J (trace " << trace_->data().source << ")";
+  throw std::logic_error(msg.str());
+}
+
 bool SupplyCore::advance(SupplyState& s, double t_end, SupplyEvent* event) const {
-  std::vector<Level> lv;
-  lv.reserve(6);
+  LevelList lv;
   while (s.t_s < t_end) {
     const TraceSegment seg = trace_->segment_at(s.t_s);
     const double t_stop = std::min(t_end, seg.t1_s);
@@ -555,11 +579,15 @@ bool SupplyCore::advance(SupplyState& s, double t_end, SupplyEvent* event) const
       }
     }
     const Regime r = make_regime(s, seg);
-    if (s.clipped && step_clipped(s, r, t_stop)) continue;
+    if (s.clipped && step_clipped(s, r, t_stop)) {
+      check_finite(s);
+      continue;
+    }
     levels(s, r, lv);
     const bool closed =
         r.autonomous && r.harvest_poly && r.load_poly && r.h.c0 - r.d.c0 - r.c.c0 - r.l.c0 == 0.0;
     const Level* hit = closed ? step_closed(s, r, lv, t_stop) : step_numeric(s, r, lv, t_stop);
+    check_finite(s);
     bool pg_changed = false;
     if (hit) {
       pg_changed = apply_level(s, *hit);

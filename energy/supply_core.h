@@ -15,8 +15,8 @@
 // at 0 V for current-like sources; the books then balance to the integration error).
 #pragma once
 
+#include <cmath>
 #include <memory>
-#include <vector>
 
 #include "energy/harvester.h"
 #include "energy/supply_params.h"
@@ -43,6 +43,11 @@ struct SupplyState {
   bool clipped = false;       // held at the rated voltage
   bool empty = false;         // at 0 V with constant-current drains stopped
   double load_A = 0.0;        // requested load current at the rail (drawn only while power_good)
+  // Integral of the rail voltage over time while power_good (V*s). The rail voltage is what
+  // rail_V() gives (the regulated output, or the terminal voltage without a converter or in
+  // dropout); the energy delivered over a stretch of constant load I is exactly I times this
+  // integral's increase, which is how the MCU keeps its own energy book.
+  double rail_Vs = 0.0;
   Books books;
 };
 
@@ -75,6 +80,7 @@ class SupplyCore {
   struct Regime;
   struct Flows {
     double h = 0, d = 0, c = 0, l = 0;
+    double rail_V = 0;  // not a power: the rail voltage (integrated into SupplyState::rail_Vs)
     double net() const { return h - d - c - l; }
   };
   enum class LevelKind { pg_on, pg_off, warm, cold, clip, rail, empty };
@@ -83,19 +89,40 @@ class SupplyCore {
     int dir;  // +1: crossed rising, -1: falling, 0: either
     LevelKind kind;
   };
+  // The levels watched in one stretch (at most one per LevelKind but pg_on/pg_off and
+  // warm/cold, which exclude each other), kept on the stack: advance() runs at every MCU stretch.
+  struct LevelList {
+    Level items[8];
+    int n = 0;
+    void clear() { n = 0; }
+    void push_back(const Level& l) { items[n++] = l; }
+    const Level* begin() const { return items; }
+    const Level* end() const { return items + n; }
+  };
 
   Regime make_regime(const SupplyState& s, const TraceSegment& seg) const;
   Flows flows_at(const Regime& r, double v_V, double t_s) const;
-  void levels(const SupplyState& s, const Regime& r, std::vector<Level>& out) const;
+  void levels(const SupplyState& s, const Regime& r, LevelList& out) const;
   double rail_level_V(const SupplyState& s) const;
   // One sub-step from s.t_s towards t_stop; returns the level crossed (or nullptr).
-  const Level* step_closed(SupplyState& s, const Regime& r, const std::vector<Level>& lv,
+  const Level* step_closed(SupplyState& s, const Regime& r, const LevelList& lv,
                            double t_stop) const;
-  const Level* step_numeric(SupplyState& s, const Regime& r, const std::vector<Level>& lv,
+  const Level* step_numeric(SupplyState& s, const Regime& r, const LevelList& lv,
                             double t_stop) const;
   bool step_clipped(SupplyState& s, const Regime& r, double t_stop) const;
   // Applies a crossed level; returns true when it changed power-good.
   bool apply_level(SupplyState& s, const Level& l) const;
+  // Throws std::logic_error when the state or the books are no longer finite numbers.
+  void check_finite(const SupplyState& s) const {
+    const Books& b = s.books;
+    if (!(std::isfinite(s.t_s) && std::isfinite(s.v_V) && std::isfinite(s.rail_Vs) &&
+          std::isfinite(b.harvested_J) && std::isfinite(b.delivered_J) &&
+          std::isfinite(b.converter_loss_J) && std::isfinite(b.leaked_J) &&
+          std::isfinite(b.clipped_J))) {
+      report_not_finite(s);
+    }
+  }
+  [[noreturn]] void report_not_finite(const SupplyState& s) const;
 
   SupplyParams params_;
   std::shared_ptr<const Trace> trace_;

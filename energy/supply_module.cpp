@@ -66,6 +66,11 @@ Books Supply::books() {
   return state_.books;
 }
 
+double Supply::rail_integral_Vs() {
+  sync_to_now();
+  return state_.rail_Vs;
+}
+
 double Supply::next_event_time_s() {
   sync_to_now();
   SupplyState probe = state_;
@@ -110,7 +115,14 @@ void Supply::run() {
     const double horizon = state_.t_s + chunk_s;
     const bool has_event = core_->advance(probe, horizon, &ev);
     const double t_target = has_event ? ev.t_s : horizon;
-    wait(sc_core::sc_time(std::max(0.0, t_target - now_s()), sc_core::SC_SEC), wake_);
+    const sc_core::sc_time until =
+        sc_core::sc_time_stamp() +
+        sc_core::sc_time(std::max(0.0, t_target - now_s()), sc_core::SC_SEC);
+    // A wake_ notified before this wait began can end it early without a load change: then the
+    // prediction still holds but lies in the future, so wait for the rest of it.
+    do {
+      wait(until - sc_core::sc_time_stamp(), wake_);
+    } while (generation_ == gen && sc_core::sc_time_stamp() < until);
     if (generation_ != gen) {  // the load changed: predict again from now
       chunk_s = std::min(kFirstChunk_s, lookahead_s_);
       continue;

@@ -48,6 +48,8 @@ class Supply : public sc_core::sc_module {
   double rail_V();
   // Books up to sc_time_stamp().
   Books books();
+  // Integral of rail_V() over time while power-good, up to sc_time_stamp() (V*s).
+  double rail_integral_Vs();
 
   const sc_core::sc_event& power_good_rise_event() const { return rise_; }
   const sc_core::sc_event& power_good_fall_event() const { return fall_; }

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
+#include <string>
 
 namespace ehsim::energy {
 
@@ -14,7 +16,16 @@ Trace::Trace(TraceData data, TraceOptions options) : data_(std::move(data)), opt
   if (!std::isfinite(options_.value_scale) || options_.value_scale < 0.0) {
     throw TraceError(data_.source + ": value_scale must be a non-negative number");
   }
-  for (double& v : data_.value) v *= options_.value_scale;
+  for (double& v : data_.value) {
+    const double scaled = v * options_.value_scale;
+    if (!std::isfinite(scaled)) {
+      char msg[96];
+      std::snprintf(msg, sizeof msg, ": value_scale %g makes the value %g overflow",
+                    options_.value_scale, v);
+      throw TraceError(data_.source + msg);
+    }
+    v = scaled;
+  }
   const std::size_t n = data_.time_s.size();
   if (options_.loop && n >= 2) {
     // The last sample holds for one mean sample period before the trace repeats.
@@ -49,7 +60,9 @@ TraceSegment Trace::segment_at(double t_s) const {
   double tau = to_trace_time(t_s);
   double shift_tau = 0.0;  // trace time added by whole loop repetitions
   if (tau < T.front()) {
-    seg.t0_s = -kInf;
+    // Before the first sample the first value holds (traces/FORMATS.md "Rules"). The segment
+    // starts at t_s, not at -infinity: value_at() would compute 0 * infinity there.
+    seg.t0_s = t_s;
     seg.t1_s = to_sim_time(T.front());
     seg.v0 = V.front();
     if (seg.t1_s > t_s) return seg;

@@ -47,7 +47,8 @@ struct TraceOptions {
 };
 
 // A stretch of simulated time over which the trace is one constant (hold) or one straight line
-// (linear): value(t) = v0 + slope_per_s * (t - t0) for t in [t0, t1). t1 may be +infinity.
+// (linear): value(t) = v0 + slope_per_s * (t - t0) for t in [t0, t1). t0 is always finite (a
+// segment that reaches back to -infinity is cut at the time asked for); t1 may be +infinity.
 struct TraceSegment {
   double t0_s = 0.0;
   double t1_s = 0.0;

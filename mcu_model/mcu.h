@@ -84,11 +84,13 @@ struct McuEvent {
 };
 
 // Charge and time the MCU has drawn from its supply, by where it went (for summary.json and the
-// energy-books check: charge_C x rail voltage = energy the supply delivered).
+// energy-books check: energy_J = energy the supply delivered to the MCU rail).
 struct McuPowerTotals {
   double charge_C = 0;
   double active_C = 0, low_power_C = 0, peripheral_C = 0, event_C = 0, boot_C = 0;
-  double energy_J = 0;  // charge x rail voltage at each synchronisation point
+  // Sum over the stretches of the current reported for the stretch times the integral of the
+  // rail voltage over it (SupplyPort::rail_voltage_integral_Vs), i.e. the integral of I*V.
+  double energy_J = 0;
   double active_s = 0, low_power_s = 0, boot_s = 0;
   uint64_t active_cycles = 0;
   uint64_t wakeups = 0;
@@ -235,9 +237,18 @@ class Mcu : public sc_core::sc_module {
   std::chrono::steady_clock::time_point host_powered_since_{};
   // The last reported stretch, so that a failure inside it books only its powered part.
   struct ReportedStretch {
-    double start_s = 0, duration_s = 0, vcc_V = 0;
+    double start_s = 0, duration_s = 0;
     power::IntervalCharge charge{};
+    double boot_C = 0;  // a zero-length boot's charge, drawn in this stretch
   } last_stretch_;
+  // With boot_delay 0 the boot's charge cannot be drawn during the boot: the first stretch
+  // draws it.
+  double boot_charge_to_draw_C_ = 0;
+  // Every load change goes through here: books the energy of the load that held since the
+  // last change (its current x the rail-voltage integral since then), then sets the new one.
+  void set_supply_load(double amps);
+  double supply_load_A_ = 0;        // the current the supply was last given
+  double supply_rail_Vs_mark_ = 0;  // the supply's rail-voltage integral when it was given
   void refund_unpowered_tail();
   void note_host_powered_time();
   power::IntervalActivity pending_wakeups_{};  // wake-up events counted before their stretch

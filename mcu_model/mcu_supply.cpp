@@ -5,7 +5,9 @@
 // runs at most until then. Near the failure the stretches shrink to one instruction, so power is
 // lost after the instruction during which the capacitor crosses the turn-off level. After each
 // stretch the MCU reports the stretch's mean current (charge from the datasheet current model /
-// duration) from the stretch's start, then waits for the stretch's duration.
+// duration) from the stretch's start, then waits for the stretch's duration. Its energy book is
+// that current times the supply's integral of the rail voltage over the stretch, so it equals the
+// energy the supply delivered to the rail (not the charge times the voltage at the start).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -82,29 +84,42 @@ void Mcu::account_stretch(double duration_s, uint64_t active_cycles, uint64_t sl
   for (const auto& t : timers_) {
     if (t->counting()) a.timer_a_clock_cycles += double(t->source_clock_hz()) * duration_s;
   }
+  if (!(duration_s > 0)) {
+    // No time passed, so nothing can be drawn: the wake-up charges go with the next stretch
+    // (counting them here too would book them twice and the supply would never see them).
+    pending_wakeups_.wakeups = a.wakeups;
+    return;
+  }
   const power::IntervalCharge q = power::CurrentModel::charge(a);
+  const double boot_C = boot_charge_to_draw_C_;
+  boot_charge_to_draw_C_ = 0;
   auto& tot = power_totals_;
-  tot.charge_C += q.charge_C;
+  tot.charge_C += q.charge_C + boot_C;
+  tot.boot_C += boot_C;
   tot.active_C += q.active_C;
   tot.low_power_C += q.low_power_C;
   tot.peripheral_C += q.peripheral_C;
   tot.event_C += q.event_C;
-  tot.energy_J += q.charge_C * vcc_V;
   tot.active_cycles += active_cycles;
   tot.active_s += double(active_cycles) / ctx_.mclk_hz;
   tot.low_power_s += a.lpm_time_s[size_t(mode)];
-  last_stretch_ = ReportedStretch{sc_now_s(), duration_s, vcc_V, q};
-  if (duration_s > 0) {
-    config_.supply->set_load_current_A(q.charge_C / duration_s);
-  } else {
-    // No time passed: carry the event charges into the next stretch.
-    pending_wakeups_.wakeups = a.wakeups;
-  }
+  last_stretch_ = ReportedStretch{sc_now_s(), duration_s, q, boot_C};
+  set_supply_load((q.charge_C + boot_C) / duration_s);
+}
+
+void Mcu::set_supply_load(double amps) {
+  SupplyPort& supply = *config_.supply;
+  const double rail_Vs = supply.rail_voltage_integral_Vs();
+  power_totals_.energy_J += supply_load_A_ * (rail_Vs - supply_rail_Vs_mark_);
+  supply_rail_Vs_mark_ = rail_Vs;
+  supply_load_A_ = amps;
+  supply.set_load_current_A(amps);
 }
 
 // The supply disconnects the rail at the instant the capacitor crosses turn-off, which lies inside
 // the stretch just reported (the instruction during which it crossed): the MCU draws nothing
-// after it, so its books keep only the powered fraction of that stretch.
+// after it, so its charge book keeps only the powered fraction of that stretch. (The energy book
+// needs no refund: the rail-voltage integral stops growing when the rail is disconnected.)
 void Mcu::refund_unpowered_tail() {
   const ReportedStretch& s = last_stretch_;
   if (s.duration_s <= 0) return;
@@ -112,12 +127,12 @@ void Mcu::refund_unpowered_tail() {
   const double unpowered = 1.0 - std::clamp(powered_s / s.duration_s, 0.0, 1.0);
   if (unpowered <= 0) return;
   auto& tot = power_totals_;
-  tot.charge_C -= unpowered * s.charge.charge_C;
+  tot.charge_C -= unpowered * (s.charge.charge_C + s.boot_C);
+  tot.boot_C -= unpowered * s.boot_C;
   tot.active_C -= unpowered * s.charge.active_C;
   tot.low_power_C -= unpowered * s.charge.low_power_C;
   tot.peripheral_C -= unpowered * s.charge.peripheral_C;
   tot.event_C -= unpowered * s.charge.event_C;
-  tot.energy_J -= unpowered * s.charge.charge_C * s.vcc_V;
   last_stretch_ = ReportedStretch{};
 }
 
@@ -143,18 +158,21 @@ void Mcu::boot_from_supply() {
   const double current_A =
       config_.boot_delay_s > 0 ? config_.boot_charge_C / config_.boot_delay_s : 0.0;
   if (delay_s > 0) {
-    supply.set_load_current_A(current_A);
-    const double vcc_V = supply.rail_voltage_V();
-    sc_core::wait(sc_core::sc_time(delay_s, sc_core::SC_SEC), supply.power_changed_event());
+    set_supply_load(current_A);
+    // Only a power failure cuts the delay short: a power-good change notified before the wait
+    // began (the supply announces an initial power-good at time 0) must not end it.
+    const sc_core::sc_time until =
+        sc_core::sc_time_stamp() + sc_core::sc_time(delay_s, sc_core::SC_SEC);
+    do {
+      sc_core::wait(until - sc_core::sc_time_stamp(), supply.power_changed_event());
+    } while (supply.power_good() && sc_core::sc_time_stamp() < until);
     const double spent_s = sc_now_s() - now;
     power_totals_.charge_C += current_A * spent_s;
     power_totals_.boot_C += current_A * spent_s;
     power_totals_.boot_s += spent_s;
-    power_totals_.energy_J += current_A * spent_s * vcc_V;
-    supply.set_load_current_A(0.0);
+    set_supply_load(0.0);
   } else if (config_.boot_delay_s <= 0) {
-    power_totals_.charge_C += config_.boot_charge_C;
-    power_totals_.boot_C += config_.boot_charge_C;
+    boot_charge_to_draw_C_ = config_.boot_charge_C;  // booked and drawn with the first stretch
   }
   if (!supply.power_good()) {
     emit(McuEventKind::kBootAborted);
@@ -182,7 +200,7 @@ void Mcu::lose_power() {
   ++power_losses_;
   emit(McuEventKind::kPowerLoss);
   power_off(config_.sram_pattern);
-  config_.supply->set_load_current_A(0.0);
+  set_supply_load(0.0);
   ctx_.stop_requested = false;
   ctx_.sync_requested = false;
 }
@@ -222,7 +240,7 @@ void Mcu::run_on_supply() {
   const double quantum_s = config_.quantum.to_seconds();
   while (!finished()) {
     if (!powered_) {
-      supply.set_load_current_A(0.0);
+      set_supply_load(0.0);
       while (!supply.power_good()) {
         const double now = sc_now_s();
         if (now >= end_s) break;
@@ -319,7 +337,7 @@ void Mcu::run_on_supply() {
     }
   }
   note_host_powered_time();
-  supply.set_load_current_A(0.0);
+  set_supply_load(0.0);
 }
 
 }  // namespace ehsim::mcu

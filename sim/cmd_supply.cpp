@@ -128,6 +128,12 @@ int run_supply(const std::string& scenario_file, const std::string& out_dir,
     const double final_J = core->energy_J(v_end);
     const double lhs = b.initial_J + b.harvested_J;
     const double rhs = final_J + b.consumed_total_J();
+    // max() and > are false for NaN: non-finite books must never print as balanced.
+    if (!std::isfinite(lhs) || !std::isfinite(rhs)) {
+      const std::string what =
+          "initial + harvested " + fmt(lhs) + " J, final + consumed " + fmt(rhs) + " J";
+      throw std::logic_error("internal error: the energy books are not finite: " + what);
+    }
     nlohmann::ordered_json books;
     books["simulated_s"] = duration_s;
     books["initial_J"] = b.initial_J;

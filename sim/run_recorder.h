@@ -28,6 +28,7 @@ class SupplyPortAdapter : public mcu::SupplyPort {
   bool power_good() override { return supply_.power_good(); }
   double power_change_time_s() override { return supply_.power_good_time_s(); }
   double rail_voltage_V() override { return supply_.rail_V(); }
+  double rail_voltage_integral_Vs() override { return supply_.rail_integral_Vs(); }
   void set_load_current_A(double amps) override {
     load_A_ = amps;
     supply_.set_load_current(amps);

@@ -23,6 +23,10 @@ class SupplyPort {
   // rail was disconnected, which may lie inside the stretch the MCU has just reported.
   virtual double power_change_time_s() = 0;
   virtual double rail_voltage_V() = 0;
+  // Integral of the rail voltage over simulated time up to now while the rail is connected
+  // (V*s), computed the way the supply integrates its own books: the energy delivered under a
+  // constant current I between two calls is I times the difference.
+  virtual double rail_voltage_integral_Vs() = 0;
   virtual void set_load_current_A(double amps) = 0;
   virtual double power_loss_time_s(double amps, double horizon_s) = 0;
   // Notified whenever power_good() changes.
