@@ -3,6 +3,7 @@
 #   cmake_minimum_required(VERSION 3.25)
 #   project(my_firmware LANGUAGES NONE)        # no host compiler needed
 #   find_package(ehsim REQUIRED)                # configure with -Dehsim_DIR=<ehsim checkout>/cmake
+#                                               # (find_package(ehsim 0.1) checks the version)
 #   ehsim_add_firmware(my_app SOURCES main.c)   # -> <build>/firmware/my_app.elf
 #
 # ehsim_add_firmware(NAME SOURCES file.c|file.S ... [CFLAGS flag...])
