@@ -4,7 +4,7 @@
 # invocation, is `ehsim exec` of the same ELF on continuous power (the interpreter alone), so the
 # ratio shows what the supply, the power-failure handling and the recorders cost.
 #   usage: bench/bench_run.sh [BUILD_DIR] [REPEATS]     (defaults: build, 5; best run is kept)
-#   EHSIM_TRACE_DIR overrides ../shared/traces.
+#   EHSIM_TRACE_DIR overrides traces/recorded.
 set -euo pipefail
 
 build_dir=${1:-build}
@@ -12,7 +12,7 @@ repeats=${2:-5}
 ehsim="$build_dir/sim/ehsim"
 elf="$build_dir/firmware/checksum_ckpt.elf"
 scenario="$(dirname "$0")/../scenarios/checksum-rf-cart.json"
-trace_dir=$(realpath "${EHSIM_TRACE_DIR:-"$(dirname "$0")/../../shared/traces"}")
+trace_dir=$(realpath "${EHSIM_TRACE_DIR:-"$(dirname "$0")/../traces/recorded"}")
 for f in "$ehsim" "$elf" "$scenario"; do
   [[ -e $f ]] || { echo "bench_run.sh: $f not found (build the project first)" >&2; exit 2; }
 done

@@ -1,16 +1,19 @@
-# MSP430 firmware built by the normal build with Debian's clang and ld.lld.
+# MSP430 firmware built by the normal build with Debian's clang and ld.lld. Also included by
+# cmake/ehsim-config.cmake, the SDK for firmware projects of your own: paths below are relative to
+# this file's ehsim checkout, not to the project that includes it.
 #
 # The host project cannot switch compilers mid-configure, so firmware is built with custom commands
 # that call `clang --target=msp430` and `ld.lld -m msp430elf` directly (clang's driver would look
-# for msp430-elf-ld, which Debian does not ship; see ../shared/reference facts §5.4).
+# for msp430-elf-ld, which Debian does not ship; see facts §5.4).
 find_program(MSP430_CLANG NAMES clang-14 clang REQUIRED)
 find_program(MSP430_LLD NAMES ld.lld-14 ld.lld REQUIRED)
 
 set(MSP430_CFLAGS --target=msp430 -mhwmult=f5series -Os -ffreestanding -fno-builtin
     -nostdinc -ffunction-sections -fdata-sections -Wall -Wextra -Werror=implicit-function-declaration
     -std=c11)
-set(MSP430_LINKER_SCRIPT "${CMAKE_SOURCE_DIR}/freeml/firmware/runtime/msp430fr5994.ld")
-set(MSP430_FIRMWARE_INCLUDE "${CMAKE_SOURCE_DIR}/freeml/firmware/include")
+get_filename_component(EHSIM_ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+set(MSP430_LINKER_SCRIPT "${EHSIM_ROOT}/freeml/firmware/runtime/msp430fr5994.ld")
+set(MSP430_FIRMWARE_INCLUDE "${EHSIM_ROOT}/freeml/firmware/include")
 set(MSP430_FIRMWARE_DIR "${CMAKE_BINARY_DIR}/firmware")
 
 # msp430_compile(OUT_VAR src... [FLAGS flag...] [OBJDIR dir]) -> list of object files.
@@ -25,6 +28,10 @@ function(msp430_compile out_var)
   foreach(src IN LISTS C_UNPARSED_ARGUMENTS)
     get_filename_component(abs "${src}" ABSOLUTE)
     file(RELATIVE_PATH rel "${CMAKE_SOURCE_DIR}" "${abs}")
+    if(rel MATCHES "^\\.\\./")  # ehsim's runtime in another project's build
+      file(RELATIVE_PATH rel "${EHSIM_ROOT}" "${abs}")
+      set(rel "ehsim/${rel}")
+    endif()
     string(REPLACE "/" "_" objname "${rel}")
     set(obj "${C_OBJDIR}/${objname}.o")
     add_custom_command(
@@ -39,6 +46,16 @@ function(msp430_compile out_var)
     list(APPEND objs "${obj}")
   endforeach()
   set(${out_var} ${objs} PARENT_SCOPE)
+endfunction()
+
+# msp430_add_runtime(): compiles the runtime (crt0, __mspabi_* helpers, memcpy/memset) once per
+# build into MSP430_RUNTIME_OBJECTS and the target msp430_runtime, which every firmware links.
+function(msp430_add_runtime)
+  file(GLOB sources CONFIGURE_DEPENDS ${EHSIM_ROOT}/freeml/firmware/runtime/*.c
+       ${EHSIM_ROOT}/freeml/firmware/runtime/*.S)
+  msp430_compile(runtime_objs ${sources})
+  add_custom_target(msp430_runtime DEPENDS ${runtime_objs})
+  set(MSP430_RUNTIME_OBJECTS ${runtime_objs} CACHE INTERNAL "MSP430 runtime objects linked into every firmware")
 endfunction()
 
 # add_msp430_firmware(NAME SOURCES a.c b.S ... [CFLAGS flag...] [NO_RUNTIME])

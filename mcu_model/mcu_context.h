@@ -13,7 +13,7 @@ namespace ehsim::mcu {
 inline constexpr uint64_t kNeverCycle = std::numeric_limits<uint64_t>::max();
 
 // Interrupt vector numbers use TI's numbering (vector N at 0xFF90 + 2N; see
-// ../shared/reference/msp430fr5994-facts.md §2.1, TI msp430fr5994.h). Higher N = higher priority.
+// facts §2.1, TI msp430fr5994.h). Higher N = higher priority.
 inline constexpr int kResetVector = 55;
 inline constexpr uint16_t vector_address(int vector) {
   return uint16_t(0xFF90 + 2 * vector);

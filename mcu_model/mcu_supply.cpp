@@ -1,9 +1,9 @@
-// The MCU on a supply (DESIGN.md "The power interface and power failure"): the run loop used when
-// McuConfig::supply is set. The CPU still runs ahead of SystemC time, but each stretch is bounded
-// so the supply cannot fail inside it: before a stretch the MCU asks the supply when power would
-// fail under an upper bound of its current (exact when asleep, where the current is known), and
-// runs at most until then. Near the failure the stretches shrink to one instruction, so power is
-// lost after the instruction during which the capacitor crosses the turn-off level. After each
+// The MCU on a supply (docs/architecture.md "The power interface and power failure"): the run loop
+// used when McuConfig::supply is set. The CPU still runs ahead of SystemC time, but each stretch is
+// bounded so the supply cannot fail inside it: before a stretch the MCU asks the supply when power
+// would fail under an upper bound of its current (exact when asleep, where the current is known),
+// and runs at most until then. Near the failure the stretches shrink to one instruction, so power
+// is lost after the instruction during which the capacitor crosses the turn-off level. After each
 // stretch the MCU reports the stretch's mean current (charge from the datasheet current model /
 // duration) from the stretch's start, then waits for the stretch's duration. Its energy book is
 // that current times the supply's integral of the rail voltage over the stretch, so it equals the

@@ -136,8 +136,8 @@ int emit_slurm(const SweepPlan& plan, const Args& a, const std::string& out_abs,
     << output_line << "\n";
   if (timeout_s > 0) s << "#SBATCH --time=" << slurm_time(timeout_s) << "\n";
   for (const std::string& o : a.slurm_options) s << "#SBATCH " << o << "\n";
-  // The tasks start where the sweep was emitted, so relative lookups (the default trace
-  // directory, ../shared/traces) find what a local sweep would.
+  // The tasks start where the sweep was emitted, so lookups relative to the working directory
+  // find what a local sweep would.
   s << "set -euo pipefail\n"
     << "cd " << shell_quote(fs::current_path().string()) << "\n"
     << "exec " << cmd << "\n";

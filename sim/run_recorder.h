@@ -1,6 +1,7 @@
-// Observers of one `ehsim run` (DESIGN.md "Outputs"): streams events.jsonl and timeseries.csv as
-// the simulation goes (nothing held in memory but counters), traces signals to a VCD, draws the
-// progress bar, and writes summary.json (deterministic) and host.json (host timing) at the end.
+// Observers of one `ehsim run` (docs/architecture.md "Outputs"): streams events.jsonl and
+// timeseries.csv as the simulation goes (nothing held in memory but counters), traces signals to a
+// VCD, draws the progress bar, and writes summary.json (deterministic) and host.json (host timing)
+// at the end.
 #pragma once
 
 #include <chrono>

@@ -88,15 +88,15 @@ energy::SupplyParams parse_supply_section(const json& j, const std::string& path
   }
   cap.esr_Ohm = quantity(j, path, "esr", "Ohm", 0.0);
   require_range(cap.esr_Ohm, 0.0, 1e3, json_path(path, "esr"), "Ohm");
-  // Power-up 1.9 V / power-down 1.8 V as modelled by the Fused simulator's PMM (facts sheet
-  // section 6.1, [C]); the FR5994's own SVSH levels are not verified.
+  // Power-up 1.9 V / power-down 1.8 V as modelled by the Fused simulator's PMM (facts §6.1,
+  // [C]); the FR5994's own SVSH levels are not verified.
   p.thresholds.v_on_V = quantity(j, path, "v_on", "V", 1.9);
   p.thresholds.v_off_V = quantity(j, path, "v_off", "V", 1.8);
   require_range(p.thresholds.v_off_V, 0.1, 100.0, json_path(path, "v_off"), "V");
   require_range(p.thresholds.v_on_V, 0.1, 100.0, json_path(path, "v_on"), "V");
   if (!allow_out_of_spec) {
     // MSP430FR5994 supply range 1.8-3.6 V, the minimum restricted by the SVS (SLASE54,
-    // "Recommended Operating Conditions"; facts sheet section 4 [V]): the MCU cannot run below
+    // "Recommended Operating Conditions"; facts §4 [V]): the MCU cannot run below
     // 1.8 V, so v_off must not be lower, and v_on above 3.6 V would exceed the supply range.
     const char* why =
         " (the MSP430FR5994's supply range, SLASE54; set "
@@ -158,7 +158,7 @@ std::string resolve_trace_dir(const json& doc, const std::string& scenario_dir) 
     return p.string();
   }
   if (const char* env = std::getenv("EHSIM_TRACE_DIR"); env && *env) return env;
-  return (fs::current_path() / ".." / "shared" / "traces").lexically_normal().string();
+  return EHSIM_DEFAULT_TRACE_DIR;  // traces/recorded of the source tree (CMake EHSIM_TRACE_DIR)
 }
 
 HarvesterConfig parse_harvester_section(const json& j, const std::string& path,
@@ -256,7 +256,7 @@ HarvesterConfig parse_harvester_section(const json& j, const std::string& path,
                 "cold_start_min_power", "quiescent_current"});
     energy::ChargerParams ch;
     // Defaults describe a BQ25570 (TI SLUSBH2): VSTOR_CHGEN 1.73 V typ ends cold start and
-    // quiescent current is 488 nA typ ([V] in the facts sheet, section 6.1). APPROXIMATE
+    // quiescent current is 488 nA typ (facts §6.1 [V]). APPROXIMATE
     // assumptions, not datasheet values: 80 % boost efficiency (order of the datasheet's
     // efficiency plots at 0.1-10 mW), cold start re-entered below 1.6 V (VSTOR_CHGEN min),
     // 5 % cold-start efficiency, 15 uW minimum cold-start input power ([U]).

@@ -35,7 +35,8 @@ HarvesterConfig parse_harvester_section(const nlohmann::json& harvester, const s
                                         const std::string& trace_dir, energy::SupplyParams& params);
 
 // The directory searched for trace files: the scenario's "trace_dir" (relative to the
-// scenario), else $EHSIM_TRACE_DIR, else ../shared/traces relative to the working directory.
+// scenario), else $EHSIM_TRACE_DIR, else the build's default (CMake EHSIM_TRACE_DIR: the source
+// tree's traces/recorded, an absolute path, so it works from any working directory).
 std::string resolve_trace_dir(const nlohmann::json& doc, const std::string& scenario_dir);
 
 // Reads the trace and builds the integrator. Trace errors come back as InputError.

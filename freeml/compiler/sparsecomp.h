@@ -1,10 +1,10 @@
-// SparseComp (DESIGN.md "Firmware and FreeML"): compress a trained net until its firmware model
-// fits a memory budget. (1) Layer separation: take the Conv/Linear layers largest first and split
-// each into thin layers (Tucker-2 for a convolution, truncated SVD for a dense layer) when that
-// saves parameters, fine-tuning after each. (2) Sparsity imposed while retraining: repeatedly take
-// the layer with the most stored bytes that is not fragile, lower its density one schedule step
-// and retrain with iterative hard thresholding; a step that costs >= `fragile_drop` validation
-// accuracy is undone and the layer marked fragile. Sizes are those of the actual blob
+// SparseComp (docs/architecture.md "Firmware and FreeML"): compress a trained net until its
+// firmware model fits a memory budget. (1) Layer separation: take the Conv/Linear layers largest
+// first and split each into thin layers (Tucker-2 for a convolution, truncated SVD for a dense
+// layer) when that saves parameters, fine-tuning after each. (2) Sparsity imposed while retraining:
+// repeatedly take the layer with the most stored bytes that is not fragile, lower its density one
+// schedule step and retrain with iterative hard thresholding; a step that costs >= `fragile_drop`
+// validation accuracy is undone and the layer marked fragile. Sizes are those of the actual blob
 // (fixed point, CSR where smaller), and "fits" also requires the activation buffers to fit.
 #pragma once
 

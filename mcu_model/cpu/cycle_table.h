@@ -2,7 +2,7 @@
 // user guides for MSP430 (16-bit) instructions — SLAU367 (FR58xx/59xx/6xx, the FR5994's guide)
 // re-uses the CPUX chapter whose table bodies are transcribed from SLAU445I (same numbering):
 // Table 4-8 (interrupt, return), Table 4-9 (Format II), Table 4-10 (Format I); jumps from
-// SLAU445 4.5.1.5.2. See ../shared/reference/msp430fr5994-facts.md §1.2–1.5. All counts assume
+// SLAU445 4.5.1.5.2. See facts §1.2–1.5. All counts assume
 // zero-wait-state memory; the bus adds FRAM wait states on cache misses.
 #pragma once
 

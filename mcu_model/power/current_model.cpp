@@ -1,6 +1,6 @@
 // Constants and arithmetic of the MSP430FR5994 supply-current model (see current_model.h).
 //
-// Sources and legend (as in ../shared/reference/msp430fr5994-facts.md):
+// Sources and legend (as in docs/reference/msp430fr5994-facts.md):
 //   SLASE54D  MSP430FR599x, MSP430FR596x Mixed-Signal Microcontrollers datasheet, rev. D (2021).
 //   JAJSG26C  the Japanese edition of SLASE54 rev. C (same tables, read where the English page
 //             could not be).

@@ -1,4 +1,5 @@
-// Supply-current model of the MSP430FR5994 (DESIGN.md "The power interface and power failure").
+// Supply-current model of the MSP430FR5994 (docs/architecture.md "The power interface and power
+// failure").
 //
 // Pure and deterministic, no SystemC: the MCU hands it the activity since its last synchronisation
 // point (an IntervalActivity of deltas) and gets back the charge drawn from VCC in that interval,

@@ -1,5 +1,6 @@
-// The MCU's side of the power interface (DESIGN.md "The power interface and power failure"): all
-// the MCU knows of whatever powers it. sim/ adapts energy::Supply to it, tests script it.
+// The MCU's side of the power interface (docs/architecture.md "The power interface and power
+// failure"): all the MCU knows of whatever powers it. sim/ adapts energy::Supply to it, tests
+// script it.
 //
 // Contract, all at sc_time_stamp():
 //  * set_load_current_A(amps) holds from now until the next call (piecewise-constant current at

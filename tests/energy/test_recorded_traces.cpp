@@ -1,4 +1,4 @@
-// Recorded traces from ../shared/traces: parse, integrate, and check independence from the
+// Recorded traces from traces/recorded: parse, integrate, and check independence from the
 // synchronisation quantum. Skipped with a message when the directory is absent.
 #include <catch2/catch.hpp>
 #include <fstream>

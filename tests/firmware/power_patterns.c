@@ -1,11 +1,10 @@
-/* Power-failure semantics test (DESIGN.md "The power interface and power failure"): the first
- * boot writes known patterns to FRAM (.persistent), to SRAM that crt0 never touches (.noinit),
- * and to a .data and a .bss variable, then spins until the supply fails. The boot after the
- * failure reports what survived through host_io markers and exits:
- *   0x30 boot number (from a .persistent counter)   0x31 patterns written (first boot)
- *   0x32 FRAM words still equal to the pattern       0x33 SRAM words still equal to theirs
- *   0x34 / 0x35 the first two SRAM words              0x36 the .data variable (crt0 re-copies)
- *   0x37 the .bss variable (crt0 zeroes)
+/* Power-failure semantics test (docs/architecture.md "The power interface and power failure"): the
+ * first boot writes known patterns to FRAM (.persistent), to SRAM that crt0 never touches
+ * (.noinit), and to a .data and a .bss variable, then spins until the supply fails. The boot after
+ * the failure reports what survived through host_io markers and exits: 0x30 boot number (from a
+ * .persistent counter)   0x31 patterns written (first boot) 0x32 FRAM words still equal to the
+ * pattern       0x33 SRAM words still equal to theirs 0x34 / 0x35 the first two SRAM words 0x36 the
+ * .data variable (crt0 re-copies) 0x37 the .bss variable (crt0 zeroes)
  */
 #include <stdint.h>
 

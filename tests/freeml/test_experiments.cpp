@@ -1,6 +1,6 @@
 // Short versions of the FreeML experiments (scenarios/experiments/, scripts/experiment-*, issue 7):
 // qualitative facts that must hold on the recorded traces, and the exit-memory table against the
-// compiler reports. Skipped, visibly, without ../shared/traces or /usr/bin/python3.
+// compiler reports. Skipped, visibly, without the recorded traces or /usr/bin/python3.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>

@@ -50,7 +50,7 @@ Series read_timeseries(const std::string& dir);
 
 bool recorded_traces_available();
 
-// First statement of a test case that needs ../shared/traces: without them the test is skipped,
+// First statement of a test case that needs traces/recorded: without them the test is skipped,
 // visibly (a Catch2 warning), instead of failing. Needs catch.hpp at the point of use.
 #define RUNTEST_SKIP_WITHOUT_RECORDED_TRACES()                                                 \
   do {                                                                                         \

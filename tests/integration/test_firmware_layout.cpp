@@ -1,5 +1,5 @@
 // The firmware runtime's memory layout (freeml/firmware/runtime/msp430fr5994.ld, crt0.c) against
-// the MSP430FR5994 memory map (TI msp430fr5994.ld/.h; ../shared/reference facts §2.1, §5.4).
+// the MSP430FR5994 memory map (TI msp430fr5994.ld/.h; facts §2.1, §5.4).
 #include <catch2/catch.hpp>
 #include <string>
 

@@ -1,7 +1,7 @@
 // The intermittent checksum demo under every recorded trace (scenarios/checksum-*.json): the
 // checkpointing app reports the same CRC as on continuous power (host re-computation:
 // test_checksum_apps.cpp) after many power failures; the restarting app never finishes where the
-// power cycles are shorter than its run time. Skipped, visibly, without ../shared/traces.
+// power cycles are shorter than its run time. Skipped, visibly, without the recorded traces.
 #include <catch2/catch.hpp>
 #include <string>
 

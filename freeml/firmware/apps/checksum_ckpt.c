@@ -5,8 +5,8 @@
  * Checkpoint layout and why a commit is atomic: two slots {round, next_chunk, crc} and a selector
  * word `active` naming the valid slot. A commit writes the whole *inactive* slot first, then
  * stores the other slot's index into `active` with a single 16-bit MOV. A power failure stops the
- * CPU at an instruction boundary (DESIGN.md "The power interface and power failure") and FRAM
- * keeps every completed write, so:
+ * CPU at an instruction boundary (docs/architecture.md "The power interface and power failure") and
+ * FRAM keeps every completed write, so:
  *   - before the selector store completes, `active` still names the old slot, which no commit
  *     ever touches — a half-written inactive slot is simply never read;
  *   - the selector store itself is one word write: it either happened or it did not;

@@ -1,4 +1,5 @@
-/* Intermittent inference runtime (DESIGN.md "Intermittent runtime"): all progress lives in FRAM
+/* Intermittent inference runtime (docs/architecture.md "Firmware and FreeML"): all progress lives
+ * in FRAM
  * (.persistent) and survives power loss; SRAM holds nothing that a reboot needs.
  *
  * Work per sample is a sequence of steps, each idempotent:

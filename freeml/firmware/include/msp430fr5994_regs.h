@@ -1,6 +1,6 @@
 /* MSP430FR5994 register addresses and bits used by the project's firmware.
  * Values from TI's msp430fr5994.h (copy in UoS-EEC/fused mcu/msp430fr5xx/device_includes); see
- * ../shared/reference/msp430fr5994-facts.md §1.9 (SR), §2.1 (module bases), §2.3 (FRCTL), §3.1
+ * facts §1.9 (SR), §2.1 (module bases), §2.3 (FRCTL), §3.1
  * (MPY32), §3.3 (PMM), §3.4 (WDT), §3.5 (CS). eUSCI_A register offsets: TI header OFS_UCAx*.
  */
 #ifndef MSP430FR5994_REGS_H

@@ -1,5 +1,5 @@
-/* host_io: the simulator's stand-in for a sensor and a debug link (DESIGN.md "Peripherals").
- * A block of word registers in an address range the MSP430FR5994 leaves unused
+/* host_io: the simulator's stand-in for a sensor and a debug link (docs/architecture.md
+ * "Peripherals"). A block of word registers in an address range the MSP430FR5994 leaves unused
  * (0x0F00-0x0F3F; TI msp430fr5994.h places no module there). Accesses cost cycles like any
  * peripheral access. The simulator side is mcu_model/periph/host_io.{h,cpp}; keep both in step.
  */
