@@ -1,9 +1,12 @@
 #include "sim/output_dir.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <fstream>
@@ -51,7 +54,8 @@ Manifest read_manifest(const fs::path& dir) {
 void write_manifest(const fs::path& dir, const Manifest& m) {
   json j = {{"written_by", "ehsim"}, {"complete", m.complete}, {"entries", json::object()}};
   for (const auto& [name, kind] : m.owner) j["entries"][name] = kind;
-  const fs::path tmp = dir / (std::string(kManifest) + ".tmp");
+  // Per process: the array tasks of one sweep update their directory's manifest at once.
+  const fs::path tmp = dir / (std::string(kManifest) + ".tmp." + std::to_string(getpid()));
   {
     std::ofstream out(tmp);
     out << j.dump(2) << '\n';
@@ -75,12 +79,35 @@ bool ehsim_process_running(long pid) {
   return state != 'Z' && state != 'X' && text.substr(open + 1, close - open - 1) == "ehsim";
 }
 
+// A manifest being replaced by another ehsim process (sim/output_dir.cpp's write_manifest).
+bool is_manifest_temporary(const std::string& name) {
+  return name.rfind(std::string(kManifest) + ".tmp.", 0) == 0;
+}
+
 bool is_stale_staging(const fs::directory_entry& e) {
   const std::string name = e.path().filename().string();
   if (name.rfind(kStagingPrefix, 0) != 0 || !e.is_directory()) return false;
   const long pid = std::strtol(name.c_str() + std::strlen(kStagingPrefix), nullptr, 10);
   return pid <= 0 || !ehsim_process_running(pid);
 }
+
+// Holds an exclusive lock on a directory while its manifest is read, changed and written, so
+// that processes writing into one directory (a sweep's array tasks) do not lose each other's
+// entries.
+class DirectoryLock {
+ public:
+  explicit DirectoryLock(const fs::path& dir) : fd_(open(dir.c_str(), O_RDONLY | O_DIRECTORY)) {
+    if (fd_ >= 0) flock(fd_, LOCK_EX);
+  }
+  ~DirectoryLock() {
+    if (fd_ >= 0) close(fd_);  // releases the lock
+  }
+  DirectoryLock(const DirectoryLock&) = delete;
+  DirectoryLock& operator=(const DirectoryLock&) = delete;
+
+ private:
+  int fd_;
+};
 
 // The staging directory that a signal handler removes; one OutputDir is active at a time.
 char g_staging[PATH_MAX];
@@ -123,7 +150,10 @@ void require_own_output(const fs::path& dir, const std::set<std::string>& accept
   std::set<std::string> foreign;
   for (const auto& e : fs::directory_iterator(dir)) {
     const std::string name = e.path().filename().string();
-    if (name == kManifest || is_stale_staging(e) || m.owner.count(name)) continue;
+    if (name == kManifest || is_manifest_temporary(name) || is_stale_staging(e) ||
+        m.owner.count(name)) {
+      continue;
+    }
     foreign.insert(name);
   }
   if (!foreign.empty()) {
@@ -164,7 +194,12 @@ OutputDir::OutputDir(const std::string& dir, std::string kind, bool force,
     created_dir_ = true;
   }
   for (const auto& e : fs::directory_iterator(dir_)) {
-    if (is_stale_staging(e)) fs::remove_all(e.path(), ec);  // left by a killed ehsim
+    // Left by a killed ehsim: its staging directory, or a manifest it was replacing.
+    const std::string name = e.path().filename().string();
+    const bool stale_manifest =
+        is_manifest_temporary(name) &&
+        !ehsim_process_running(std::strtol(name.c_str() + std::strlen(kManifest) + 5, nullptr, 10));
+    if (is_stale_staging(e) || stale_manifest) fs::remove_all(e.path(), ec);
   }
   staging_ = dir_ / (kStagingPrefix + std::to_string(getpid()));
   fs::create_directory(staging_, ec);
@@ -190,6 +225,7 @@ OutputDir::~OutputDir() {
 }
 
 void OutputDir::commit(const std::string& last) {
+  DirectoryLock lock(dir_);
   Manifest m = read_manifest(dir_);
   std::vector<std::string> staged;
   for (const auto& e : fs::directory_iterator(staging_)) {
@@ -231,6 +267,7 @@ void OutputDir::commit(const std::string& last) {
 
 void record_output_entries(const fs::path& dir, const std::string& kind,
                            const std::vector<std::string>& names) {
+  DirectoryLock lock(dir);
   Manifest m = read_manifest(dir);
   for (const std::string& n : names) m.owner[n] = kind;
   write_manifest(dir, m);

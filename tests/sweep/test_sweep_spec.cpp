@@ -86,8 +86,8 @@ TEST_CASE("bad --param syntax is an error naming the parameter", "[sweep][spec]"
   bad("supply.capacitance=10uF,,22uF", "--param supply.capacitance");
   bad("supply.capacitance=10uF..1mF:log", "--param supply.capacitance");
   bad("supply.capacitance=10uF..1mF:cubic:3", "neither log nor lin");
-  bad("supply.capacitance=10uF..1mF:log:1", ">= 2");
-  bad("supply.capacitance=10uF..1mF:log:x", ">= 2");
+  bad("supply.capacitance=10uF..1mF:log:1", "from 2 to 100000");
+  bad("supply.capacitance=10uF..1mF:log:x", "from 2 to 100000");
   bad("supply.capacitance=10uF..2V:lin:3", "same unit");
   bad("supply.capacitance=0uF..1mF:log:3", "positive");
   bad("supply.capacitance=10uF,10uF", "twice");
