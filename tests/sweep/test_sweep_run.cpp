@@ -122,12 +122,16 @@ TEST_CASE("an interrupted sweep (SIGTERM) resumes without re-running finished po
   const std::string out = dir + "/out";
   // Point 2 reads its trace from a FIFO that nobody writes: it cannot finish, however fast the
   // host, so with -j 1 exactly points 0 and 1 are done when the test stops the sweep. Before the
-  // re-run the test puts the trace there.
-  const std::string gate = dir + "/gate.csv";
+  // re-run the test puts the trace there. (A --param list takes each value once: every point
+  // has its own copy of the square trace.)
+  const std::string gate = dir + "/trace2.csv";
   REQUIRE(mkfifo(gate.c_str(), 0644) == 0);
   std::string traces;
-  for (int i = 0; i < 8; ++i)
-    traces += std::string(i ? "," : "") + (i == 2 ? gate : square_trace());
+  for (int i = 0; i < 8; ++i) {
+    const std::string file = dir + "/trace" + std::to_string(i) + ".csv";
+    if (i != 2) fs::copy_file(square_trace(), file);
+    traces += (i ? "," : "") + file;
+  }
   const std::string cmd = sweep_cmd(sc,
                                     "--param supply.capacitance=10uF,15uF,22uF,33uF,47uF,68uF,"
                                     "100uF,150uF --param harvester.trace.file=" +
@@ -148,10 +152,11 @@ TEST_CASE("an interrupted sweep (SIGTERM) resumes without re-running finished po
   // Wait until point 2 has started (its point.json is written before its process starts); the
   // deadlines only keep a broken sweep from hanging the test, they decide nothing.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-  while (!fs::exists(out + "/points/0002/point.json") &&
+  while (!fs::exists(out + "/points/0002/point.json") && kill(pid, 0) == 0 &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  INFO(read(dir + "/log"));
   REQUIRE(fs::exists(out + "/points/0002/point.json"));
   REQUIRE(kill(pid, SIGTERM) == 0);
   // The sweep says so on its way out, after it has stopped point 2 and collected the results.
