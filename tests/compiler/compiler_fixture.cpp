@@ -9,6 +9,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "tests/test_support.h"
+
 namespace cctest {
 
 namespace {
@@ -82,9 +84,7 @@ std::string smoke_data_root(bool* real) {
 }
 
 std::string scratch(const std::string& name) {
-  const std::string dir = std::string(EHSIM_BINARY_DIR) + "/tests/compiler-scratch/" + name;
-  std::filesystem::create_directories(dir);
-  return dir;
+  return ehsim_test::scratch_dir(name, /*clear=*/false);
 }
 
 std::string source_path(const std::string& relative) {

@@ -8,6 +8,7 @@
 #include "freeml/compiler/report.h"
 #include "freeml/reference/blob_io.h"
 #include "freeml/reference/samples.h"
+#include "tests/test_support.h"
 
 using namespace freeml;
 
@@ -20,7 +21,96 @@ std::string models(const std::string& file) {
   return cctest::source_path("freeml/models/" + file);
 }
 
+uint32_t be32(const std::vector<uint8_t>& b, size_t off) {
+  return uint32_t(b[off]) << 24 | uint32_t(b[off + 1]) << 16 | uint32_t(b[off + 2]) << 8 |
+         uint32_t(b[off + 3]);
+}
+
+// The official test split, read here from the IDX files (the format's header: magic 0x0803 /
+// 0x0801, big-endian counts) rather than through the compiler's loader. An input word is the raw
+// pixel at 8 fractional bits (FORMAT.md; checked below against the committed sample files).
+ref::SampleSet official_test_split(const std::string& dir) {
+  const std::vector<uint8_t> images = cctest::read_bytes(dir + "/t10k-images-idx3-ubyte");
+  const std::vector<uint8_t> labels = cctest::read_bytes(dir + "/t10k-labels-idx1-ubyte");
+  REQUIRE(images.size() >= 16);
+  REQUIRE(labels.size() >= 8);
+  REQUIRE(be32(images, 0) == 0x803);
+  REQUIRE(be32(labels, 0) == 0x801);
+  const uint32_t n = be32(images, 4);
+  REQUIRE(be32(labels, 4) == n);
+  REQUIRE(be32(images, 8) == 28);
+  REQUIRE(be32(images, 12) == 28);
+  REQUIRE(images.size() == 16 + size_t(n) * 784);
+  REQUIRE(labels.size() == 8 + size_t(n));
+  ref::SampleSet set;
+  set.words = 784;
+  set.frac = 8;
+  for (uint32_t i = 0; i < n; ++i) {
+    set.samples.emplace_back(images.begin() + long(16 + size_t(i) * 784),
+                             images.begin() + long(16 + size_t(i + 1) * 784));
+    set.labels.push_back(labels[8 + i]);
+  }
+  return set;
+}
+
+// Recomputes a committed model's test accuracy over the whole official test split with the
+// bit-exact host reference (the firmware's arithmetic, policy none: the final layer decides) and
+// each exit's accuracy, and compares them with what its report says.
+void check_full_split_accuracy(const std::string& dataset, const std::string& model,
+                               const std::string& samples_file) {
+  const std::string root = cctest::real_data_root(dataset);
+  EHSIM_REQUIRE_DEPENDENCY(!root.empty(), dataset + " under " + cctest::data_root(),
+                           "scripts/fetch-datasets " + dataset + " (scripts/test runs it)");
+  const ref::SampleSet split = official_test_split(root + "/" + dataset);
+  REQUIRE(split.samples.size() == 10000);
+  const ref::Model m = ref::read_blob_file(models(model + ".fmlb"));
+  REQUIRE(m.input.size() == 784);
+  REQUIRE(m.input_frac == 8);
+  // The committed sample file is the first 1000 test images: the pixel conversion above is the
+  // one the models were built with.
+  const ref::SampleSet committed = ref::read_samples_file(models(samples_file));
+  REQUIRE(committed.frac == 8);
+  REQUIRE(committed.samples.size() == 1000);
+  for (size_t s = 0; s < committed.samples.size(); ++s) {
+    REQUIRE(committed.samples[s] == split.samples[s]);
+    REQUIRE(committed.labels[s] == split.labels[s]);
+  }
+  size_t final_correct = 0;
+  std::vector<size_t> exit_correct(m.taps.size(), 0);
+  for (size_t s = 0; s < split.samples.size(); ++s) {
+    const ref::FixedRun run = ref::run_fixed(m, split.samples[s]);
+    const ref::Decision d = ref::decide(m, run, ref::Policy::kNone, 0, [](int) { return false; });
+    final_correct += d.cls == int(split.labels[s]);
+    int cls = 0;
+    int32_t margin = 0;
+    for (size_t k = 0; k < m.taps.size(); ++k) {
+      ref::top1_margin(run.exit_logits[k], &cls, &margin);
+      exit_correct[k] += cls == int(split.labels[s]);
+    }
+  }
+  const nlohmann::json report = read_json(models(model + ".json"));
+  INFO(model << ": " << final_correct << " of 10000 correct");
+  CHECK(report["dataset"]["test_count"] == 10000);
+  CHECK(double(final_correct) / 10000.0 ==
+        Approx(report["accuracy"]["reference_final_test"].get<double>()).margin(1e-9));
+  const auto& exits = report["accuracy"]["reference_exits_test"];
+  REQUIRE(exits.size() == m.taps.size());
+  for (size_t k = 0; k < m.taps.size(); ++k) {
+    INFO("exit " << k << ": " << exit_correct[k] << " of 10000 correct");
+    CHECK(double(exit_correct[k]) / 10000.0 ==
+          Approx(exits[k]["reference_test_accuracy"].get<double>()).margin(1e-9));
+  }
+}
+
 }  // namespace
+
+TEST_CASE("committed models: accuracy recomputed on the whole official MNIST test split") {
+  check_full_split_accuracy("mnist", "mnist-lenet", "mnist-test-1000.fmls");
+}
+
+TEST_CASE("committed models: accuracy recomputed on the whole Fashion-MNIST test split") {
+  check_full_split_accuracy("fashion-mnist", "fashion-cnn3", "fashion-test-1000.fmls");
+}
 
 TEST_CASE("committed MNIST model: fits 16 KB FRAM / 4 KB buffers, within 2 pp of float") {
   const std::vector<uint8_t> blob = cctest::read_bytes(models("mnist-lenet.fmlb"));

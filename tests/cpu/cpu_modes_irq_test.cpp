@@ -99,7 +99,7 @@ TEST_CASE("Symbolic, absolute, indexed and SR-as-register addressing", "[cpu][mo
   CHECK(r.cpu.reg(9) == 0x4303);  // ext word at 0x4410; 0x4412 holds the filler
 }
 
-TEST_CASE("@SP+ and @Rn+ increments; byte writes to registers clear the high byte",
+TEST_CASE("@SP+ and @Rn+ increments, byte writes to registers clear the high byte",
           "[cpu][modes]") {
   Rig r;
   std::vector<uint16_t> c;
@@ -175,7 +175,7 @@ TEST_CASE("Interrupt entry (6 cycles) and RETI (5 cycles)", "[cpu][irq]") {
   CHECK(r.ctx.instructions == 2);
 }
 
-TEST_CASE("Interrupts need GIE; higher vector wins", "[cpu][irq]") {
+TEST_CASE("Interrupts need GIE, higher vector wins", "[cpu][irq]") {
   Rig r;
   r.load({0x4304, 0x4304, 0x4304});  // MOV R3,R4 (NOP-like)
   load_isr(r, 40);
@@ -250,7 +250,7 @@ TEST_CASE("Illegal opcodes fault with pc and opcode and never execute", "[cpu][i
   }
 }
 
-TEST_CASE("Vacant reads and fetches fault; breakpoints stop before the instruction",
+TEST_CASE("Vacant reads and fetches fault, breakpoints stop before the instruction",
           "[cpu][fault]") {
   {
     Rig r;

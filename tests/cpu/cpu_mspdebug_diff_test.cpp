@@ -27,6 +27,7 @@
 #include <string>
 
 #include "tests/cpu/msp430_asm.h"
+#include "tests/test_support.h"
 
 using namespace ehsim::test;
 using namespace ehsim::mcu;
@@ -387,10 +388,8 @@ std::string dump(const std::vector<uint16_t>& code) {
 }  // namespace
 
 TEST_CASE("Random instruction sequences match mspdebug's simulator", "[cpu][mspdebug]") {
-  if (access(kMspdebug, X_OK) != 0) {
-    WARN("SKIPPED: " << kMspdebug << " not found; install Debian's mspdebug to run this test");
-    return;
-  }
+  EHSIM_REQUIRE_DEPENDENCY(access(kMspdebug, X_OK) == 0, std::string(kMspdebug),
+                           "the Debian package mspdebug (scripts/install-deps)");
   char tmpl[] = "/tmp/ehsim_mspdebug_XXXXXX";
   REQUIRE(mkdtemp(tmpl) != nullptr);
   const std::string dir = tmpl;

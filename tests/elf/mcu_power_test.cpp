@@ -37,7 +37,7 @@ struct PowerCycler : sc_core::sc_module {
 }  // namespace
 
 // One SystemC elaboration per process: this must stay the only test that starts the kernel.
-TEST_CASE("Mcu power_off keeps FRAM, loses SRAM; power_on boots through the reset vector",
+TEST_CASE("Mcu power_off keeps FRAM, loses SRAM, power_on boots through the reset vector",
           "[mcu]") {
   // add #1,&0x5000 (FRAM boot counter); mov #0x5A80,&WDTCTL; jmp $
   const auto bytes =

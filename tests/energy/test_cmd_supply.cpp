@@ -9,6 +9,7 @@
 #include <systemc>
 
 #include "sim/commands.h"
+#include "tests/test_support.h"
 
 namespace fs = std::filesystem;
 
@@ -35,9 +36,7 @@ TEST_CASE("ehsim supply: outputs, books and bad input", "[cli][systemc]") {
     WARN("SKIPPED: SystemC already ran in this process; run this test case on its own");
     return;
   }
-  const fs::path dir = fs::temp_directory_path() / "ehsim_test_cmd_supply";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = ehsim_test::scratch_dir("cmd_supply");
   // 1 mA into 100 uF with a 4 mA load: on at C*2.0/1mA = 0.2 s, off after C*0.2/3mA.
   std::ofstream(dir / "i.csv") << "time_s,current_mA\n0,1\n";
   const nlohmann::json scenario = {

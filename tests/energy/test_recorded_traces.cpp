@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "energy_test_util.h"
+#include "tests/test_support.h"
 
 using namespace ehsim::energy;
 using namespace ehsim::energy::testing;
@@ -76,10 +77,9 @@ const Case kCases[] = {
 
 TEST_CASE("recorded traces: parse and integrate to the hold and trapezoid sums", "[traces]") {
   const std::string dir = trace_dir();
-  if (dir.empty()) {
-    WARN("SKIPPED: recorded traces not found at " EHSIM_TRACE_DIR " (set EHSIM_TRACE_DIR)");
-    return;
-  }
+  EHSIM_REQUIRE_DEPENDENCY(
+      !dir.empty(), "the recorded traces at " EHSIM_TRACE_DIR,
+      "the repository's traces/recorded (or -DEHSIM_TRACE_DIR=)");
   for (const auto& c : kCases) {
     INFO(c.file);
     const std::string path = dir + "/" + c.file;
@@ -111,10 +111,9 @@ TEST_CASE("recorded traces: parse and integrate to the hold and trapezoid sums",
 TEST_CASE("recorded traces: on/off counts do not depend on the synchronisation quantum",
           "[traces]") {
   const std::string dir = trace_dir();
-  if (dir.empty()) {
-    WARN("SKIPPED: recorded traces not found at " EHSIM_TRACE_DIR " (set EHSIM_TRACE_DIR)");
-    return;
-  }
+  EHSIM_REQUIRE_DEPENDENCY(
+      !dir.empty(), "the recorded traces at " EHSIM_TRACE_DIR,
+      "the repository's traces/recorded (or -DEHSIM_TRACE_DIR=)");
   struct Setup {
     const char* file;
     std::shared_ptr<Harvester> h;

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "sim/supply_scenario.h"
+#include "tests/test_support.h"
 
 using nlohmann::json;
 using namespace ehsim;
@@ -10,8 +11,7 @@ using namespace ehsim;
 namespace {
 
 std::string temp_dir_with_trace() {
-  const auto dir = std::filesystem::temp_directory_path() / "ehsim_test_supply_scenario";
-  std::filesystem::create_directories(dir);
+  const std::filesystem::path dir = ehsim_test::scratch_dir("supply_scenario");
   std::ofstream(dir / "sq.csv") << "time_s,current_mA\n0,1\n1,0\n";
   return dir.string();
 }

@@ -11,13 +11,12 @@
 #include "freeml/firmware/include/freeml/model_format.h"
 #include "freeml/reference/blob_io.h"
 #include "freeml/reference/generator.h"
+#include "tests/test_support.h"
 
 namespace fmltest {
 
 std::string scratch_dir(const std::string& name) {
-  const std::string dir = std::string(EHSIM_BINARY_DIR) + "/tests/freeml-scratch/" + name;
-  std::filesystem::create_directories(dir);
-  return dir;
+  return ehsim_test::scratch_dir(name, /*clear=*/false);
 }
 
 std::string infer_elf() {

@@ -1,6 +1,6 @@
 // Short versions of the FreeML experiments (scenarios/experiments/, scripts/experiment-*, issue 7):
 // qualitative facts that must hold on the recorded traces, and the exit-memory table against the
-// compiler reports. Skipped, visibly, without the recorded traces or /usr/bin/python3.
+// compiler reports. They fail without the recorded traces (traces/recorded) or /usr/bin/python3.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -25,7 +25,7 @@ runtest::RunOutput run_point(const std::string& name, const std::string& sets) {
 
 TEST_CASE("experiment 1 (short): checkpointing beats restarting, early exit beats both",
           "[freeml][experiment][recorded]") {
-  RUNTEST_SKIP_WITHOUT_RECORDED_TRACES();
+  RUNTEST_REQUIRE_RECORDED_TRACES();
   const auto energy = run_point("energy", "--set inference.policy=energy");
   const auto none = run_point("none", "--set inference.policy=none");
   const auto restart = run_point(
@@ -50,7 +50,7 @@ TEST_CASE("experiment 1 (short): checkpointing beats restarting, early exit beat
 
 TEST_CASE("experiment 1 on the solar day (short): intermittent, checkpointing beats restarting",
           "[freeml][experiment][recorded]") {
-  RUNTEST_SKIP_WITHOUT_RECORDED_TRACES();
+  RUNTEST_REQUIRE_RECORDED_TRACES();
   // 08:00-08:10 of the NREL day (about 100 uW from the 1 mm^2 cell) instead of 05:00-09:00.
   const auto solar = [](const std::string& name, const std::string& sets) {
     return runtest::run_scenario_file(
@@ -99,11 +99,9 @@ nlohmann::json read_json(const std::string& path) {
 
 TEST_CASE("experiment 2 (short): more harvested power, no fewer inferences and more deep exits",
           "[freeml][experiment][recorded]") {
-  RUNTEST_SKIP_WITHOUT_RECORDED_TRACES();
-  if (!python_available()) {
-    WARN("SKIPPED: /usr/bin/python3 not found (scripts/experiment-exits-vs-power needs it)");
-    return;
-  }
+  RUNTEST_REQUIRE_RECORDED_TRACES();
+  EHSIM_REQUIRE_DEPENDENCY(python_available(), "/usr/bin/python3",
+                           "the Debian package python3 (scripts/install-deps)");
   const std::string out = runtest::scratch_dir("exp-exits-vs-power") + "/out";
   // The experiment's own script on rf-mobile at three power levels, one minute each.
   const auto r = fwtest::run_command(
@@ -154,12 +152,11 @@ TEST_CASE("experiment 2 (short): more harvested power, no fewer inferences and m
   }
 }
 
-TEST_CASE("experiment 3: gNet's exit memory is below the per-layer heads', as the compiler reports",
-          "[freeml][experiment]") {
-  if (!python_available()) {
-    WARN("SKIPPED: /usr/bin/python3 not found (scripts/experiment-exit-memory needs it)");
-    return;
-  }
+TEST_CASE(
+    "experiment 3: the exit-memory table repeats the compiler's gNet reports, gNet below heads",
+    "[freeml][experiment]") {
+  EHSIM_REQUIRE_DEPENDENCY(python_available(), "/usr/bin/python3",
+                           "the Debian package python3 (scripts/install-deps)");
   const std::string out = runtest::scratch_dir("exp-exit-memory") + "/out";
   const auto r = fwtest::run_command(
       fwtest::shell_quote(std::string(EHSIM_SOURCE_DIR) + "/scripts/experiment-exit-memory") + " " +

@@ -99,7 +99,7 @@ TEST_CASE("run: every inference completed across power failures equals the refer
   for (size_t k = 0; k < results.size(); ++k) CHECK(results[k]["sample"] == k);
 }
 
-TEST_CASE("run: one output channel per unit: same results, less work lost per power failure",
+TEST_CASE("run: one output channel per unit gives the reference's classes and confidences",
           "[freeml][run]") {
   const Fixture f = make_fixture("run-inference-units");
   json sc = scenario(f, "none");

@@ -7,16 +7,14 @@
 #include <stdexcept>
 
 #include "firmware_harness.h"
+#include "tests/test_support.h"
 
 namespace runtest {
 
 namespace fs = std::filesystem;
 
 std::string scratch_dir(const std::string& name) {
-  const fs::path dir = fs::path(EHSIM_BINARY_DIR) / "test-runs" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
+  return ehsim_test::scratch_dir(name);
 }
 
 std::string read_file(const std::string& path) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/test_support.h"
+
 namespace runtest {
 
 struct RunOutput {
@@ -50,15 +52,12 @@ Series read_timeseries(const std::string& dir);
 
 bool recorded_traces_available();
 
-// First statement of a test case that needs traces/recorded: without them the test is skipped,
-// visibly (a Catch2 warning), instead of failing. Needs catch.hpp at the point of use.
-#define RUNTEST_SKIP_WITHOUT_RECORDED_TRACES()                                                 \
-  do {                                                                                         \
-    if (!runtest::recorded_traces_available()) {                                               \
-      WARN("SKIPPED: recorded traces not found at " EHSIM_TRACE_DIR " (set EHSIM_TRACE_DIR)"); \
-      return;                                                                                  \
-    }                                                                                          \
-  } while (0)
+// First statement of a test case that needs traces/recorded: without them the test fails (a
+// missing dependency must not pass). Needs catch.hpp and tests/test_support.h at the point of use.
+#define RUNTEST_REQUIRE_RECORDED_TRACES()                                              \
+  EHSIM_REQUIRE_DEPENDENCY(                                                            \
+      runtest::recorded_traces_available(), "the recorded traces at " EHSIM_TRACE_DIR, \
+      "the repository's traces/recorded (or -DEHSIM_TRACE_DIR=)")
 
 }  // namespace runtest
 

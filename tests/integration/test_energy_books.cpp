@@ -14,6 +14,7 @@
 #include "energy/trace.h"
 #include "firmware_harness.h"
 #include "run_harness.h"
+#include "tests/test_support.h"
 
 namespace {
 
@@ -130,7 +131,7 @@ TEST_CASE("run: a constant 600 uW trace is 600 uW in every time-series row",
 
 TEST_CASE("run: the default scenario's MCU energy closes the books with the trace's own harvest",
           "[run][energy][energy-consistency][recorded]") {
-  RUNTEST_SKIP_WITHOUT_RECORDED_TRACES();
+  RUNTEST_REQUIRE_RECORDED_TRACES();
   const std::string dir = runtest::scratch_dir("books_default_20s");
   const RunOutput r = runtest::run_scenario_file(kDefaultScenario, dir + "/out",
                                                  "--set run.duration=20s" + trace_dir_arg());
@@ -160,7 +161,7 @@ TEST_CASE("run: the default scenario's MCU energy closes the books with the trac
 
 TEST_CASE("supply: a run that starts before the NREL trace's first sample has exact books",
           "[supply][energy-consistency][recorded]") {
-  RUNTEST_SKIP_WITHOUT_RECORDED_TRACES();
+  RUNTEST_REQUIRE_RECORDED_TRACES();
   // The issue's reproduction: the NREL file starts at 00:01 (60 s), so [0, 60) s lies before
   // its first sample. Books were NaN and printed as "books balance 0 relative".
   const std::string dir = runtest::scratch_dir("supply_nrel_before_first");

@@ -9,6 +9,7 @@
 
 #include "firmware_harness.h"
 #include "host_truth.h"
+#include "tests/test_support.h"
 
 using namespace fwtest;
 
@@ -40,10 +41,9 @@ SymbolOffset offsets_in(const std::string& elf, const Range& range) {
   };
 }
 
-bool skip_without_mspdebug() {
-  if (mspdebug_available()) return false;
-  WARN("mspdebug is not installed: differential firmware tests SKIPPED");
-  return true;
+void require_mspdebug() {
+  EHSIM_REQUIRE_DEPENDENCY(mspdebug_available(), "mspdebug",
+                           "the Debian package mspdebug (scripts/install-deps)");
 }
 
 }  // namespace
@@ -64,7 +64,7 @@ TEST_CASE("every differential program has a host truth or is listed as different
 
 TEST_CASE("mspdebug sim runs each test program to done with host-verified results",
           "[firmware][mspdebug]") {
-  if (skip_without_mspdebug()) return;
+  require_mspdebug();
   for (const auto& prog : kDiffPrograms) {
     DYNAMIC_SECTION(prog) {
       const std::string elf = firmware_path(prog);
@@ -78,7 +78,7 @@ TEST_CASE("mspdebug sim runs each test program to done with host-verified result
 }
 
 TEST_CASE("ehsim exec matches mspdebug sim registers and RAM at done", "[firmware][mspdebug]") {
-  if (skip_without_mspdebug()) return;
+  require_mspdebug();
   for (const auto& prog : kDiffPrograms) {
     DYNAMIC_SECTION(prog) {
       const std::string elf = firmware_path(prog);

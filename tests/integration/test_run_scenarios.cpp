@@ -24,7 +24,7 @@ std::string trace_dir_arg() {
 
 TEST_CASE("checkpointing checksum finishes with the continuous-power CRC on every recorded trace",
           "[run][recorded]") {
-  RUNTEST_SKIP_WITHOUT_RECORDED_TRACES();
+  RUNTEST_REQUIRE_RECORDED_TRACES();
   for (const char* name : {"checksum-rf-cart", "checksum-rf-mobile", "checksum-rf-obstruction",
                            "checksum-solar-nrel", "checksum-enhants-indoor-outdoor",
                            "checksum-enhants-nyt-nighttime", "checksum-enhants-car"}) {
@@ -46,7 +46,7 @@ TEST_CASE("checkpointing checksum finishes with the continuous-power CRC on ever
 }
 
 TEST_CASE("the restarting checksum never finishes under short RF power cycles", "[run][recorded]") {
-  RUNTEST_SKIP_WITHOUT_RECORDED_TRACES();
+  RUNTEST_REQUIRE_RECORDED_TRACES();
   const std::string out = runtest::scratch_dir("restart-rf-obstruction");
   const runtest::RunOutput r =
       runtest::run_scenario_file(scenario("checksum-rf-obstruction"), out,

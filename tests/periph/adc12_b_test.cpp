@@ -125,7 +125,7 @@ TEST_CASE("ADC12 synchronous SMCLK/4 timing, 10-bit: (4 + 12)·4 MCLK cycles", "
   REQUIRE(a.adc.next_event_cycle() == 1000 + (4 + 12) * 4);
 }
 
-TEST_CASE("ADC12 samples the supply at conversion start; ENC = 0 aborts", "[adc12]") {
+TEST_CASE("ADC12 samples the supply at conversion start, ENC = 0 aborts", "[adc12]") {
   double supply_V = 3.0;
   Adc a;
   a.adc.set_supply_voltage_source([&] { return supply_V; });

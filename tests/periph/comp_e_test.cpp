@@ -101,7 +101,7 @@ TEST_CASE("COMP_E CEMRVS = 1: CEMRVL picks the CEREF1 tap", "[comp_e]") {
   REQUIRE((ce.read_word(CompE::kCeCtl1) & kCeOut) == 0);
 }
 
-TEST_CASE("COMP_E off: no threshold, CEOUT low, CEOUT not writable; PUC clears", "[comp_e]") {
+TEST_CASE("COMP_E off: no threshold, CEOUT low, CEOUT not writable, PUC clears", "[comp_e]") {
   McuContext ctx;
   CompE ce(ctx);
   ce.write_word(CompE::kCeCtl2, uint16_t(kCeRefl1 | kCeRs1 | 19));

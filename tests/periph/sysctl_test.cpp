@@ -55,7 +55,7 @@ TEST_CASE("host_io layout matches the firmware header", "[host_io]") {
   REQUIRE(io.exited());
 }
 
-TEST_CASE("PMM: LOCKLPM5 set by BOR, cleared by software; PMMSWBOR/PMMSWPOR reset", "[pmm]") {
+TEST_CASE("PMM: LOCKLPM5 set by BOR, cleared by software, PMMSWBOR/PMMSWPOR reset", "[pmm]") {
   McuContext ctx;
   Pmm pmm(ctx);
   REQUIRE(pmm.base() + Pmm::kPm5Ctl0 == 0x0130);

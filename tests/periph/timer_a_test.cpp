@@ -158,7 +158,7 @@ TEST_CASE("TA0 keeps its count when SMCLK changes mid-period", "[timer_a]") {
   REQUIRE(t.ctx.irq.is_pending(45));
 }
 
-TEST_CASE("TA stop mode, TAR writes, TACLR, CCR0 = 0 halts up mode; TA2 has two CCRs",
+TEST_CASE("TA stop mode, TAR writes, TACLR, CCR0 = 0 halts up mode, TA2 has two CCRs",
           "[timer_a]") {
   Ta0 t;
   t.ta.write_word(kCtl, kTasselSmclk | kId2);  // MC = stop

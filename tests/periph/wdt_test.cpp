@@ -39,7 +39,7 @@ TEST_CASE("WDT after reset: watchdog mode, 2^15 SMCLK cycles, then PUC with SYSR
   REQUIRE(w.wdt.next_event_cycle() == 32768 + 32768);
 }
 
-TEST_CASE("WDT hold stops it; WDTCNTCL restarts the count", "[wdt]") {
+TEST_CASE("WDT hold stops it, WDTCNTCL restarts the count", "[wdt]") {
   Wdt w;
   w.ctx.cycles = 1000;
   w.wdt.write_word(0, 0x5A80);

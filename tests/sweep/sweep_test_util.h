@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/test_support.h"
+
 namespace sweeptest {
 
 namespace fs = std::filesystem;
@@ -45,10 +47,7 @@ inline std::string ehsim_bin() {
 }
 
 inline std::string scratch(const std::string& name) {
-  const fs::path dir = fs::path(EHSIM_BINARY_DIR) / "test-sweep" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
+  return ehsim_test::scratch_dir(name);
 }
 
 inline std::string read(const std::string& path) {

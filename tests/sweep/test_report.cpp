@@ -96,10 +96,8 @@ TEST_CASE("ehsim run writes a self-contained report.html whose figures are summa
   const json summary = json::parse(read(dir + "/out/summary.json"));
   CHECK(summary["power"]["power_failures"].get<int>() >= 2);  // shading has several intervals
 
-  if (!chromium_available()) {
-    WARN("chromium not installed (scripts/install-deps installs it): rendering not checked");
-    return;
-  }
+  EHSIM_REQUIRE_DEPENDENCY(chromium_available(), "chromium",
+                           "the Debian package chromium (scripts/install-deps)");
   const std::string dom = dump_dom(dir + "/out/report.html");
   REQUIRE(dom.find("</svg>") != std::string::npos);
   for (const char* plot : {"voltage", "harvested", "progress", "energy"}) {
@@ -155,10 +153,8 @@ TEST_CASE("a run report shows the exits histogram and accuracy per exit of summa
   const std::string html = read(dir + "/out/report.html");
   CHECK(html.find("data-plot=\"exits\"") != std::string::npos);
   CHECK(html.find("data-plot=\"accuracy\"") != std::string::npos);
-  if (!chromium_available()) {
-    WARN("chromium not installed: rendering not checked");
-    return;
-  }
+  EHSIM_REQUIRE_DEPENDENCY(chromium_available(), "chromium",
+                           "the Debian package chromium (scripts/install-deps)");
   const std::string dom = dump_dom(dir + "/out/report.html");
   CHECK(count(dom, "<rect class=\"bar\" data-label=\"layer ") == 8);
   CHECK(dom.find("data-label=\"layer 4\" data-value=\"17\"") != std::string::npos);
@@ -181,10 +177,8 @@ TEST_CASE("a sweep report plots each metric against each parameter, log axis for
   INFO(r.output);
   REQUIRE(r.status == 0);
   const json sweep = json::parse(read(dir + "/out/sweep.json"));
-  if (!chromium_available()) {
-    WARN("chromium not installed: rendering not checked");
-    return;
-  }
+  EHSIM_REQUIRE_DEPENDENCY(chromium_available(), "chromium",
+                           "the Debian package chromium (scripts/install-deps)");
   const std::string dom = dump_dom(dir + "/out/report.html");
   for (const char* m : {"power.boots", "time.on_time_fraction", "progress.commits"}) {
     for (const char* p : {"supply.capacitance", "supply.v_on"}) {
@@ -258,10 +252,8 @@ TEST_CASE("a sweep report of FreeML points shows each point's exit distribution 
   CHECK(html.find("data-key=\"exits.0000.layer3.count\" data-value=\"0\"") != std::string::npos);
   CHECK(html.find("data-key=\"exits.0001.layer3.share\" data-value=\"" + json(4.0 / 12).dump() +
                   "\"") != std::string::npos);
-  if (!chromium_available()) {
-    WARN("chromium not installed: rendering not checked");
-    return;
-  }
+  EHSIM_REQUIRE_DEPENDENCY(chromium_available(), "chromium",
+                           "the Debian package chromium (scripts/install-deps)");
   const std::string dom = dump_dom(dir + "/out/report.html");
   for (const char* layer : {"layer 1", "layer 3", "layer 10"}) {
     CHECK(count(dom, std::string("data-series=\"") + layer + "\"") == 2);  // share and accuracy

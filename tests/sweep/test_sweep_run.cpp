@@ -1,6 +1,7 @@
 // `ehsim sweep` end to end on the square-wave trace: failed points, resuming, -j 2 == -j 1,
 // timeouts, the Slurm script and --collect.
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -122,12 +123,26 @@ TEST_CASE("an interrupted sweep (SIGTERM) resumes without re-running finished po
   const std::string dir = scratch("interrupt");
   const std::string sc = write_scenario(dir, square_scenario("1s"));
   const std::string out = dir + "/out";
-  const std::string cmd = sweep_cmd(
-      sc, "--param supply.capacitance=10uF,15uF,22uF,33uF,47uF,68uF,100uF,150uF -j 1", out);
-  const std::string pid_file = dir + "/pid";
-  REQUIRE(sh(cmd + " > " + q(dir + "/log") + " 2>&1 & echo $! > " + q(pid_file)).status == 0);
+  // Point 2 reads its trace from a FIFO that nobody writes: it cannot finish, however fast the
+  // host, so with -j 1 exactly points 0 and 1 are done when the test stops the sweep. Before the
+  // re-run the test puts the trace there. (A --param list takes each value once: every point
+  // has its own copy of the square trace.)
+  const std::string gate = dir + "/trace2.csv";
+  REQUIRE(mkfifo(gate.c_str(), 0644) == 0);
+  std::string traces;
+  for (int i = 0; i < 8; ++i) {
+    const std::string file = dir + "/trace" + std::to_string(i) + ".csv";
+    if (i != 2) fs::copy_file(square_trace(), file);
+    traces += (i ? "," : "") + file;
+  }
+  const std::string cmd = sweep_cmd(sc,
+                                    "--param supply.capacitance=10uF,15uF,22uF,33uF,47uF,68uF,"
+                                    "100uF,150uF --param harvester.trace.file=" +
+                                        q(traces) + " --zip -j 1",
+                                    out);
+  const std::string pid_file = dir + "/pid", log = dir + "/log";
+  REQUIRE(sh(cmd + " > " + q(log) + " 2>&1 & echo $! > " + q(pid_file)).status == 0);
   const pid_t pid = pid_t(std::stol(read(pid_file)));
-  // Wait for two finished points, then stop the sweep.
   const auto done = [&] {
     int n = 0;
     for (int i = 0; i < 8; ++i) {
@@ -137,47 +152,58 @@ TEST_CASE("an interrupted sweep (SIGTERM) resumes without re-running finished po
     }
     return n;
   };
-  for (int i = 0; i < 600 && done() < 2; ++i) {
+  // Wait until point 2 has started (its point.json is written before its process starts); the
+  // deadlines only keep a broken sweep from hanging the test, they decide nothing.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  while (!fs::exists(out + "/points/0002/point.json") && kill(pid, 0) == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  kill(pid, SIGTERM);
-  for (int i = 0; i < 500 && kill(pid, 0) == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  const int finished = done();
   INFO(read(dir + "/log"));
-  REQUIRE(finished >= 2);
-  if (finished == 8) WARN("the sweep finished before it was interrupted");
-  std::map<std::string, fs::file_time_type> before;
-  for (const auto& e : fs::directory_iterator(out + "/points")) {
-    if (fs::exists(e.path() / "result.json")) {
-      before[e.path().string()] = fs::last_write_time(e.path() / "summary.json");
-    }
+  REQUIRE(fs::exists(out + "/points/0002/point.json"));
+  REQUIRE(kill(pid, SIGTERM) == 0);
+  // The sweep says so on its way out, after it has stopped point 2 and collected the results.
+  while (read(log).find("interrupted") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  INFO(read(log));
+  REQUIRE(read(log).find("ehsim sweep: interrupted") != std::string::npos);
+  REQUIRE(done() == 2);
+  std::map<std::string, fs::file_time_type> before;
+  for (const char* p : {"0000", "0001"}) {
+    before[out + "/points/" + p] = fs::last_write_time(out + "/points/" + p + "/summary.json");
+  }
+  REQUIRE(fs::remove(gate));
+  fs::copy_file(square_trace(), gate);
   const auto r = sh(cmd);
   INFO(r.output);
   REQUIRE(r.status == 0);
-  CHECK(r.output.find(std::to_string(finished) + " already complete") != std::string::npos);
+  CHECK(r.output.find("2 already complete") != std::string::npos);
   for (const auto& [d, t] : before) CHECK(fs::last_write_time(d + "/summary.json") == t);
   CHECK(read_json(out + "/sweep.json")["counts"]["ok"] == 8);
 }
 
 TEST_CASE("a point over the timeout is killed and recorded as failed", "[sweep][run]") {
   const std::string dir = scratch("timeout");
-  // Without checkpoints the CRC never finishes on the square trace's 0.5 s of power, so it runs
-  // to the end: 2000 simulated seconds take far longer than 1.5 s of host time.
-  json scenario = square_scenario("1s");
-  scenario["firmware"] = std::string(EHSIM_FIRMWARE_DIR) + "/checksum_restart.elf";
-  const std::string sc = write_scenario(dir, scenario);
+  // Point 1 reads its trace from a FIFO that nobody writes, so it never finishes on any host:
+  // the timeout must stop it. Point 0 (1 s simulated, well under a second of host time) must
+  // not be stopped.
+  const std::string gate = dir + "/gate.csv";
+  REQUIRE(mkfifo(gate.c_str(), 0644) == 0);
+  const std::string sc = write_scenario(dir, square_scenario("1s"));
   const auto r =
-      sh(sweep_cmd(sc, "--param run.duration=1s,2000s --timeout 1.5s -j 2", dir + "/out"));
+      sh(sweep_cmd(sc,
+                   "--param supply.capacitance=47uF,100uF --param harvester.trace.file=" +
+                       q(square_trace() + "," + gate) + " --zip --timeout 5s -j 2",
+                   dir + "/out"));
   INFO(r.output);
   CHECK(r.status == 1);
   const json j = read_json(dir + "/out/sweep.json");
   CHECK(j["points"][0]["status"] == "ok");
   CHECK(j["points"][1]["status"] == "failed");
   CHECK(j["points"][1]["exit"] == "timeout");
-  CHECK(j["points"][1]["error"].get<std::string>().find("timed out after 1.5 s") !=
+  CHECK(j["points"][1]["error"].get<std::string>().find("timed out after 5 s") !=
         std::string::npos);
 }
 
