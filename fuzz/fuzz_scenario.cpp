@@ -20,23 +20,31 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A scenario directory holding the files a scenario may name: fw.elf, trace.csv.
-const std::string& scenario_dir() {
-  static const std::string dir = [] {
-    std::string tmpl = (fs::temp_directory_path() / "ehsim-fuzz-scenario-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) {
+// A scenario directory holding the files a scenario may name (fw.elf, trace.csv), removed at exit.
+class ScenarioDir {
+ public:
+  ScenarioDir() {
+    path_ = (fs::temp_directory_path() / "ehsim-fuzz-scenario-XXXXXX").string();
+    if (!mkdtemp(path_.data())) {
       std::perror("mkdtemp");
       std::abort();
     }
-    std::ofstream(tmpl + "/fw.elf") << "not parsed by the scenario reader";
-    std::ofstream(tmpl + "/trace.csv") << "time_s,power_mW\n0,1\n1,0\n";
-    std::atexit([] {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    });
-    return tmpl;
-  }();
-  return dir;
+    std::ofstream(path_ + "/fw.elf") << "not parsed by the scenario reader";
+    std::ofstream(path_ + "/trace.csv") << "time_s,power_mW\n0,1\n1,0\n";
+  }
+  ~ScenarioDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+const std::string& scenario_dir() {
+  static const ScenarioDir dir;
+  return dir.path();
 }
 
 }  // namespace

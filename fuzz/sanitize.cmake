@@ -10,4 +10,7 @@ if(EHSIM_SANITIZE OR EHSIM_FUZZ)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
                       -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
+  # As with gcc, a test executable that uses nothing of libsystemc (cpu, mem, periph) must not
+  # pull it in: its main() refers to an sc_main that only SystemC programs define.
+  add_link_options(-Wl,--as-needed)
 endif()

@@ -149,7 +149,7 @@ RunScenario load_run_scenario(const std::string& file, const std::vector<std::st
   json doc;
   try {
     doc = json::parse(in);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e400
     throw InputError(file + ": invalid JSON: " + e.what());
   }
   for (const auto& s : overrides) apply_override(doc, s);

@@ -391,7 +391,8 @@ void apply_override(json& doc, const std::string& assignment) {
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (parts[i].empty()) throw InputError("--set " + assignment + ": empty key in path");
     if (!node->is_object() && !node->is_null()) {
-      throw InputError("--set " + assignment + ": \"" + parts[i - 1] + "\" is not an object");
+      const std::string parent = i == 0 ? "the scenario" : "\"" + parts[i - 1] + "\"";
+      throw InputError("--set " + assignment + ": " + parent + " is not an object");
     }
     node = &(*node)[parts[i]];
   }
