@@ -1,9 +1,13 @@
 // Readers for the recorded trace formats (traces/FORMATS.md). Every rejection names file:line.
+#include "energy/trace_readers.h"
+
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "energy/trace.h"
 
@@ -34,6 +38,75 @@ double parse_number(const std::string& field, const std::string& name, std::size
   }
   if (!std::isfinite(v)) fail(name, line, std::string("column '") + column + "' is " + f);
   return v;
+}
+
+// Reads lines the way std::getline does, but at most kMaxTraceLineBytes per line and
+// kMaxTraceFileBytes in all, so that an endless input (/dev/zero, a pipe) is rejected with an
+// error naming the limit instead of filling memory or running forever.
+class LineReader {
+ public:
+  LineReader(std::istream& in, const std::string& name)
+      : in_(in), name_(name), buf_(kMaxTraceLineBytes + 2) {}
+
+  bool next(std::string& line) {
+    line.clear();
+    if (!in_.good()) return false;
+    // Stores up to kMaxTraceLineBytes + 1 characters, so that a longer line shows up.
+    in_.getline(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    const auto got = static_cast<std::uint64_t>(in_.gcount());  // with the '\n' if extracted
+    if (got == 0) return false;
+    ++lines_;
+    bytes_ += got;
+    if (bytes_ > kMaxTraceFileBytes) {
+      fail(name_, lines_,
+           "the trace is longer than the limit of " + std::to_string(kMaxTraceFileBytes) +
+               " bytes (kMaxTraceFileBytes, traces/FORMATS.md)");
+    }
+    // failbit with characters extracted: the buffer filled before a line end.
+    const bool delimited = !in_.fail() && !in_.eof();
+    const std::size_t stored = delimited ? got - 1 : got;
+    if (in_.fail() || stored > kMaxTraceLineBytes) {
+      fail(name_, lines_,
+           "line longer than the limit of " + std::to_string(kMaxTraceLineBytes) +
+               " bytes (kMaxTraceLineBytes, traces/FORMATS.md); is this a trace file?");
+    }
+    line.assign(buf_.data(), stored);
+    return true;
+  }
+
+ private:
+  std::istream& in_;
+  const std::string& name_;
+  std::vector<char> buf_;
+  std::uint64_t bytes_ = 0;
+  std::size_t lines_ = 0;
+};
+
+// A whole field as a decimal integer of 1..max_digits digits in [lo, hi], else an error that
+// names the column, the part (e.g. "month") and the accepted range.
+long parse_int_part(const std::string& text, const std::string& name, std::size_t line,
+                    const char* column, const char* part, std::size_t max_digits, long lo,
+                    long hi) {
+  const std::string f = trim(text);
+  bool digits = !f.empty() && f.size() <= max_digits;
+  for (const char c : f) digits = digits && std::isdigit(static_cast<unsigned char>(c));
+  long v = 0;
+  if (digits) v = std::strtol(f.c_str(), nullptr, 10);
+  if (!digits || v < lo || v > hi) {
+    fail(name, line,
+         std::string("column '") + column + "': " + part + " '" + f + "' is not an integer in " +
+             std::to_string(lo) + ".." + std::to_string(hi));
+  }
+  return v;
+}
+
+bool leap_year(long y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+long days_in_month(long y, long m) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && leap_year(y) ? 29 : kDays[m - 1];
 }
 
 std::string num(double v) {
@@ -116,7 +189,8 @@ TraceData read_react_rf(std::istream& in, const std::string& name) {
   d.source = name;
   std::string line;
   std::size_t n = 0;
-  while (std::getline(in, line)) {
+  LineReader lines(in, name);
+  while (lines.next(line)) {
     ++n;
     line = trim(strip_cr(line));
     if (n == 1) {
@@ -144,7 +218,8 @@ TraceData read_nrel_srrl(std::istream& in, const std::string& name) {
   std::size_t n = 0;
   int ghi_col = -1, date_col = -1, time_col = -1;
   long first_day = 0;
-  while (std::getline(in, line)) {
+  LineReader lines(in, name);
+  while (lines.next(line)) {
     ++n;
     line = strip_cr(line);
     if (n == 1) continue;  // station metadata (id, name, state, UTC offset, lat, lon, elevation)
@@ -168,19 +243,24 @@ TraceData read_nrel_srrl(std::istream& in, const std::string& name) {
     const std::string date = trim(f[date_col]);
     const auto p1 = date.find('/'), p2 = date.rfind('/');
     if (p1 == std::string::npos || p2 == p1) fail(name, n, "date '" + date + "' is not MM/DD/YYYY");
-    const long day = days_from_civil(
-        static_cast<long>(parse_number(date.substr(p2 + 1), name, n, "Date (MM/DD/YYYY)")),
-        static_cast<long>(parse_number(date.substr(0, p1), name, n, "Date (MM/DD/YYYY)")),
-        static_cast<long>(
-            parse_number(date.substr(p1 + 1, p2 - p1 - 1), name, n, "Date (MM/DD/YYYY)")));
+    const char* kDate = "Date (MM/DD/YYYY)";
+    const long month = parse_int_part(date.substr(0, p1), name, n, kDate, "month", 2, 1, 12);
+    const long year = parse_int_part(date.substr(p2 + 1), name, n, kDate, "year", 4, 1, 9999);
+    const long mday = parse_int_part(date.substr(p1 + 1, p2 - p1 - 1), name, n, kDate, "day", 2, 1,
+                                     days_in_month(year, month));
+    const long day = days_from_civil(year, month, mday);
     if (d.time_s.empty()) first_day = day;
     const std::string hm = trim(f[time_col]);
     const auto colon = hm.find(':');
     if (colon == std::string::npos) fail(name, n, "time '" + hm + "' is not HH:MM");
-    const double hh = parse_number(hm.substr(0, colon), name, n, "Time (HH:MM)");
-    const double mm = parse_number(hm.substr(colon + 1), name, n, "Time (HH:MM)");
+    const char* kTime = "Time (HH:MM)";
+    const long hh = parse_int_part(hm.substr(0, colon), name, n, kTime, "hour", 2, 0, 24);
+    const long mm = parse_int_part(hm.substr(colon + 1), name, n, kTime, "minute", 2, 0, 59);
+    if (hh == 24 && mm != 0)
+      fail(name, n, "time '" + hm + "': hour 24 is only allowed as 24:00 (the end of a day)");
     // Seconds since midnight of the first day (local standard time); "24:00" ends a day.
-    const double t = static_cast<double>(day - first_day) * 86400.0 + hh * 3600.0 + mm * 60.0;
+    const double t =
+        static_cast<double>(day - first_day) * 86400.0 + static_cast<double>(hh * 3600 + mm * 60);
     const double ghi = parse_number(f[ghi_col], name, n, "GHI (W/m^2)");
     if (ghi == -9900.0) fail(name, n, "GHI is missing (-9900)");
     append(d, t, ghi, n);
@@ -197,7 +277,8 @@ TraceData read_enhants(std::istream& in, const std::string& name) {
   d.source = name;
   std::string line;
   std::size_t n = 0;
-  while (std::getline(in, line)) {
+  LineReader lines(in, name);
+  while (lines.next(line)) {
     ++n;
     line = trim(strip_cr(line));
     if (line.empty()) continue;
@@ -253,7 +334,8 @@ TraceData read_generic_csv(std::istream& in, const std::string& name) {
   bool have_header = false;
   double factor = 1.0;
   std::string value_col;
-  while (std::getline(in, line)) {
+  LineReader lines(in, name);
+  while (lines.next(line)) {
     ++n;
     line = trim(strip_cr(line));
     if (line.empty() || line[0] == '#') continue;
@@ -283,9 +365,9 @@ TraceData read_generic_csv(std::istream& in, const std::string& name) {
   return d;
 }
 
-TraceData read_trace_file(const std::string& path, const std::string& format) {
-  std::ifstream in(path);
-  if (!in) throw TraceError(path + ": cannot open trace file");
+namespace {
+
+TraceData read_trace_stream(std::ifstream& in, const std::string& path, const std::string& format) {
   std::string fmt = format;
   if (fmt == "auto") {
     auto ends_with = [&](const char* suffix) {
@@ -293,10 +375,12 @@ TraceData read_trace_file(const std::string& path, const std::string& format) {
       return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0;
     };
     std::string first;
-    std::getline(in, first);
+    LineReader(in, path).next(first);
     first = trim(strip_cr(first));
-    in.clear();
-    in.seekg(0);
+    // Reopened rather than rewound: seekg fails on a pipe or a device.
+    in.close();
+    in.open(path, std::ios::binary);
+    if (!in) throw TraceError(path + ": cannot open trace file");
     if (ends_with(".trace") || first == "sec RSSI,mW") {
       fmt = "react_rf";
     } else if (first.rfind("time_s,", 0) == 0 || first.rfind("#", 0) == 0) {
@@ -317,6 +401,32 @@ TraceData read_trace_file(const std::string& path, const std::string& format) {
   if (fmt == "csv") return read_generic_csv(in, path);
   throw TraceError(path + ": unknown trace format '" + format +
                    "' (expected auto, react_rf, nrel_srrl, enhants or csv)");
+}
+
+}  // namespace
+
+TraceData read_trace_file(const std::string& path, const std::string& format) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (fs::is_directory(st)) throw TraceError(path + ": is a directory, expected a trace file");
+  // A regular file over the limit is refused before reading; other files (pipes, devices) are
+  // bounded while they are read.
+  if (fs::is_regular_file(st)) {
+    const auto bytes = fs::file_size(path, ec);
+    if (!ec && bytes > kMaxTraceFileBytes) {
+      throw TraceError(path + ": " + std::to_string(bytes) + " bytes is longer than the limit of " +
+                       std::to_string(kMaxTraceFileBytes) +
+                       " bytes for a trace (kMaxTraceFileBytes, traces/FORMATS.md)");
+    }
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw TraceError(path + ": cannot open trace file");
+  try {
+    return read_trace_stream(in, path, format);
+  } catch (const std::ios_base::failure& e) {
+    throw TraceError(path + ": cannot read the trace file (" + e.what() + ")");
+  }
 }
 
 }  // namespace ehsim::energy

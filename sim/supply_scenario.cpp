@@ -475,7 +475,7 @@ void apply_override(json& doc, const std::string& assignment) {
   json value = json::parse(text, nullptr, false);
   if (value.is_discarded()) value = text;
   if (!doc.is_object()) {
-    throw InputError("--set " + assignment + ": the scenario's top level is not a JSON object");
+    throw InputError("--set " + assignment + ": the scenario is not an object");
   }
   json* node = &doc;
   std::stringstream ss(key);

@@ -1,7 +1,8 @@
 #include "freeml/reference/blob_io.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 
 #include "freeml/firmware/include/freeml/model_format.h"
@@ -21,10 +22,26 @@ uint32_t crc32_ieee(const uint8_t* data, size_t len) {
   return ~crc;
 }
 
-std::vector<uint8_t> read_file(const std::string& path) {
+std::vector<uint8_t> read_file(const std::string& path, size_t max_bytes) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw std::runtime_error(path + ": is a directory, expected a file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(path + ": cannot open file");
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+  // One byte more than allowed is read, so that an endless input (/dev/zero) stops there.
+  std::vector<uint8_t> bytes;
+  char buf[65536];
+  while (in && bytes.size() <= max_bytes) {
+    in.read(buf, std::streamsize(std::min(sizeof buf, max_bytes + 1 - bytes.size())));
+    bytes.insert(bytes.end(), buf, buf + in.gcount());
+  }
+  if (in.bad()) throw std::runtime_error(path + ": read error");
+  if (bytes.size() > max_bytes) {
+    throw std::runtime_error(path + ": longer than the limit of " + std::to_string(max_bytes) +
+                             " bytes");
+  }
+  return bytes;
 }
 
 void write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
@@ -129,14 +146,16 @@ class Reader {
   const std::string& path_;
 };
 
-void parse_weights(const Reader& r, size_t lo, const Shape& in, Layer* l) {
+// Every size read from the blob is checked against the blob's length (or, for the dense form of
+// a CSR layer, against kMaxDenseWeights) before anything is allocated.
+void parse_weights(const Reader& r, size_t lo, const Shape& in, Layer* l, size_t* dense_total) {
   const size_t count = dense_weight_count(*l, in);
   const uint32_t woff = r.u32(lo + FML_L_WEIGHTS, "weights");
   const uint32_t nnz = r.u32(lo + FML_L_NNZ, "nnz");
-  l->weights.assign(count, 0);
   if (!l->csr) {
     r.equal(lo + FML_L_NNZ, nnz, long(count), "nnz (dense weight count)");
     r.array(lo + FML_L_WEIGHTS, woff, count, 2, "weights");
+    l->weights.resize(count);
     for (size_t i = 0; i < count; ++i) l->weights[i] = r.i16(woff + 2 * i, "weights");
     return;
   }
@@ -152,6 +171,15 @@ void parse_weights(const Reader& r, size_t lo, const Shape& in, Layer* l) {
   const size_t rows = size_t(l->out.c), cols = count / rows;
   r.range(lo + FML_L_NNZ, long(nnz), 0, long(count), "nnz (CSR non-zeros)");
   r.array(lo + FML_L_WEIGHTS, woff, rows + 1 + 2 * size_t(nnz), 2, "weights (CSR)");
+  // The reference holds every layer's weights dense (FORMAT.md "Host reference limits").
+  *dense_total += count;
+  if (*dense_total > kMaxDenseWeights) {
+    r.fail(lo + FML_L_OUT_C, "CSR layer of " + std::to_string(count) +
+                                 " dense weights: the model's layers may hold at most " +
+                                 std::to_string(kMaxDenseWeights) +
+                                 " dense weights in all (kMaxDenseWeights)");
+  }
+  l->weights.assign(count, 0);
   const size_t col_off = woff + 2 * (rows + 1), val_off = col_off + 2 * size_t(nnz);
   if (r.u16(woff, "row_ptr") != 0) r.fail(woff, "row_ptr[0]: expected 0");
   for (size_t row = 0; row < rows; ++row) {
@@ -176,7 +204,18 @@ void parse_weights(const Reader& r, size_t lo, const Shape& in, Layer* l) {
   r.equal(woff + 2 * rows, r.u16(woff + 2 * rows, "row_ptr"), long(nnz), "row_ptr[out_c] (nnz)");
 }
 
-Layer parse_layer(const Reader& r, size_t lo, size_t index, const Model& m) {
+// A tensor of c x h x w i16 words must fit max_act_words, a u16; checked before Shape::size(),
+// whose int product could overflow.
+void check_tensor_words(const Reader& r, size_t off, const Shape& s, const char* what) {
+  const uint64_t words = uint64_t(s.c) * uint64_t(s.h) * uint64_t(s.w);
+  if (words > 65535) {
+    r.fail(off, std::string(what) + " (" + std::to_string(s.c) + "," + std::to_string(s.h) + "," +
+                    std::to_string(s.w) + ") has " + std::to_string(words) +
+                    " words: expected at most 65535 (max_act_words is a u16)");
+  }
+}
+
+Layer parse_layer(const Reader& r, size_t lo, size_t index, const Model& m, size_t* dense_total) {
   Layer l;
   const Shape in = m.input_shape_of(index);
   const int in_frac = m.input_frac_of(index);
@@ -195,6 +234,7 @@ Layer parse_layer(const Reader& r, size_t lo, size_t index, const Model& m) {
   r.range(lo + FML_L_W_FRAC, l.w_frac, 0, weighted ? 15 : 0, "w_frac");
   l.out = {r.u16(lo + FML_L_OUT_C, "out_c"), r.u16(lo + FML_L_OUT_H, "out_h"),
            r.u16(lo + FML_L_OUT_W, "out_w")};
+  check_tensor_words(r, lo + FML_L_OUT_C, l.out, "output shape");
   l.kernel_h = r.u8(lo + FML_L_KERNEL_H, "kernel_h");
   l.kernel_w = r.u8(lo + FML_L_KERNEL_W, "kernel_w");
   l.stride_h = r.u8(lo + FML_L_STRIDE_H, "stride_h");
@@ -239,7 +279,7 @@ Layer parse_layer(const Reader& r, size_t lo, size_t index, const Model& m) {
   if (weighted) {
     r.range(lo + FML_L_W_FRAC, in_frac + l.w_frac - l.out_frac, 0, 31,
             "in_frac + w_frac - out_frac (accumulator shift)");
-    parse_weights(r, lo, in, &l);
+    parse_weights(r, lo, in, &l, dense_total);
     const uint32_t boff = r.u32(lo + FML_L_BIAS, "bias");
     if (boff != 0) {
       r.array(lo + FML_L_BIAS, boff, size_t(l.out.c), 4, "bias");
@@ -285,6 +325,7 @@ Model parse_blob(const std::vector<uint8_t>& b, const std::string& path) {
   r.range(FML_HDR_INPUT_C, m.input.c, 1, 65535, "input_c");
   r.range(FML_HDR_INPUT_H, m.input.h, 1, 65535, "input_h");
   r.range(FML_HDR_INPUT_W, m.input.w, 1, 65535, "input_w");
+  check_tensor_words(r, FML_HDR_INPUT_C, m.input, "input shape");
   m.input_frac = r.i8(FML_HDR_INPUT_FRAC, "input_frac");
   r.range(FML_HDR_INPUT_FRAC, m.input_frac, 0, 15, "input_frac");
   m.logit_frac = r.i8(FML_HDR_LOGIT_FRAC, "logit_frac");
@@ -301,8 +342,9 @@ Model parse_blob(const std::vector<uint8_t>& b, const std::string& path) {
   m.conf_margin = r.i32(FML_HDR_CONF_MARGIN, "conf_margin");
   r.equal(FML_HDR_RESERVED1, r.u16(FML_HDR_RESERVED1, "reserved"), 0, "reserved");
 
+  size_t dense_total = 0;
   for (size_t i = 0; i < layer_count; ++i) {
-    m.layers.push_back(parse_layer(r, layer_table + i * FML_LAYER_BYTES, i, m));
+    m.layers.push_back(parse_layer(r, layer_table + i * FML_LAYER_BYTES, i, m, &dense_total));
   }
   r.equal(FML_HDR_MAX_ACT_WORDS, r.u16(FML_HDR_MAX_ACT_WORDS, "max_act_words"), m.max_act_words(),
           "max_act_words");
@@ -357,7 +399,9 @@ Model read_blob_file(const std::string& path) {
   try {
     bytes = read_file(path);
   } catch (const std::runtime_error& e) {
-    throw FormatError(path, 0, "cannot open file");
+    std::string why = e.what();  // "<path>: <reason>"
+    if (why.rfind(path + ": ", 0) == 0) why.erase(0, path.size() + 2);
+    throw FormatError(path, 0, why);
   }
   return parse_blob(bytes, path);
 }

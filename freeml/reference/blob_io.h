@@ -27,11 +27,18 @@ uint32_t crc32_ieee(const uint8_t* data, size_t len);
 Model parse_blob(const std::vector<uint8_t>& bytes, const std::string& path);
 Model read_blob_file(const std::string& path);  // also throws FormatError if unreadable
 
+// Host reference limits (FORMAT.md): a blob is at most 65535 bytes, and the model's layers may
+// hold at most kMaxDenseWeights weights in their dense form (CSR layers are expanded).
+inline constexpr size_t kMaxBlobBytes = 65535;
+inline constexpr size_t kMaxDenseWeights = size_t(1) << 24;
+
 // Serialises a model (layers flagged csr are encoded as CSR). Throws std::invalid_argument if the
 // model breaks a rule of FORMAT.md (the result always parses).
 std::vector<uint8_t> write_blob(const Model& model);
 void write_file(const std::string& path, const std::vector<uint8_t>& bytes);
-std::vector<uint8_t> read_file(const std::string& path);  // throws std::runtime_error
+// Reads at most max_bytes (an endless input such as /dev/zero stops there); throws
+// std::runtime_error naming the file if it cannot be read or is longer.
+std::vector<uint8_t> read_file(const std::string& path, size_t max_bytes = kMaxBlobBytes);
 
 // CSR column encoding of FORMAT.md for one dense column index of a layer's weight row.
 uint16_t csr_encode_column(const Layer& layer, const Shape& in, size_t dense_col);

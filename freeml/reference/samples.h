@@ -3,9 +3,10 @@
 // without linking the reference library.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -55,6 +56,7 @@ inline SampleSet parse_samples(const std::vector<uint8_t>& b, const std::string&
   set.frac = int8_t(b[FML_S_FRAC]);
   if (set.words == 0) fail(path, FML_S_WORDS, "words: expected at least 1");
   if (set.frac < 0 || set.frac > 15) fail(path, FML_S_FRAC, "frac: expected 0..15");
+  if (b[FML_S_RESERVED] != 0) fail(path, FML_S_RESERVED, "reserved: expected 0");
   const uint64_t need = FML_SAMPLES_HDR_BYTES + uint64_t(count) * (2ull * set.words + 2);
   if (b.size() != need) {
     fail(path, FML_S_COUNT,
@@ -75,10 +77,30 @@ inline SampleSet parse_samples(const std::vector<uint8_t>& b, const std::string&
   return set;
 }
 
+// Largest sample file read (FORMAT.md): 20,000 samples of 28x28 words fit.
+inline constexpr size_t kMaxSampleFileBytes = size_t(32) << 20;
+
 inline SampleSet read_samples_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw std::runtime_error(path + ": is a directory, expected a sample file (.fmls)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(path + ": cannot open file");
-  return parse_samples(std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {}), path);
+  // One byte more than allowed is read, so that an endless input (/dev/zero) stops there.
+  std::vector<uint8_t> bytes;
+  char buf[65536];
+  while (in && bytes.size() <= kMaxSampleFileBytes) {
+    in.read(buf, std::streamsize(std::min(sizeof buf, kMaxSampleFileBytes + 1 - bytes.size())));
+    bytes.insert(bytes.end(), buf, buf + in.gcount());
+  }
+  if (in.bad()) throw std::runtime_error(path + ": read error");
+  if (bytes.size() > kMaxSampleFileBytes) {
+    samples_detail::fail(path, kMaxSampleFileBytes,
+                         "longer than the limit of " + std::to_string(kMaxSampleFileBytes) +
+                             " bytes for a sample file (kMaxSampleFileBytes)");
+  }
+  return parse_samples(bytes, path);
 }
 
 inline std::vector<uint8_t> write_samples(const SampleSet& set) {

@@ -1,7 +1,8 @@
 #include "mcu_model/elf/elf_image.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 
 namespace ehsim::mcu {
@@ -149,10 +150,25 @@ bool parse_elf(const std::string& path, const std::vector<uint8_t>& data, ElfIma
 }
 
 bool read_elf_file(const std::string& path, ElfImage* image, std::string* error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return fail(error, path, "is a directory, expected an ELF file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(error, path, "cannot open file");
-  std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // One byte more than allowed is read, so that an endless input (/dev/zero) stops there.
+  std::vector<uint8_t> data;
+  char buf[65536];
+  while (in && data.size() <= kMaxElfFileBytes) {
+    in.read(buf, std::streamsize(std::min(sizeof buf, kMaxElfFileBytes + 1 - data.size())));
+    data.insert(data.end(), buf, buf + in.gcount());
+  }
   if (in.bad()) return fail(error, path, "read error");
+  if (data.size() > kMaxElfFileBytes) {
+    return fail(error, path,
+                "longer than the limit of " + std::to_string(kMaxElfFileBytes) +
+                    " bytes for an ELF file (kMaxElfFileBytes)");
+  }
   return parse_elf(path, data, image, error);
 }
 

@@ -3,6 +3,7 @@
 // message naming the file, never a crash.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -34,6 +35,9 @@ inline constexpr uint16_t kEmMsp430 = 105;  // e_machine EM_MSP430 (ELF machine 
 // Parse `data` (the contents of `path`, which is used in messages only).
 bool parse_elf(const std::string& path, const std::vector<uint8_t>& data, ElfImage* image,
                std::string* error);
+// Largest ELF file read: the FR5994's 256 KB of FRAM plus generous room for debug sections. An
+// endless input (/dev/zero) is rejected once it passes the limit.
+inline constexpr size_t kMaxElfFileBytes = size_t(64) << 20;
 // Read and parse a file.
 bool read_elf_file(const std::string& path, ElfImage* image, std::string* error);
 

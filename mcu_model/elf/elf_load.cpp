@@ -37,6 +37,7 @@ bool loadable(const MemoryMap& map, uint64_t start, uint64_t len) {
 bool all_fram(const MemoryMap& map, uint64_t start, uint64_t len) {
   uint64_t addr = start;
   while (addr < start + len) {
+    if (addr > 0xFFFFFFFFull) return false;
     const Region* region = map.find(uint32_t(addr));
     if (!region || region->kind != RegionKind::kFram) return false;
     addr = region->end();
