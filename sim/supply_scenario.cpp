@@ -186,9 +186,11 @@ HarvesterConfig parse_harvester_section(const json& j, const std::string& path,
     const fs::path near = fs::path(scenario_dir) / fp;
     fp = fs::exists(near) ? near : fs::path(trace_dir) / fp;
   }
-  if (fs::exists(fp) && !fs::is_regular_file(fp)) {
+  // A trace may also stream through a named pipe (e.g. a shell's <(unxz -c trace.xz)); a
+  // directory or a device such as /dev/zero is refused before anything reads it.
+  if (fs::exists(fp) && !fs::is_regular_file(fp) && !fs::is_fifo(fp)) {
     throw InputError(json_path(tp, "file") + ": \"" + fp.string() +
-                     "\" is not a regular file (a trace is a text file)");
+                     "\" is not a regular file or a pipe (a trace is a text file)");
   }
   if (!fs::exists(fp)) {
     throw InputError(json_path(tp, "file") + ": trace \"" + file + "\" not found next to the " +
