@@ -112,18 +112,25 @@ int parse_options(int argc, char** argv, ExecOptions* opts) {
   return -1;
 }
 
-bool read_bytes(const std::string& path, std::vector<uint8_t>* bytes) {
+// Reads at most max_bytes + 1 bytes, so that an endless input (/dev/zero, a pipe) is bounded: a
+// file longer than its target is refused by the caller anyway.
+bool read_bytes(const std::string& path, std::vector<uint8_t>* bytes, std::size_t max_bytes) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return false;
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
-  bytes->assign(std::istreambuf_iterator<char>(in), {});
-  return true;
+  bytes->resize(max_bytes + 1);
+  in.read(reinterpret_cast<char*>(bytes->data()), std::streamsize(bytes->size()));
+  bytes->resize(std::size_t(in.gcount()));
+  return !in.bad();
 }
 
 // --load: every file must fit its target (the symbol's st_size, or the address space).
 bool apply_loads(const ExecOptions& opts, const mcu::ElfImage& image, mcu::Mcu& mcu) {
   for (const auto& load : opts.loads) {
     std::vector<uint8_t> bytes;
-    if (!read_bytes(load.file, &bytes)) {
+    // Nothing larger than the 1 MB address space fits anywhere.
+    if (!read_bytes(load.file, &bytes, std::size_t(1) << 20)) {
       std::cerr << "ehsim exec: --load: cannot read '" << load.file << "'\n";
       return false;
     }

@@ -343,3 +343,13 @@ TEST_CASE("sweep refuses a misspelt --param key or a bad value before any point 
                  {"notes.txt"});
   CHECK(entries(t.path / "sw") == std::set<std::string>{"notes.txt"});
 }
+
+TEST_CASE("exec --load of an endless device or a directory is refused with exit 2",
+          "[reliability]") {
+  TempDir t;
+  const std::string fw = fwtest::shell_quote(fwtest::firmware_path("sort"));
+  check_rejected(ehsim(t.path, "exec " + fw + " --load /dev/zero@0x1c00"),
+                 {"--load", "/dev/zero", "more than"});
+  check_rejected(ehsim(t.path, "exec " + fw + " --load " + t.path.string() + "@0x1c00"),
+                 {"--load", "cannot read"});
+}
