@@ -12,8 +12,8 @@
 
 #include "sim/commands.h"
 #include "sim/output_dir.h"
-#include "sim/scenario_document.h"
 #include "sim/run_scenario.h"
+#include "sim/scenario_document.h"
 #include "sim/sweep_runner.h"
 #include "sim/sweep_spec.h"
 #include "sim/units.h"
@@ -109,7 +109,7 @@ int emit_slurm(const SweepPlan& plan, const Args& a, const std::string& out_abs,
   const std::string output_line = sbatch_output_line(out_abs);  // before anything is written
 
   const fs::path dir(out_abs);
-  require_own_output(dir, {"sweep"}, "--out");
+  claim_output_entries(dir, "sweep", {"slurm", "points", "plan.json", "sweep.slurm"}, "--out");
   std::error_code ec;
   fs::create_directories(dir / "slurm", ec);
   if (ec) throw InputError(out_abs + ": cannot create output directory: " + ec.message());
@@ -143,7 +143,6 @@ int emit_slurm(const SweepPlan& plan, const Args& a, const std::string& out_abs,
     << "exec " << cmd << "\n";
   s.close();
   if (!s) throw InputError(script.string() + ": cannot write");
-  record_output_entries(dir, "sweep", {"slurm", "points", "plan.json", "sweep.slurm"});
   fs::permissions(script, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
                   fs::perm_options::add, ec);
   std::cout << "ehsim sweep: wrote " << script.string() << " (" << plan.points.size()

@@ -84,6 +84,16 @@ bool is_manifest_temporary(const std::string& name) {
   return name.rfind(std::string(kManifest) + ".tmp.", 0) == 0;
 }
 
+// "NAME.tmp.<pid>": a file that another ehsim process is writing before it renames it to NAME
+// (the manifest, or an entry recorded before it was written, like a sweep's plan.json).
+bool is_temporary_of(const std::string& name, const std::map<std::string, std::string>& owner) {
+  const auto at = name.rfind(".tmp.");
+  if (at == std::string::npos || at + 5 == name.size()) return false;
+  if (name.find_first_not_of("0123456789", at + 5) != std::string::npos) return false;
+  const std::string base = name.substr(0, at);
+  return base == kManifest || owner.count(base) > 0;
+}
+
 bool is_stale_staging(const fs::directory_entry& e) {
   const std::string name = e.path().filename().string();
   if (name.rfind(kStagingPrefix, 0) != 0 || !e.is_directory()) return false;
@@ -150,7 +160,7 @@ void require_own_output(const fs::path& dir, const std::set<std::string>& accept
   std::set<std::string> foreign;
   for (const auto& e : fs::directory_iterator(dir)) {
     const std::string name = e.path().filename().string();
-    if (name == kManifest || is_manifest_temporary(name) || is_stale_staging(e) ||
+    if (name == kManifest || is_temporary_of(name, m.owner) || is_stale_staging(e) ||
         m.owner.count(name)) {
       continue;
     }
@@ -268,6 +278,21 @@ void OutputDir::commit(const std::string& last) {
 void record_output_entries(const fs::path& dir, const std::string& kind,
                            const std::vector<std::string>& names) {
   DirectoryLock lock(dir);
+  Manifest m = read_manifest(dir);
+  for (const std::string& n : names) m.owner[n] = kind;
+  write_manifest(dir, m);
+}
+
+void claim_output_entries(const fs::path& dir, const std::string& kind,
+                          const std::vector<std::string>& names, const std::string& option) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir, ec)) {
+    throw InputError(option + " " + dir.string() + ": cannot create the directory" +
+                     (ec ? ": " + ec.message() : std::string()));
+  }
+  DirectoryLock lock(dir);
+  require_own_output(dir, {kind}, option);
   Manifest m = read_manifest(dir);
   for (const std::string& n : names) m.owner[n] = kind;
   write_manifest(dir, m);

@@ -57,6 +57,13 @@ class OutputDir {
 void record_output_entries(const std::filesystem::path& dir, const std::string& kind,
                            const std::vector<std::string>& names);
 
+// For outputs written in place by several processes at once (a sweep's array tasks): creates
+// `dir` if needed and, under a lock, checks it as require_own_output(dir, {kind}) does and
+// records `names` before they are written, so that no process sees another's new entry as
+// foreign.
+void claim_output_entries(const std::filesystem::path& dir, const std::string& kind,
+                          const std::vector<std::string>& names, const std::string& option);
+
 // The kinds recorded in the manifest of `dir` (empty if it has none).
 std::set<std::string> output_kinds(const std::filesystem::path& dir);
 

@@ -262,7 +262,7 @@ bool failed_earlier(const std::string& sweep_dir, const SweepPoint& point) {
 }
 
 void write_plan(const SweepPlan& plan, const std::string& sweep_dir) {
-  require_own_output(sweep_dir, {"sweep"}, "--out");
+  claim_output_entries(sweep_dir, "sweep", {"points", "plan.json"}, "--out");
   std::error_code ec;
   fs::create_directories(fs::path(sweep_dir) / "points", ec);
   if (ec) throw InputError(sweep_dir + ": cannot create sweep directory: " + ec.message());
@@ -282,7 +282,6 @@ void write_plan(const SweepPlan& plan, const std::string& sweep_dir) {
   }
   const std::string text = plan.to_json().dump(2) + "\n";
   if (read_text(file) != text) write_atomically(file, text);
-  record_output_entries(sweep_dir, "sweep", {"points", "plan.json"});
 }
 
 }  // namespace
