@@ -5,7 +5,10 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <system_error>
 
@@ -37,6 +40,32 @@ inline std::string scratch_dir(const std::string& name, bool clear = true) {
   if (clear) fs::remove_all(dir);
   fs::create_directories(dir);
   return dir.string();
+}
+
+// A fresh directory under the system's temporary directory (mkdtemp), removed with this object:
+// for tests that must work outside the build tree (a clone with nothing beside it, a working
+// directory that holds only what the test put there).
+struct TempDir {
+  std::filesystem::path path;
+  explicit TempDir(const std::string& prefix = "ehsim-test") {
+    std::string templ = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+    REQUIRE(mkdtemp(templ.data()) != nullptr);
+    path = templ;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+// A file's bytes ("" when it cannot be read).
+inline std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 }  // namespace ehsim_test

@@ -17,18 +17,14 @@
 #include <vector>
 
 #include "firmware_harness.h"
+#include "tests/test_support.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using ehsim_test::read_text;
 
 // The ```sh block between the markers, exactly as the README shows it.
 std::string readme_commands() {

@@ -18,24 +18,16 @@
 
 #include "firmware_harness.h"
 #include "run_harness.h"
+#include "tests/test_support.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
-// A fresh directory of its own for each test (mkdtemp), removed at the end.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ehsim-reliability-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
+// A fresh directory of its own for each test, outside the build tree.
+struct TempDir : ehsim_test::TempDir {
+  TempDir() : ehsim_test::TempDir("ehsim-reliability") {}
 };
 
 struct Result {

@@ -24,18 +24,15 @@
 #include <string>
 
 #include "firmware_harness.h"
+#include "tests/test_support.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using ehsim_test::read_text;
+using ehsim_test::TempDir;
 
 // A command in DIR with the variables that could point outside the clone unset.
 fwtest::CommandResult run_in(const fs::path& dir, const std::string& command) {
@@ -44,19 +41,6 @@ fwtest::CommandResult run_in(const fs::path& dir, const std::string& command) {
                              " -u GIT_WORK_TREE -u GIT_INDEX_FILE " +
                              command);
 }
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "ehsim-clone-XXXXXX").string();
-    REQUIRE(mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 // The last time stamp of a REACT .trace file (`sec RSSI,mW` header, then `seconds<TAB>mW`),
 // read here rather than through energy/trace_readers.cpp.
@@ -73,7 +57,7 @@ double react_trace_duration_s(const fs::path& file) {
 }  // namespace
 
 TEST_CASE("self-contained: a clone alone runs the default job", "[integration][self_contained]") {
-  TempDir tmp;
+  TempDir tmp("ehsim-clone");
   const fs::path clone = tmp.path / "ehsim";
   const fwtest::CommandResult head = run_in(EHSIM_SOURCE_DIR, "git rev-parse --verify HEAD");
   REQUIRE(head.status == 0);
