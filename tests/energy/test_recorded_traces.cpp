@@ -77,9 +77,8 @@ const Case kCases[] = {
 
 TEST_CASE("recorded traces: parse and integrate to the hold and trapezoid sums", "[traces]") {
   const std::string dir = trace_dir();
-  EHSIM_REQUIRE_DEPENDENCY(
-      !dir.empty(), "the recorded traces at " EHSIM_TRACE_DIR,
-      "the repository's traces/recorded (or -DEHSIM_TRACE_DIR=)");
+  EHSIM_REQUIRE_DEPENDENCY(!dir.empty(), "the recorded traces at " EHSIM_TRACE_DIR,
+                           "the repository's traces/recorded (or -DEHSIM_TRACE_DIR=)");
   for (const auto& c : kCases) {
     INFO(c.file);
     const std::string path = dir + "/" + c.file;
@@ -111,9 +110,8 @@ TEST_CASE("recorded traces: parse and integrate to the hold and trapezoid sums",
 TEST_CASE("recorded traces: on/off counts do not depend on the synchronisation quantum",
           "[traces]") {
   const std::string dir = trace_dir();
-  EHSIM_REQUIRE_DEPENDENCY(
-      !dir.empty(), "the recorded traces at " EHSIM_TRACE_DIR,
-      "the repository's traces/recorded (or -DEHSIM_TRACE_DIR=)");
+  EHSIM_REQUIRE_DEPENDENCY(!dir.empty(), "the recorded traces at " EHSIM_TRACE_DIR,
+                           "the repository's traces/recorded (or -DEHSIM_TRACE_DIR=)");
   struct Setup {
     const char* file;
     std::shared_ptr<Harvester> h;

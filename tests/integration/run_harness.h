@@ -54,10 +54,10 @@ bool recorded_traces_available();
 
 // First statement of a test case that needs traces/recorded: without them the test fails (a
 // missing dependency must not pass). Needs catch.hpp and tests/test_support.h at the point of use.
-#define RUNTEST_REQUIRE_RECORDED_TRACES()                                              \
-  EHSIM_REQUIRE_DEPENDENCY(                                                            \
-      runtest::recorded_traces_available(), "the recorded traces at " EHSIM_TRACE_DIR, \
-      "the repository's traces/recorded (or -DEHSIM_TRACE_DIR=)")
+#define RUNTEST_REQUIRE_RECORDED_TRACES()                             \
+  EHSIM_REQUIRE_DEPENDENCY(runtest::recorded_traces_available(),      \
+                           "the recorded traces at " EHSIM_TRACE_DIR, \
+                           "the repository's traces/recorded (or -DEHSIM_TRACE_DIR=)")
 
 }  // namespace runtest
 

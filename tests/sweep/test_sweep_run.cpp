@@ -245,8 +245,7 @@ TEST_CASE("the Slurm job array of --emit slurm runs the points and --collect mer
     std::ofstream(other + ".slurm") << s;
   }
   // Array tasks run at the same time: machine A runs tasks 0-2 at once, machine B tasks 3-5.
-  for (const auto& [first, file] :
-       {std::pair{0, out + "/sweep.slurm"}, {3, other + ".slurm"}}) {
+  for (const auto& [first, file] : {std::pair{0, out + "/sweep.slurm"}, {3, other + ".slurm"}}) {
     std::string cmd;
     for (int k = 0; k < 3; ++k) {
       cmd += "SLURM_ARRAY_TASK_ID=" + std::to_string(first + k) + " bash " + q(file) + " & p" +
