@@ -45,18 +45,9 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
   } catch (const InputError& e) {
     throw InputError(scenario_file + ": " + e.what());
   }
-  const double duration_s =
-      sc.limits.duration_s > 0 ? sc.limits.duration_s : core->trace().duration_s();
-  if (!(duration_s > 0)) {
-    throw InputError(scenario_file + ": /run/duration: the trace has no duration; give one");
-  }
-  try {
-    check_trace_loops(sc.harvester, *core, duration_s);
-    check_output_rows(duration_s, sc.outputs.timeseries_period_s, sc.outputs.max_output_rows,
-                      "/outputs/timeseries_period", "/outputs/max_output_rows");
-  } catch (const InputError& e) {
-    throw InputError(scenario_file + ": " + e.what());
-  }
+  const double duration_s = checked_run_duration(
+      scenario_file, sc.harvester, *core, sc.limits.duration_s, sc.outputs.timeseries_period_s,
+      sc.outputs.max_output_rows, "/outputs/timeseries_period", "/outputs/max_output_rows");
 
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   energy::Supply supply("supply", core);

@@ -75,18 +75,9 @@ int run_supply(const std::string& scenario_file, const std::string& out_dir,
   } catch (const InputError& e) {
     throw InputError(scenario_file + ": " + e.what());
   }
-  const double duration_s =
-      sc.run.duration_s > 0.0 ? sc.run.duration_s : core->trace().duration_s();
-  if (!(duration_s > 0.0) || !std::isfinite(duration_s)) {
-    throw InputError(scenario_file + ": /run/duration: the trace has no length; set a duration");
-  }
-  try {
-    check_trace_loops(sc.harvester, *core, duration_s);
-    check_output_rows(duration_s, sc.run.voltage_period_s, sc.run.max_output_rows,
-                      "/run/voltage_period", "/run/max_output_rows");
-  } catch (const InputError& e) {
-    throw InputError(scenario_file + ": " + e.what());
-  }
+  const double duration_s = checked_run_duration(
+      scenario_file, sc.harvester, *core, sc.run.duration_s, sc.run.voltage_period_s,
+      sc.run.max_output_rows, "/run/voltage_period", "/run/max_output_rows");
 
   // Everything is staged and moved into out_dir only on success (sim/output_dir.h).
   OutputDir out(out_dir, "supply", force);

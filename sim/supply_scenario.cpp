@@ -460,6 +460,22 @@ void check_trace_loops(const HarvesterConfig& h, const energy::SupplyCore& core,
   }
 }
 
+double checked_run_duration(const std::string& scenario_file, const HarvesterConfig& h,
+                            const energy::SupplyCore& core, double configured_s, double period_s,
+                            uint64_t max_rows, const std::string& period_path,
+                            const std::string& max_path) {
+  const double duration_s = configured_s > 0.0 ? configured_s : core.trace().duration_s();
+  try {
+    require(duration_s > 0.0 && std::isfinite(duration_s), "/run/duration",
+            "the trace has no length; set a duration");
+    check_trace_loops(h, core, duration_s);
+    check_output_rows(duration_s, period_s, max_rows, period_path, max_path);
+  } catch (const InputError& e) {
+    throw InputError(scenario_file + ": " + e.what());
+  }
+  return duration_s;
+}
+
 bool parse_allow_out_of_spec(const json& device, const std::string& path) {
   if (!device.contains("allow_out_of_spec")) return false;
   require(device.at("allow_out_of_spec").is_boolean(), json_path(path, "allow_out_of_spec"),

@@ -75,6 +75,14 @@ void check_output_rows(double duration_s, double period_s, uint64_t max_rows,
 // Throws InputError unless a looping trace repeats at most 1e7 times within the run (each
 // repetition costs host time however short it is).
 void check_trace_loops(const HarvesterConfig& h, const energy::SupplyCore& core, double duration_s);
+// The simulated time of a run: `configured_s` (/run/duration), or the trace's length when it is
+// 0. Throws InputError prefixed with `scenario_file` when there is none, when a looping trace
+// would repeat too often (check_trace_loops), or when a file sampled every `period_s` would
+// exceed `max_rows` (check_output_rows, naming period_path and max_path).
+double checked_run_duration(const std::string& scenario_file, const HarvesterConfig& h,
+                            const energy::SupplyCore& core, double configured_s, double period_s,
+                            uint64_t max_rows, const std::string& period_path,
+                            const std::string& max_path);
 // "/device/allow_out_of_spec": lets thresholds leave the FR5994's supply range.
 bool parse_allow_out_of_spec(const nlohmann::json& device, const std::string& path);
 
