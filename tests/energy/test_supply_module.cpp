@@ -27,12 +27,6 @@ struct Probe : sc_core::sc_module {
 
 }  // namespace
 
-// libsystemc.so references sc_main from its own main(); Catch2 supplies this executable's main(),
-// so sc_main is never called but must exist for the link.
-int sc_main(int, char**) {
-  return 0;
-}
-
 TEST_CASE("supply module: power-good toggles at the closed-form times", "[supply][systemc]") {
   if (sc_core::sc_get_status() != sc_core::SC_ELABORATION) {
     WARN("SKIPPED: SystemC already ran in this process; run this test case on its own");

@@ -1,0 +1,328 @@
+// `ehsim exec FIRMWARE.elf`: run a firmware image on continuous power and report how it ended,
+// the registers, captured output and requested memory, as text or as one JSON object.
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <systemc>
+
+#include "freeml/reference/samples.h"
+#include "mcu_model/elf/elf_image.h"
+#include "mcu_model/mcu.h"
+#include "sim/cli/cli.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/exec_args.h"
+#include "sim/run/firmware_inputs.h"
+#include "sim/scenario/units.h"
+
+namespace ehsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+namespace po = boost::program_options;
+using mcu::ExitReason;
+
+struct ExecOptions {
+  std::string firmware;
+  uint64_t max_cycles = mcu::kNeverCycle;
+  std::string until;
+  uint32_t mclk_hz = 0;
+  std::vector<DumpRequest> dumps;
+  std::vector<LoadRequest> loads;
+  std::string samples;
+  mcu::FaultPolicy fault_policy = mcu::FaultPolicy::kStop;
+  bool json = false;
+};
+
+// Returns -1 to continue, else the exit status.
+int parse_options(int argc, char** argv, ExecOptions* opts) {
+  po::options_description visible("ehsim exec FIRMWARE.elf [options]");
+  std::string max_cycles, mclk, fault = "stop";
+  std::vector<std::string> dumps, loads;
+  visible.add_options()("help,h", "show this help")("max-cycles", po::value(&max_cycles),
+                                                    "stop after N MCLK cycles")(
+      "until", po::value(&opts->until), "stop before executing the instruction at SYMBOL")(
+      "mclk", po::value(&mclk), "initial MCLK frequency (e.g. 8MHz; default: device reset, 1MHz)")(
+      "dump", po::value(&dumps)->composing(),
+      "report LEN bytes at ADDR (ADDR:LEN, hex with 0x or decimal; repeatable)")(
+      "fault", po::value(&fault),
+      "on a CPU fault: 'stop' (default) or 'puc' (reset like the device)")(
+      "json", po::bool_switch(&opts->json), "print one JSON object")(
+      "load", po::value(&loads)->composing(),
+      "write FILE's bytes at an ELF symbol (FILE@SYMBOL; not larger than the symbol) or address "
+      "(FILE@ADDR) before reset, e.g. model.fmlb@freeml_model (repeatable)")(
+      "samples", po::value(&opts->samples),
+      "feed host_io input samples from a FreeML sample file (freeml/FORMAT.md)");
+  po::variables_map vm;
+  const int status =
+      parse_command_line("exec", argc, argv, visible, "firmware", "FIRMWARE.elf", &vm);
+  if (status >= 0) return status;
+  opts->firmware = vm["firmware"].as<std::string>();
+  if (vm.count("max-cycles") &&
+      (!parse_u64(max_cycles, &opts->max_cycles) || opts->max_cycles == 0)) {
+    std::cerr << "ehsim exec: --max-cycles: '" << max_cycles
+              << "' is not a positive integer (decimal or 0x hex)\n";
+    return 2;
+  }
+  std::string error;
+  if (vm.count("mclk")) {
+    double mclk_hz = 0;
+    try {
+      mclk_hz = parse_quantity(mclk, "Hz", "--mclk");
+    } catch (const InputError& e) {
+      std::cerr << "ehsim exec: " << e.what() << "\n";
+      return 2;
+    }
+    if (!(mclk_hz >= 1.0 && mclk_hz <= 100e6)) {
+      std::cerr << "ehsim exec: --mclk: '" << mclk << "' is not a clock frequency (e.g. 8MHz)\n";
+      return 2;
+    }
+    opts->mclk_hz = uint32_t(std::lround(mclk_hz));
+  }
+  for (const auto& text : dumps) {
+    DumpRequest dump;
+    if (!parse_dump(text, &dump, &error)) {
+      std::cerr << "ehsim exec: " << error << "\n";
+      return 2;
+    }
+    opts->dumps.push_back(dump);
+  }
+  for (const auto& text : loads) {
+    LoadRequest load;
+    if (!parse_load(text, &load, &error)) {
+      std::cerr << "ehsim exec: " << error << "\n";
+      return 2;
+    }
+    opts->loads.push_back(load);
+  }
+  if (fault == "puc") {
+    opts->fault_policy = mcu::FaultPolicy::kPuc;
+  } else if (fault != "stop") {
+    std::cerr << "ehsim exec: --fault: '" << fault << "' is not 'stop' or 'puc'\n";
+    return 2;
+  }
+  return -1;
+}
+
+// Reads at most max_bytes + 1 bytes, so that an endless input (/dev/zero, a pipe) is bounded: a
+// file longer than its target is refused by the caller anyway.
+bool read_bytes(const std::string& path, std::vector<uint8_t>* bytes, std::size_t max_bytes) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return false;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  bytes->resize(max_bytes + 1);
+  in.read(reinterpret_cast<char*>(bytes->data()), std::streamsize(bytes->size()));
+  bytes->resize(std::size_t(in.gcount()));
+  return !in.bad();
+}
+
+// --load: every file must fit its target (the symbol's st_size, or the address space).
+bool apply_loads(const ExecOptions& opts, const mcu::ElfImage& image, mcu::Mcu& mcu) {
+  for (const auto& load : opts.loads) {
+    std::vector<uint8_t> bytes;
+    // Nothing larger than the 1 MB address space fits anywhere.
+    if (!read_bytes(load.file, &bytes, std::size_t(1) << 20)) {
+      std::cerr << "ehsim exec: --load: cannot read '" << load.file << "'\n";
+      return false;
+    }
+    std::string error;
+    if (!load.symbol.empty()) {
+      if (!load_at_symbol(opts.firmware, image, mcu, load.symbol, bytes, &error)) {
+        std::cerr << "ehsim exec: --load: '" << load.file << "': " << error << "\n";
+        return false;
+      }
+      continue;
+    }
+    const uint32_t capacity = 0x10000 - load.addr;
+    if (bytes.size() > capacity) {
+      std::cerr << "ehsim exec: --load: '" << load.file << "' has " << bytes.size()
+                << " bytes, more than the " << capacity << " bytes at that address\n";
+      return false;
+    }
+    if (!mcu.bus().load(load.addr, bytes.data(), bytes.size(), &error)) {
+      std::cerr << "ehsim exec: --load: " << load.file << ": " << error << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+// --samples: host_io hands the file's samples out in order.
+bool attach_samples(const std::string& path, mcu::Mcu& mcu) {
+  freeml::ref::SampleSet set;
+  try {
+    set = freeml::ref::read_samples_file(path);
+  } catch (const std::exception& e) {
+    std::cerr << "ehsim exec: --samples: " << e.what() << "\n";
+    return false;
+  }
+  mcu.host_io().set_sample_source(
+      std::make_shared<mcu::VectorSampleSource>(host_samples(set, 0, set.samples.size())));
+  return true;
+}
+
+std::string hex_bytes(mcu::Bus& bus, const DumpRequest& dump) {
+  std::ostringstream s;
+  s << std::hex << std::setfill('0');
+  for (uint32_t i = 0; i < dump.len; ++i)
+    s << std::setw(2) << unsigned(bus.peek_byte(uint16_t(dump.addr + i)));
+  return s.str();
+}
+
+nlohmann::ordered_json make_report(mcu::Mcu& mcu, const ExecOptions& opts) {
+  auto& ctx = mcu.ctx();
+  nlohmann::ordered_json j;
+  j["exit_reason"] = to_string(mcu.exit_reason());
+  j["exit_code"] = ctx.exit_code;
+  j["cycles"] = ctx.cycles;
+  j["instructions"] = ctx.instructions;
+  j["pc"] = mcu.cpu().pc();
+  j["mclk_hz"] = ctx.mclk_hz;
+  j["time_s"] = mcu.local_time().to_seconds();
+  auto regs = nlohmann::ordered_json::array();
+  for (int i = 0; i < 16; ++i) regs.push_back(mcu.cpu().reg(i));
+  j["regs"] = regs;
+  j["uart"] = mcu.log().uart_text;
+  j["host_log"] = mcu.log().host_text;
+  auto markers = nlohmann::ordered_json::array();
+  for (const auto& m : mcu.log().markers) {
+    markers.push_back({{"cycle", m.cycle}, {"id", m.id}, {"arg", m.arg}});
+  }
+  j["markers"] = markers;
+  auto gpio = nlohmann::ordered_json::array();
+  for (const auto& w : mcu.log().port_writes) {
+    gpio.push_back({{"cycle", w.cycle}, {"port", w.port}, {"value", w.value}});
+  }
+  j["gpio"] = gpio;
+  if (mcu.exit_reason() == ExitReason::kFault) {
+    const auto& f = ctx.fault;
+    j["fault"] = {{"kind", mcu::to_string(f.kind)},
+                  {"pc", f.pc},
+                  {"opcode", f.opcode},
+                  {"address", f.address},
+                  {"cycle", f.cycle}};
+  } else {
+    j["fault"] = nullptr;
+  }
+  auto memory = nlohmann::ordered_json::object();
+  for (const auto& d : opts.dumps) memory[d.key] = hex_bytes(mcu.bus(), d);
+  j["memory"] = memory;
+  return j;
+}
+
+void print_text(const nlohmann::ordered_json& j, std::ostream& out) {
+  auto hex4 = [](unsigned v) {
+    std::ostringstream s;
+    s << "0x" << std::hex << std::uppercase << std::setw(4) << std::setfill('0') << v;
+    return s.str();
+  };
+  out << "exit: " << j["exit_reason"].get<std::string>();
+  if (j["exit_reason"] == "host_exit") out << " (code " << j["exit_code"] << ")";
+  out << "\ncycles: " << j["cycles"] << "\ninstructions: " << j["instructions"]
+      << "\npc: " << hex4(j["pc"].get<unsigned>()) << "\n";
+  for (int i = 0; i < 16; ++i) {
+    out << "R" << std::left << std::setw(2) << i << std::right << " "
+        << hex4(j["regs"][i].get<unsigned>()) << ((i % 4 == 3) ? "\n" : "  ");
+  }
+  if (!j["fault"].is_null()) {
+    const auto& f = j["fault"];
+    out << "fault: " << f["kind"].get<std::string>() << " at pc " << hex4(f["pc"].get<unsigned>())
+        << " opcode " << hex4(f["opcode"].get<unsigned>()) << " address "
+        << hex4(f["address"].get<unsigned>()) << "\n";
+  }
+  if (!j["uart"].get<std::string>().empty())
+    out << "uart:\n" << j["uart"].get<std::string>() << "\n";
+  if (!j["host_log"].get<std::string>().empty()) {
+    out << "host_log:\n" << j["host_log"].get<std::string>() << "\n";
+  }
+  for (const auto& m : j["markers"]) {
+    out << "marker " << m["id"] << " arg " << m["arg"] << " at cycle " << m["cycle"] << "\n";
+  }
+  for (const auto& w : j["gpio"]) {
+    out << "gpio " << w["port"].get<std::string>() << " = " << hex4(w["value"].get<unsigned>())
+        << " at cycle " << w["cycle"] << "\n";
+  }
+  for (const auto& [key, value] : j["memory"].items())
+    out << "memory " << key << ": " << value.get<std::string>() << "\n";
+}
+
+}  // namespace
+
+int cmd_exec(int argc, char** argv) {
+  ExecOptions opts;
+  const int status = parse_options(argc, argv, &opts);
+  if (status >= 0) return status;
+
+  mcu::ElfImage image;
+  std::string error;
+  {
+    std::error_code ec;
+    if (fs::exists(opts.firmware, ec) && !fs::is_regular_file(opts.firmware, ec)) {
+      std::cerr << "ehsim exec: " << opts.firmware
+                << ": not a regular file; expected an ELF file\n";
+      return 2;
+    }
+  }
+  if (!mcu::read_elf_file(opts.firmware, &image, &error)) {
+    std::cerr << "ehsim exec: " << error << "\n";
+    return 2;
+  }
+  std::optional<uint32_t> until_addr;
+  if (!opts.until.empty()) {
+    until_addr = image.symbol(opts.until);
+    if (!until_addr) {
+      std::cerr << "ehsim exec: --until: no symbol '" << opts.until << "' in " << opts.firmware
+                << "\n";
+      return 2;
+    }
+  }
+
+  // Keep stdout for the report: SystemC's informational messages are not wanted here.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  mcu::McuConfig config;
+  config.fault_policy = opts.fault_policy;
+  config.max_cycles = opts.max_cycles;
+  config.stop_simulation_when_done = false;
+  // On continuous power nothing else shares SystemC time with the MCU, and the CPU still stops at
+  // every peripheral event, so a long quantum only saves kernel round trips (a quarter of the
+  // run time at 100 us and 1 MHz, bench/RESULTS.md).
+  config.quantum = sc_core::sc_time(10, sc_core::SC_MS);
+  if (opts.mclk_hz != 0 && !mcu::Cs::find_preset(opts.mclk_hz, nullptr, nullptr)) {
+    std::cerr << "ehsim exec: --mclk: " << opts.mclk_hz
+              << " Hz cannot be made from the DCO table with a /1../32 divider "
+                 "(e.g. 1MHz, 4MHz, 8MHz, 16MHz)\n";
+    return 2;
+  }
+  config.initial_mclk_hz = opts.mclk_hz;
+  mcu::Mcu mcu("mcu", config);
+  if (!mcu.load(image, &error)) {
+    std::cerr << "ehsim exec: " << error << "\n";
+    return 2;
+  }
+  if (!apply_loads(opts, image, mcu)) return 2;
+  if (!opts.samples.empty() && !attach_samples(opts.samples, mcu)) return 2;
+  if (until_addr) mcu.add_breakpoint(uint16_t(*until_addr));
+  sc_core::sc_start();
+
+  const auto report = make_report(mcu, opts);
+  if (opts.json) {
+    std::cout << report.dump() << "\n";
+  } else {
+    print_text(report, std::cout);
+  }
+  const ExitReason reason = mcu.exit_reason();
+  if (reason == ExitReason::kFault) return 1;
+  if (reason == ExitReason::kHostExit && mcu.ctx().exit_code != 0) return 1;
+  return 0;
+}
+
+}  // namespace ehsim

@@ -1,0 +1,448 @@
+#include "sim/report/report_run.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "sim/report/report_svg.h"
+#include "sim/scenario/units.h"
+
+namespace ehsim {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using report::esc;
+using report::num;
+
+namespace {
+
+constexpr size_t kBins = 1200;
+constexpr size_t kMaxMarkerSeries = 6;
+
+json read_json_file(const fs::path& path, bool required) {
+  std::ifstream in(path);
+  if (!in) {
+    if (required) throw InputError(path.string() + ": cannot read");
+    return json();
+  }
+  try {
+    return json::parse(in);
+  } catch (const json::exception& e) {
+    if (required) throw InputError(path.string() + ": not valid JSON: " + e.what());
+    return json();
+  }
+}
+
+// The value at a dotted summary path, or nullptr when a component is absent (a present null is
+// a value: "accuracy": null shows as n/a).
+const json* find_path(const json& j, const std::string& dotted) {
+  const json* cur = &j;
+  std::stringstream ss(dotted);
+  for (std::string part; std::getline(ss, part, '.');) {
+    if (cur->is_object() && cur->contains(part)) {
+      cur = &(*cur)[part];
+    } else if (cur->is_array() && !part.empty() &&
+               part.find_first_not_of("0123456789") == std::string::npos &&
+               std::stoul(part) < cur->size()) {
+      cur = &(*cur)[std::stoul(part)];
+    } else {
+      return nullptr;
+    }
+  }
+  return cur;
+}
+
+const json& at_path(const json& j, const std::string& dotted) {
+  static const json kNull;
+  const json* v = find_path(j, dotted);
+  return v ? *v : kNull;
+}
+
+// One table cell holding a summary figure: data-key is its summary.json path, data-value the
+// exact JSON text, and the visible text the %.6g rounding (report::num) of a number.
+std::string value_cell(const json& v, const std::string& key) {
+  std::string text;
+  if (v.is_number()) {
+    text = num(v.get<double>());
+  } else if (v.is_string()) {
+    text = v.get<std::string>();
+  } else if (v.is_null()) {
+    text = "n/a";
+  } else {
+    text = v.dump();
+  }
+  return "<td class=\"num\" data-key=\"" + esc(key) + "\" data-value=\"" + esc(v.dump()) + "\">" +
+         esc(text) + "</td>";
+}
+
+std::string figures_table(const json& summary,
+                          const std::vector<std::pair<std::string, std::string>>& rows) {
+  std::string s = "<table class=\"figures\">";
+  for (const auto& [key, label] : rows) {
+    const json* v = find_path(summary, key);
+    if (!v) continue;  // older summaries or runs without that section
+    s += "<tr><th>" + esc(label) + "</th>" + value_cell(*v, key) + "<td class=\"key\">" + esc(key) +
+         "</td></tr>";
+  }
+  return s + "</table>\n";
+}
+
+double threshold(const json& scenario, const char* key, double fallback) {
+  try {
+    if (scenario.is_object() && scenario.contains("supply") && scenario["supply"].contains(key)) {
+      return json_quantity(scenario["supply"][key], "V", std::string("/supply/") + key);
+    }
+  } catch (const InputError&) {
+  }
+  return fallback;
+}
+
+std::optional<uint16_t> marker_id(const json& v) {
+  if (v.is_number_integer()) return uint16_t(v.get<int>());
+  return std::nullopt;
+}
+
+std::string hex_id(uint16_t id) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%02x", id);
+  return buf;
+}
+
+}  // namespace
+
+std::string run_report_html(const std::string& out_dir) {
+  const fs::path dir(out_dir);
+  const json summary = read_json_file(dir / "summary.json", true);
+  const json scenario = read_json_file(dir / "scenario.json", false);
+  double end_s = at_path(summary, "time.simulated_s").is_number()
+                     ? at_path(summary, "time.simulated_s").get<double>()
+                     : 0.0;
+  const double v_on = threshold(scenario, "v_on", 1.9), v_off = threshold(scenario, "v_off", 1.8);
+
+  // --- timeseries.csv, streamed into bins (a day-long run has millions of rows).
+  struct Bin {
+    double vmin = INFINITY, vmax = -INFINITY, vsum = 0, hsum = 0;
+    size_t n = 0;
+  };
+  std::vector<Bin> bins(kBins);
+  size_t samples = 0;
+  bool have_series = false;
+  double last_t = 0;
+  {
+    std::ifstream in(dir / "timeseries.csv");
+    std::string line;
+    if (in && std::getline(in, line)) {
+      std::vector<std::string> header;
+      std::stringstream hs(line);
+      for (std::string c; std::getline(hs, c, ',');) header.push_back(c);
+      const auto col = [&](const char* name) {
+        const auto it = std::find(header.begin(), header.end(), name);
+        return it == header.end() ? -1 : int(it - header.begin());
+      };
+      const int ct = col("time_s"), cv = col("capacitor_V"), ch = col("harvested_W");
+      have_series = ct >= 0 && cv >= 0;
+      if (!(end_s > 0)) end_s = 1;  // bins need a span; fixed below if the series is longer
+      std::vector<double> cells;
+      while (have_series && std::getline(in, line)) {
+        cells.clear();
+        const char* p = line.c_str();
+        while (*p) {
+          char* e = nullptr;
+          cells.push_back(std::strtod(p, &e));
+          p = e;
+          while (*p && *p != ',') ++p;
+          if (*p == ',') ++p;
+        }
+        if (int(cells.size()) <= std::max({ct, cv, ch})) continue;
+        const double t = cells[size_t(ct)];
+        last_t = t;
+        const size_t b = std::min(kBins - 1, size_t(std::max(0.0, t / end_s * double(kBins))));
+        Bin& bin = bins[b];
+        const double v = cells[size_t(cv)];
+        bin.vmin = std::min(bin.vmin, v);
+        bin.vmax = std::max(bin.vmax, v);
+        bin.vsum += v;
+        if (ch >= 0) bin.hsum += cells[size_t(ch)];
+        ++bin.n;
+        ++samples;
+      }
+    }
+  }
+  if (!(end_s > 0)) end_s = last_t > 0 ? last_t : 1;
+
+  // --- events.jsonl: powered intervals, markers and other event kinds, binned.
+  std::vector<report::Band> on;
+  double on_since = -1;
+  std::map<uint16_t, std::vector<uint64_t>> marker_bins;
+  std::map<std::string, std::vector<uint64_t>> kind_bins;
+  static const std::set<std::string> kPlain = {
+      "boot", "power_loss", "end", "marker", "uart", "host_log", "reset", "fault", "boot_aborted"};
+  const auto bin_of = [&](double t) {
+    return std::min(kBins - 1, size_t(std::max(0.0, t / end_s * double(kBins))));
+  };
+  const double merge_gap = end_s / 2000.0;
+  const auto add_on = [&](double t0, double t1) {
+    if (!on.empty() && t0 - on.back().x1 < merge_gap) {
+      on.back().x1 = t1;
+    } else {
+      on.push_back({t0, t1});
+    }
+  };
+  {
+    std::ifstream in(dir / "events.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      json e;
+      try {
+        e = json::parse(line);
+      } catch (const json::exception&) {
+        continue;
+      }
+      if (!e.is_object() || !e.contains("event") || !e["time_s"].is_number()) continue;
+      const std::string kind = e["event"].get<std::string>();
+      const double t = e["time_s"].get<double>();
+      if (kind == "boot") {
+        if (on_since < 0) on_since = t;
+      } else if (kind == "power_loss" || kind == "end") {
+        if (on_since >= 0) add_on(on_since, t);
+        on_since = -1;
+      } else if (kind == "marker") {
+        const auto id = marker_id(e.value("id", json()));
+        if (!id) continue;
+        auto& v = marker_bins[*id];
+        if (v.empty()) v.assign(kBins, 0);
+        ++v[bin_of(t)];
+      } else if (!kPlain.count(kind)) {
+        auto& v = kind_bins[kind];
+        if (v.empty()) v.assign(kBins, 0);
+        ++v[bin_of(t)];
+      }
+    }
+    if (on_since >= 0) add_on(on_since, end_s);
+  }
+
+  std::ostringstream body;
+  const std::string name = at_path(summary, "scenario.name").is_string()
+                               ? at_path(summary, "scenario.name").get<std::string>()
+                               : out_dir;
+  body << "<h1>ehsim run: " << esc(name) << "</h1>\n<p class=\"sub\">firmware "
+       << esc(at_path(summary, "scenario.firmware").dump()) << ", trace "
+       << esc(at_path(summary, "scenario.trace").dump()) << ", seed "
+       << esc(at_path(summary, "scenario.seed").dump())
+       << "; ended: " << esc(at_path(summary, "end.reason").dump()) << "</p>\n";
+
+  body << "<h2>Run</h2>\n"
+       << figures_table(summary, {{"end.reason", "end"},
+                                  {"time.simulated_s", "simulated time (s)"},
+                                  {"time.on_s", "powered time (s)"},
+                                  {"time.on_time_fraction", "on-time fraction"},
+                                  {"time.first_boot_s", "first boot (s)"},
+                                  {"power.boots", "boots"},
+                                  {"power.power_failures", "power failures"},
+                                  {"mcu.instructions", "instructions"},
+                                  {"mcu.cycles", "cycles"},
+                                  {"mcu.fram_writes", "FRAM writes"},
+                                  {"progress.commits", "commits"},
+                                  {"progress.cycles_lost_to_reexecution", "cycles re-executed"},
+                                  {"progress.work_units_done", "work units done"},
+                                  {"progress.work_units_per_hour", "work units per hour"}});
+
+  const double x_max = end_s;
+  report::Axis time_axis;
+  time_axis.label = "simulated time (s)";
+  time_axis.lo = 0;
+  time_axis.hi = x_max;
+
+  body << "<h2>Supply</h2>\n";
+  if (have_series && samples > 0) {
+    report::Plot pv;
+    pv.id = "voltage";
+    pv.title = "capacitor voltage (shaded: MCU powered)";
+    pv.x = time_axis;
+    pv.y.label = "capacitor voltage (V)";
+    report::Series env{"min/max", {}, {}, {}, false, false, report::color(0)};
+    report::Series mean{"capacitor V", {}, {}, {}, false, false, report::color(0)};
+    bool spread = false;
+    std::vector<double> ys = {v_on, v_off, 0.0};
+    for (size_t b = 0; b < kBins; ++b) {
+      if (!bins[b].n) continue;
+      const double t = (double(b) + 0.5) * end_s / double(kBins);
+      env.x.push_back(t);
+      env.y.push_back(bins[b].vmin);
+      env.y_hi.push_back(bins[b].vmax);
+      mean.x.push_back(t);
+      mean.y.push_back(bins[b].vsum / double(bins[b].n));
+      spread = spread || bins[b].n > 1;
+      ys.push_back(bins[b].vmax);
+    }
+    report::fit_axis(pv.y, ys, true);
+    if (spread) pv.series.push_back(env);
+    pv.series.push_back(mean);
+    pv.bands = on;
+    pv.band_label = "powered";
+    pv.hlines = {{v_on, "v_on " + num(v_on) + " V", "#d62728"},
+                 {v_off, "v_off " + num(v_off) + " V", "#ff7f0e"}};
+    body << report::render_plot(pv);
+
+    report::Plot ph;
+    ph.id = "harvested";
+    ph.title = "harvested power (mean per bin)";
+    ph.x = time_axis;
+    ph.y.label = "harvested power (W)";
+    report::Series hs{"harvested W", {}, {}, {}, false, false, report::color(2)};
+    for (size_t b = 0; b < kBins; ++b) {
+      if (!bins[b].n) continue;
+      hs.x.push_back((double(b) + 0.5) * end_s / double(kBins));
+      hs.y.push_back(bins[b].hsum / double(bins[b].n));
+    }
+    report::fit_axis(ph.y, hs.y, true);
+    ph.series.push_back(hs);
+    ph.bands = on;
+    ph.band_label = "powered";
+    body << report::render_plot(ph);
+  } else {
+    body << "<p>No timeseries.csv (outputs.timeseries_period is 0): no voltage plot.</p>\n";
+  }
+
+  // Progress: cumulative markers (done/commit first, then the most frequent) and other events.
+  {
+    std::vector<std::pair<std::string, const std::vector<uint64_t>*>> lines;
+    std::set<uint16_t> used;
+    const auto named = [&](const char* key, const char* what) {
+      const json& id = at_path(summary, std::string("progress.") + key);
+      if (!id.is_number_integer()) return;
+      const auto it = marker_bins.find(uint16_t(id.get<int>()));
+      if (it == marker_bins.end() || used.count(it->first)) return;
+      used.insert(it->first);
+      lines.emplace_back("marker " + hex_id(it->first) + " (" + what + ")", &it->second);
+    };
+    named("done_marker", "done");
+    named("commit_marker", "commit");
+    std::vector<std::pair<uint64_t, uint16_t>> by_count;
+    for (const auto& [id, v] : marker_bins) {
+      uint64_t n = 0;
+      for (uint64_t c : v) n += c;
+      by_count.emplace_back(n, id);
+    }
+    std::sort(by_count.begin(), by_count.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    // Event kinds such as "inference" (one per completed inference) come before the other
+    // markers.
+    for (const auto& [kind, v] : kind_bins) lines.emplace_back(kind, &v);
+    for (const auto& [n, id] : by_count) {
+      if (lines.size() >= kMaxMarkerSeries) break;
+      if (used.insert(id).second) lines.emplace_back("marker " + hex_id(id), &marker_bins[id]);
+    }
+    body << "<h2>Progress</h2>\n";
+    if (lines.empty()) {
+      body << "<p>No progress markers were reported.</p>\n";
+    } else {
+      report::Plot pp;
+      pp.id = "progress";
+      pp.title = "progress markers and events (cumulative count)";
+      pp.x = time_axis;
+      pp.y.label = "count";
+      std::vector<double> ys = {0.0};
+      for (const auto& [label, v] : lines) {
+        report::Series s{label, {0.0}, {0.0}, {}, true, false, ""};
+        uint64_t total = 0;
+        for (size_t b = 0; b < kBins; ++b) {
+          if (!(*v)[b]) continue;
+          total += (*v)[b];
+          s.x.push_back((double(b) + 1) * end_s / double(kBins));
+          s.y.push_back(double(total));
+        }
+        s.x.push_back(end_s);
+        s.y.push_back(double(total));
+        ys.push_back(double(total));
+        pp.series.push_back(s);
+      }
+      report::fit_axis(pp.y, ys, true);
+      pp.bands = on;
+      pp.band_label = "powered";
+      body << report::render_plot(pp);
+    }
+  }
+
+  // Energy books.
+  body << "<h2>Energy books</h2>\n"
+       << figures_table(summary, {{"energy.initial_J", "initial (J)"},
+                                  {"energy.harvested_J", "harvested (J)"},
+                                  {"energy.delivered_J", "delivered to the MCU rail (J)"},
+                                  {"energy.converter_loss_J", "converter loss (J)"},
+                                  {"energy.leaked_J", "leaked (J)"},
+                                  {"energy.clipped_J", "clipped (J)"},
+                                  {"energy.final_J", "final (J)"},
+                                  {"energy.books_residual_J", "balance residual (J)"},
+                                  {"energy.mcu_consumed_J", "MCU consumed (J)"}});
+  {
+    std::vector<report::Bar> bars;
+    for (const auto& [key, label] :
+         std::vector<std::pair<const char*, const char*>>{{"energy.initial_J", "initial"},
+                                                          {"energy.harvested_J", "harvested"},
+                                                          {"energy.delivered_J", "delivered"},
+                                                          {"energy.converter_loss_J", "converter"},
+                                                          {"energy.leaked_J", "leaked"},
+                                                          {"energy.clipped_J", "clipped"},
+                                                          {"energy.final_J", "final"}}) {
+      const json& v = at_path(summary, key);
+      if (v.is_number()) bars.push_back({label, v.get<double>()});
+    }
+    if (!bars.empty()) body << report::render_bars("energy", "energy books (J)", "J", bars);
+  }
+
+  // Inference (present when the firmware runs the FreeML engine).
+  const json& inf = at_path(summary, "inference");
+  if (inf.is_object()) {
+    body << "<h2>Inference</h2>\n"
+         << figures_table(summary, {{"inference.policy", "exit policy"},
+                                    {"inference.sampling_period_s", "sampling period (s)"},
+                                    {"inference.samples_offered", "samples offered"},
+                                    {"inference.handed", "samples taken by the firmware"},
+                                    {"inference.completed", "completed"},
+                                    {"inference.missed", "missed"},
+                                    {"inference.in_progress_at_end", "in progress at the end"},
+                                    {"inference.correct", "correct"},
+                                    {"inference.accuracy", "accuracy"},
+                                    {"inference.mean_latency_s", "mean latency (s)"},
+                                    {"inference.inferences_per_hour", "inferences per hour"}});
+    const json& exits = at_path(summary, "inference.exits");
+    if (exits.is_array() && !exits.empty()) {
+      std::string t =
+          "<table class=\"exits\"><tr><th>exit layer</th><th>count</th><th>correct</th>"
+          "<th>accuracy</th></tr>";
+      std::vector<report::Bar> counts, accuracy;
+      for (size_t i = 0; i < exits.size(); ++i) {
+        const json& e = exits[i];
+        const std::string base = "inference.exits." + std::to_string(i) + ".";
+        const std::string layer = "layer " + e.value("layer", json()).dump();
+        t += "<tr><th>" + esc(layer) + "</th>" +
+             value_cell(e.value("count", json()), base + "count") +
+             value_cell(e.value("correct", json()), base + "correct") +
+             value_cell(e.value("accuracy", json()), base + "accuracy") + "</tr>";
+        const json c = e.value("count", json()), a = e.value("accuracy", json());
+        counts.push_back({layer, c.is_number() ? c.get<double>() : NAN});
+        accuracy.push_back({layer, a.is_number() ? a.get<double>() : NAN});
+      }
+      body << t << "</table>\n";
+      body << report::render_bars("exits", "exits histogram", "inferences", counts);
+      body << report::render_bars("accuracy", "accuracy per exit", "accuracy", accuracy, 1.0);
+    }
+  }
+  body << "<p class=\"sub\">Generated by ehsim from summary.json, scenario.json, timeseries.csv "
+          "and events.jsonl in this directory.</p>\n";
+  return report::html_page("ehsim run: " + name, body.str());
+}
+
+bool write_run_report(const std::string& out_dir) {
+  return report::write_report_html(out_dir, "ehsim", [&] { return run_report_html(out_dir); });
+}
+
+}  // namespace ehsim

@@ -1,0 +1,190 @@
+#include "sim/scenario/run_scenario.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "mcu_model/periph/cs.h"
+#include "sim/scenario/scenario_document.h"
+#include "sim/scenario/supply_scenario.h"
+#include "sim/scenario/units.h"
+
+namespace ehsim {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+uint64_t unsigned_value(const json& obj, const std::string& path, const char* key,
+                        uint64_t fallback, uint64_t max) {
+  if (!obj.contains(key)) return fallback;
+  const json& v = obj.at(key);
+  const std::string p = json_path(path, key);
+  if (v.is_number_unsigned()) {
+    const uint64_t u = v.get<uint64_t>();
+    require(u <= max, p, "must be at most " + std::to_string(max));
+    return u;
+  }
+  if (v.is_string()) {  // "0x15" style ids read better next to firmware sources
+    const std::string text = v.get<std::string>();
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long u = std::strtoull(text.c_str(), &end, 0);
+    if (!text.empty() && *end == '\0' && errno == 0 && u <= max) return u;
+  }
+  throw InputError(p + ": expected an integer in [0, " + std::to_string(max) +
+                   "] (decimal, or a string such as \"0x15\")");
+}
+
+std::optional<uint16_t> marker_id(const json& obj, const std::string& path, const char* key) {
+  if (!obj.contains(key)) return std::nullopt;
+  return uint16_t(unsigned_value(obj, path, key, 0, 0xFFFF));
+}
+
+DeviceConfig parse_device(const json& doc) {
+  DeviceConfig d;
+  if (!doc.contains("device")) return d;
+  const std::string path = "/device";
+  const json& j = doc.at("device");
+  check_keys(j, path,
+             {"mclk", "sram_at_power_loss", "fault", "boot_delay", "boot_charge", "quantum",
+              "comparator_poll", "allow_out_of_spec"});
+  d.allow_out_of_spec = parse_allow_out_of_spec(j, path);
+  if (j.contains("mclk")) {
+    const double hz = json_quantity(j.at("mclk"), "Hz", json_path(path, "mclk"));
+    require(hz >= 1.0 && hz <= 100e6, json_path(path, "mclk"), "expected a clock such as \"8MHz\"");
+    d.mclk_hz = uint32_t(std::lround(hz));
+    require(mcu::Cs::find_preset(d.mclk_hz, nullptr, nullptr), json_path(path, "mclk"),
+            "cannot be made from the DCO table with a /1../32 divider (e.g. 1MHz, 4MHz, 8MHz, "
+            "16MHz)");
+  }
+  if (j.contains("sram_at_power_loss")) {
+    const json& v = j.at("sram_at_power_loss");
+    const std::string p = json_path(path, "sram_at_power_loss");
+    if (v.is_string() && v.get<std::string>() == "zero") {
+      d.sram_pattern = 0;
+    } else if (v.is_string() && v.get<std::string>() == "random") {
+      d.sram_at_power_loss = mcu::SramAtPowerLoss::kRandom;
+    } else {
+      d.sram_pattern = uint8_t(unsigned_value(j, path, "sram_at_power_loss", 0, 0xFF));
+    }
+    (void)p;
+  }
+  const std::string fault = string_value(j, path, "fault", "stop");
+  if (fault == "puc") {
+    d.fault_policy = mcu::FaultPolicy::kPuc;
+  } else {
+    require(fault == "stop", json_path(path, "fault"), "expected \"stop\" or \"puc\"");
+  }
+  d.boot_delay_s = quantity(j, path, "boot_delay", "s", d.boot_delay_s);
+  require(d.boot_delay_s >= 0 && d.boot_delay_s < 10, json_path(path, "boot_delay"),
+          "expected a time in [0, 10 s)");
+  d.boot_charge_C = quantity(j, path, "boot_charge", "C", d.boot_charge_C);
+  require_range(d.boot_charge_C, 0.0, 1e-3, json_path(path, "boot_charge"), "C");
+  d.quantum_s = quantity(j, path, "quantum", "s", d.quantum_s);
+  require(d.quantum_s >= 1e-6 && d.quantum_s <= 1.0, json_path(path, "quantum"),
+          "expected a time in [1us, 1s]");
+  d.comparator_poll_s = quantity(j, path, "comparator_poll", "s", d.comparator_poll_s);
+  require(d.comparator_poll_s >= 1e-7 && d.comparator_poll_s <= 1.0,
+          json_path(path, "comparator_poll"), "expected a time in [0.1us, 1s]");
+  return d;
+}
+
+RunLimits parse_limits(const json& doc) {
+  RunLimits r;
+  if (!doc.contains("run")) return r;
+  const std::string path = "/run";
+  const json& j = doc.at("run");
+  check_keys(j, path, {"duration", "max_cycles", "stop_after_marker"});
+  r.duration_s = parse_run_duration(j, path);
+  r.max_cycles = unsigned_value(j, path, "max_cycles", mcu::kNeverCycle, mcu::kNeverCycle);
+  require(r.max_cycles > 0, json_path(path, "max_cycles"), "must be positive");
+  if (j.contains("stop_after_marker")) {
+    const std::string p = json_path(path, "stop_after_marker");
+    const json& s = j.at("stop_after_marker");
+    check_keys(s, p, {"id", "count"});
+    require(s.contains("id"), json_path(p, "id"), "required key is missing");
+    StopAfterMarker stop;
+    stop.id = uint16_t(unsigned_value(s, p, "id", 0, 0xFFFF));
+    stop.count = unsigned_value(s, p, "count", 1, UINT64_MAX);
+    require(stop.count > 0, json_path(p, "count"), "must be positive");
+    r.stop_after_marker = stop;
+  }
+  return r;
+}
+
+ProgressConfig parse_progress(const json& doc) {
+  ProgressConfig p;
+  if (!doc.contains("progress")) return p;
+  const json& j = doc.at("progress");
+  check_keys(j, "/progress", {"commit_marker", "done_marker"});
+  p.commit_marker = marker_id(j, "/progress", "commit_marker");
+  p.done_marker = marker_id(j, "/progress", "done_marker");
+  return p;
+}
+
+OutputConfig parse_outputs(const json& doc) {
+  OutputConfig o;
+  if (!doc.contains("outputs")) return o;
+  const std::string path = "/outputs";
+  const json& j = doc.at("outputs");
+  check_keys(j, path, {"timeseries_period", "vcd", "max_output_rows"});
+  o.max_output_rows = parse_max_output_rows(j, path);
+  o.timeseries_period_s = quantity(j, path, "timeseries_period", "s", o.timeseries_period_s);
+  require(o.timeseries_period_s == 0 || o.timeseries_period_s >= 1e-6,
+          json_path(path, "timeseries_period"), "expected 0 (off) or at least 1us");
+  if (j.contains("vcd")) {
+    require(j.at("vcd").is_boolean(), json_path(path, "vcd"), "expected true or false");
+    o.vcd = j.at("vcd").get<bool>();
+  }
+  return o;
+}
+
+}  // namespace
+
+std::string default_firmware_dir() {
+  if (const char* env = std::getenv("EHSIM_FIRMWARE_DIR")) return env;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  return (exe.parent_path().parent_path() / "firmware").string();
+}
+
+RunScenario load_run_scenario(const std::string& file, const std::vector<std::string>& overrides,
+                              const std::string& firmware_dir) {
+  const json doc = load_scenario_document(file, overrides);
+  const std::string scenario_dir = fs::absolute(file).parent_path().string();
+  RunScenario sc;
+  sc.file = file;
+  try {
+    check_keys(doc, "",
+               {"name", "description", "seed", "firmware", "device", "harvester", "supply",
+                "trace_dir", "run", "progress", "outputs", "inference"});
+    sc.name = string_value(doc, "", "name", fs::path(file).stem().string());
+    sc.seed = unsigned_value(doc, "", "seed", 1, UINT64_MAX);
+    require(doc.contains("firmware"), "/firmware", "required: the firmware ELF");
+    const std::string fw = string_value(doc, "", "firmware", "");
+    require(!fw.empty(), "/firmware", "expected the firmware ELF's file name");
+    sc.firmware_path =
+        find_scenario_file(fw, "/firmware", scenario_dir, firmware_dir, "the firmware directory");
+    sc.device = parse_device(doc);
+    require(doc.contains("supply"), "/supply", "required key is missing");
+    require(doc.contains("harvester"), "/harvester", "required key is missing");
+    sc.supply = parse_supply_section(doc.at("supply"), "/supply", sc.device.allow_out_of_spec);
+    sc.harvester = parse_harvester_section(doc.at("harvester"), "/harvester", scenario_dir,
+                                           resolve_trace_dir(doc, scenario_dir), sc.supply);
+    sc.limits = parse_limits(doc);
+    sc.progress = parse_progress(doc);
+    sc.outputs = parse_outputs(doc);
+    sc.inference = parse_inference_section(doc, scenario_dir);
+  } catch (const InputError& e) {
+    throw InputError(file + ": " + e.what());
+  }
+  sc.document = doc;
+  return sc;
+}
+
+}  // namespace ehsim
