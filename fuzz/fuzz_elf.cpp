@@ -1,6 +1,6 @@
 // libFuzzer harness for the ELF loader (mcu_model/elf): parse_elf, then load_elf_into a fresh
 // MSP430FR5994 bus; and for the symbol-size lookup of `ehsim exec --load` and FreeML model
-// loading (elf_symbol_size, sim/exec_args.cpp), which reads the section table on its own.
+// loading (elf_symbol_size, sim/cli/exec_args.cpp), which reads the section table on its own.
 // Malformed input must give an error naming the file, never a crash.
 #include <cstdio>
 #include <cstdlib>
@@ -10,7 +10,7 @@
 #include "mcu_model/elf/elf_image.h"
 #include "mcu_model/elf/elf_load.h"
 #include "mcu_model/mem/bus.h"
-#include "sim/exec_args.h"
+#include "sim/cli/exec_args.h"
 
 namespace {
 

@@ -1,5 +1,5 @@
-// libFuzzer harness for the scenario parsers with --set overrides (sim/run_scenario.cpp,
-// sim/supply_scenario.cpp, sim/units.cpp). The input is a scenario document followed by lines
+// libFuzzer harness for the scenario parsers with --set overrides (sim/scenario/run_scenario.cpp,
+// sim/scenario/supply_scenario.cpp, sim/scenario/units.cpp). The input is a scenario document followed by lines
 // "--set key.path=value"; the document is parsed as an `ehsim run` scenario (from a file, as the
 // command does) and as an `ehsim supply` scenario. Every rejection must be an InputError (exit 2
 // with a message); any other exception or a crash is a finding.
@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/run_scenario.h"
-#include "sim/supply_scenario.h"
-#include "sim/units.h"
+#include "sim/scenario/run_scenario.h"
+#include "sim/scenario/supply_scenario.h"
+#include "sim/scenario/units.h"
 
 namespace {
 
