@@ -20,6 +20,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/exec_args.h"
 #include "sim/run/firmware_inputs.h"
+#include "sim/run/platform.h"
 #include "sim/scenario/units.h"
 
 namespace ehsim {
@@ -262,8 +263,6 @@ int cmd_exec(int argc, char** argv) {
   const int status = parse_options(argc, argv, &opts);
   if (status >= 0) return status;
 
-  mcu::ElfImage image;
-  std::string error;
   {
     std::error_code ec;
     if (fs::exists(opts.firmware, ec) && !fs::is_regular_file(opts.firmware, ec)) {
@@ -272,22 +271,6 @@ int cmd_exec(int argc, char** argv) {
       return 2;
     }
   }
-  if (!mcu::read_elf_file(opts.firmware, &image, &error)) {
-    std::cerr << "ehsim exec: " << error << "\n";
-    return 2;
-  }
-  std::optional<uint32_t> until_addr;
-  if (!opts.until.empty()) {
-    until_addr = image.symbol(opts.until);
-    if (!until_addr) {
-      std::cerr << "ehsim exec: --until: no symbol '" << opts.until << "' in " << opts.firmware
-                << "\n";
-      return 2;
-    }
-  }
-
-  // Keep stdout for the report: SystemC's informational messages are not wanted here.
-  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   mcu::McuConfig config;
   config.fault_policy = opts.fault_policy;
   config.max_cycles = opts.max_cycles;
@@ -303,15 +286,27 @@ int cmd_exec(int argc, char** argv) {
     return 2;
   }
   config.initial_mclk_hz = opts.mclk_hz;
-  mcu::Mcu mcu("mcu", config);
-  if (!mcu.load(image, &error)) {
-    std::cerr << "ehsim exec: " << error << "\n";
+  std::unique_ptr<Platform> platform;
+  try {
+    platform = std::make_unique<Platform>(opts.firmware, config);  // create and map
+  } catch (const InputError& e) {
+    std::cerr << "ehsim exec: " << e.what() << "\n";
     return 2;
+  }
+  mcu::Mcu& mcu = platform->mcu();
+  const mcu::ElfImage& image = platform->image();
+  if (!opts.until.empty()) {
+    const std::optional<uint32_t> until_addr = image.symbol(opts.until);
+    if (!until_addr) {
+      std::cerr << "ehsim exec: --until: no symbol '" << opts.until << "' in " << opts.firmware
+                << "\n";
+      return 2;
+    }
+    mcu.add_breakpoint(uint16_t(*until_addr));
   }
   if (!apply_loads(opts, image, mcu)) return 2;
   if (!opts.samples.empty() && !attach_samples(opts.samples, mcu)) return 2;
-  if (until_addr) mcu.add_breakpoint(uint16_t(*until_addr));
-  sc_core::sc_start();
+  platform->run();
 
   const auto report = make_report(mcu, opts);
   if (opts.json) {

@@ -5,22 +5,16 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <systemc>
 
-#include "energy/supply_module.h"
-#include "mcu_model/elf/elf_image.h"
 #include "mcu_model/mcu.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/commands.h"
-#include "sim/report/report_run.h"
 #include "sim/run/output_dir.h"
-#include "sim/run/run_recorder.h"
+#include "sim/run/platform.h"
 #include "sim/scenario/run_scenario.h"
-#include "sim/scenario/supply_scenario.h"
 #include "sim/scenario/units.h"
 
 namespace ehsim {
@@ -36,46 +30,8 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
   if (vcd) sc.outputs.vcd = true;
   if (out_dir.empty()) out_dir = (fs::path("out") / fs::path(scenario_file).stem()).string();
 
-  mcu::ElfImage image;
-  std::string error;
-  if (!mcu::read_elf_file(sc.firmware_path, &image, &error)) throw InputError(error);
-  std::shared_ptr<energy::SupplyCore> core;
-  try {
-    core = build_supply_core(sc.harvester, sc.supply);
-  } catch (const InputError& e) {
-    throw InputError(scenario_file + ": " + e.what());
-  }
-  const double duration_s = checked_run_duration(
-      scenario_file, sc.harvester, *core, sc.limits.duration_s, sc.outputs.timeseries_period_s,
-      sc.outputs.max_output_rows, "/outputs/timeseries_period", "/outputs/max_output_rows");
-
-  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-  energy::Supply supply("supply", core);
-  SupplyPortAdapter port(supply);
-  mcu::McuConfig config;
-  config.supply = &port;
-  config.initial_mclk_hz = sc.device.mclk_hz;
-  config.fault_policy = sc.device.fault_policy;
-  config.sram_at_power_loss = sc.device.sram_at_power_loss;
-  config.sram_pattern = sc.device.sram_pattern;
-  config.seed = sc.seed;
-  config.boot_delay_s = sc.device.boot_delay_s;
-  config.boot_charge_C = sc.device.boot_charge_C;
-  config.quantum = sc_core::sc_time(sc.device.quantum_s, sc_core::SC_SEC);
-  config.comparator_poll_s = sc.device.comparator_poll_s;
-  config.max_cycles = sc.limits.max_cycles;
-  config.end_time_s = duration_s;
-  config.powered_at_start = false;
-  mcu::Mcu mcu("mcu", config);
-  if (!mcu.load(image, &error)) throw InputError(sc.firmware_path + ": " + error);
-  std::optional<PreparedInference> inference;
-  if (sc.inference) {
-    try {
-      inference = prepare_inference(*sc.inference, sc.seed, sc.firmware_path, image, mcu);
-    } catch (const InputError& e) {
-      throw InputError(scenario_file + ": " + e.what());
-    }
-  }
+  Platform platform(sc);  // create and map: every input checked
+  mcu::Mcu& mcu = platform.mcu();
   // Every input is valid: only now does the output directory appear, so bad input leaves none.
   // A sweep point's directory already holds the sweep's files for the point.
   OutputDir out(out_dir, "run", force, {"sweep-point"});
@@ -84,16 +40,9 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
     std::ofstream scenario_out(out.staging() / "scenario.json");
     scenario_out << sc.document.dump(2) << '\n';
   }
-  RunRecorder recorder("recorder", sc, staging, supply, port, mcu, duration_s, progress);
-  if (inference) recorder.attach_inference(*inference);
-
-  const auto t0 = std::chrono::steady_clock::now();
-  sc_core::sc_start();
-  const double host_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  recorder.write_results(host_s);
-  recorder.close_vcd();
-  write_run_report(staging);
+  platform.bind_recorder(sc, staging, progress);
+  const double host_s = platform.run();
+  platform.write_run_outputs(staging, host_s);
   out.commit("summary.json");
   std::cout << "ehsim run: " << sc.name << ": " << mcu::to_string(mcu.exit_reason()) << " at "
             << mcu.local_time().to_seconds() << " s, " << mcu.boots() << " boots, "

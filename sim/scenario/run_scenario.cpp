@@ -44,26 +44,29 @@ std::optional<uint16_t> marker_id(const json& obj, const std::string& path, cons
   return uint16_t(unsigned_value(obj, path, key, 0, 0xFFFF));
 }
 
-DeviceConfig parse_device(const json& doc) {
-  DeviceConfig d;
+// The scenario's `device` section, written straight into the MCU's configuration; the platform
+// assembly (sim/run/platform.cpp) adds what comes from elsewhere: the supply, seed and limits.
+mcu::McuConfig parse_device(const json& doc, bool* allow_out_of_spec) {
+  mcu::McuConfig d;
+  d.quantum = sc_core::sc_time(kDefaultRunQuantum_s, sc_core::SC_SEC);
+  *allow_out_of_spec = false;
   if (!doc.contains("device")) return d;
   const std::string path = "/device";
   const json& j = doc.at("device");
   check_keys(j, path,
              {"mclk", "sram_at_power_loss", "fault", "boot_delay", "boot_charge", "quantum",
               "comparator_poll", "allow_out_of_spec"});
-  d.allow_out_of_spec = parse_allow_out_of_spec(j, path);
+  *allow_out_of_spec = parse_allow_out_of_spec(j, path);
   if (j.contains("mclk")) {
     const double hz = json_quantity(j.at("mclk"), "Hz", json_path(path, "mclk"));
     require(hz >= 1.0 && hz <= 100e6, json_path(path, "mclk"), "expected a clock such as \"8MHz\"");
-    d.mclk_hz = uint32_t(std::lround(hz));
-    require(mcu::Cs::find_preset(d.mclk_hz, nullptr, nullptr), json_path(path, "mclk"),
+    d.initial_mclk_hz = uint32_t(std::lround(hz));
+    require(mcu::Cs::find_preset(d.initial_mclk_hz, nullptr, nullptr), json_path(path, "mclk"),
             "cannot be made from the DCO table with a /1../32 divider (e.g. 1MHz, 4MHz, 8MHz, "
             "16MHz)");
   }
   if (j.contains("sram_at_power_loss")) {
     const json& v = j.at("sram_at_power_loss");
-    const std::string p = json_path(path, "sram_at_power_loss");
     if (v.is_string() && v.get<std::string>() == "zero") {
       d.sram_pattern = 0;
     } else if (v.is_string() && v.get<std::string>() == "random") {
@@ -71,7 +74,6 @@ DeviceConfig parse_device(const json& doc) {
     } else {
       d.sram_pattern = uint8_t(unsigned_value(j, path, "sram_at_power_loss", 0, 0xFF));
     }
-    (void)p;
   }
   const std::string fault = string_value(j, path, "fault", "stop");
   if (fault == "puc") {
@@ -84,9 +86,10 @@ DeviceConfig parse_device(const json& doc) {
           "expected a time in [0, 10 s)");
   d.boot_charge_C = quantity(j, path, "boot_charge", "C", d.boot_charge_C);
   require_range(d.boot_charge_C, 0.0, 1e-3, json_path(path, "boot_charge"), "C");
-  d.quantum_s = quantity(j, path, "quantum", "s", d.quantum_s);
-  require(d.quantum_s >= 1e-6 && d.quantum_s <= 1.0, json_path(path, "quantum"),
+  const double quantum_s = quantity(j, path, "quantum", "s", kDefaultRunQuantum_s);
+  require(quantum_s >= 1e-6 && quantum_s <= 1.0, json_path(path, "quantum"),
           "expected a time in [1us, 1s]");
+  d.quantum = sc_core::sc_time(quantum_s, sc_core::SC_SEC);
   d.comparator_poll_s = quantity(j, path, "comparator_poll", "s", d.comparator_poll_s);
   require(d.comparator_poll_s >= 1e-7 && d.comparator_poll_s <= 1.0,
           json_path(path, "comparator_poll"), "expected a time in [0.1us, 1s]");
@@ -170,10 +173,10 @@ RunScenario load_run_scenario(const std::string& file, const std::vector<std::st
     require(!fw.empty(), "/firmware", "expected the firmware ELF's file name");
     sc.firmware_path =
         find_scenario_file(fw, "/firmware", scenario_dir, firmware_dir, "the firmware directory");
-    sc.device = parse_device(doc);
+    sc.device = parse_device(doc, &sc.allow_out_of_spec);
     require(doc.contains("supply"), "/supply", "required key is missing");
     require(doc.contains("harvester"), "/harvester", "required key is missing");
-    sc.supply = parse_supply_section(doc.at("supply"), "/supply", sc.device.allow_out_of_spec);
+    sc.supply = parse_supply_section(doc.at("supply"), "/supply", sc.allow_out_of_spec);
     sc.harvester = parse_harvester_section(doc.at("harvester"), "/harvester", scenario_dir,
                                            resolve_trace_dir(doc, scenario_dir), sc.supply);
     sc.limits = parse_limits(doc);

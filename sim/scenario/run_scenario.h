@@ -15,17 +15,8 @@
 
 namespace ehsim {
 
-struct DeviceConfig {
-  uint32_t mclk_hz = 0;  // 0: the device's reset clock (1 MHz)
-  mcu::SramAtPowerLoss sram_at_power_loss = mcu::SramAtPowerLoss::kPattern;
-  uint8_t sram_pattern = 0;
-  mcu::FaultPolicy fault_policy = mcu::FaultPolicy::kStop;
-  double boot_delay_s = mcu::McuConfig{}.boot_delay_s;
-  double boot_charge_C = mcu::McuConfig{}.boot_charge_C;
-  double quantum_s = 1e-3;
-  double comparator_poll_s = mcu::McuConfig{}.comparator_poll_s;
-  bool allow_out_of_spec = false;  // thresholds may leave the FR5994's supply range
-};
+// `device.quantum`'s default: how far the MCU may run ahead of SystemC time on a supply.
+inline constexpr double kDefaultRunQuantum_s = 1e-3;
 
 struct StopAfterMarker {
   uint16_t id = 0;
@@ -55,7 +46,10 @@ struct RunScenario {
   std::string name;
   uint64_t seed = 1;
   std::string firmware_path;  // resolved
-  DeviceConfig device;
+  // The `device` section: the MCU's options as the model takes them. The platform assembly
+  // adds the supply, seed, limits and power-up state (sim/run/platform.cpp).
+  mcu::McuConfig device;
+  bool allow_out_of_spec = false;  // device.allow_out_of_spec: thresholds may leave 1.8-3.6 V
   energy::SupplyParams supply;
   HarvesterConfig harvester;
   RunLimits limits;

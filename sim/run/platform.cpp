@@ -1,0 +1,85 @@
+#include "sim/run/platform.h"
+
+#include <chrono>
+
+#include "sim/report/report_run.h"
+#include "sim/scenario/units.h"
+
+namespace ehsim {
+
+namespace {
+
+mcu::ElfImage read_firmware(const std::string& path) {
+  mcu::ElfImage image;
+  std::string error;
+  if (!mcu::read_elf_file(path, &image, &error)) throw InputError(error);
+  return image;
+}
+
+}  // namespace
+
+Platform::Platform(const RunScenario& sc) : image_(read_firmware(sc.firmware_path)) {
+  // 1. create: the supply, checked against the run's length and output size before anything
+  // else exists.
+  try {
+    core_ = build_supply_core(sc.harvester, sc.supply);
+  } catch (const InputError& e) {
+    throw InputError(sc.file + ": " + e.what());
+  }
+  duration_s_ = checked_run_duration(sc.file, sc.harvester, *core_, sc.limits.duration_s,
+                                     sc.outputs.timeseries_period_s, sc.outputs.max_output_rows,
+                                     "/outputs/timeseries_period", "/outputs/max_output_rows");
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  supply_ = std::make_unique<energy::Supply>("supply", core_);
+  port_ = std::make_unique<SupplyPortAdapter>(*supply_);
+  mcu::McuConfig config = sc.device;
+  config.supply = port_.get();
+  config.seed = sc.seed;
+  config.max_cycles = sc.limits.max_cycles;
+  config.end_time_s = duration_s_;
+  config.powered_at_start = false;  // the capacitor starts empty: the MCU boots at v_on
+  mcu_ = std::make_unique<mcu::Mcu>("mcu", config);
+
+  // 2. map: the firmware, then the FreeML model and its samples.
+  std::string error;
+  if (!mcu_->load(image_, &error)) throw InputError(sc.firmware_path + ": " + error);
+  if (sc.inference) {
+    try {
+      inference_ = prepare_inference(*sc.inference, sc.seed, sc.firmware_path, image_, *mcu_);
+    } catch (const InputError& e) {
+      throw InputError(sc.file + ": " + e.what());
+    }
+  }
+}
+
+Platform::Platform(const std::string& firmware_path, const mcu::McuConfig& config)
+    : image_(read_firmware(firmware_path)) {
+  // 1. create: the MCU alone (config.supply is null: continuous power).
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  mcu_ = std::make_unique<mcu::Mcu>("mcu", config);
+  // 2. map.
+  std::string error;
+  if (!mcu_->load(image_, &error)) throw InputError(error);
+}
+
+Platform::~Platform() = default;
+
+void Platform::bind_recorder(const RunScenario& sc, const std::string& out_dir, bool progress_bar) {
+  recorder_ = std::make_unique<RunRecorder>("recorder", sc, out_dir, *supply_, *port_, *mcu_,
+                                            duration_s_, progress_bar);
+  if (inference_) recorder_->attach_inference(*inference_);
+}
+
+double Platform::run() {
+  const auto t0 = std::chrono::steady_clock::now();
+  sc_core::sc_start();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void Platform::write_run_outputs(const std::string& out_dir, double host_seconds) {
+  recorder_->write_results(host_seconds);
+  recorder_->close_vcd();
+  write_run_report(out_dir);
+}
+
+}  // namespace ehsim

@@ -1,0 +1,63 @@
+// The simulated platform of one ehsim command, put together in one place and one order (the
+// model: riscv-vp's platform/basic/main.cpp):
+//   1. create  the supply when the device runs on harvested power (trace → harvester → capacitor
+//              and PMU → energy::Supply), and the MCU with the adapter between the two;
+//   2. map     the firmware image into the MCU's memory, then what the host places there before
+//              the first boot (a FreeML model and its samples; `exec --load` does its own);
+//   3. bind    the observers that write a run's outputs, once the output directory exists, so
+//              that bad input never leaves a directory behind;
+//   4. run     sc_start() until the MCU finishes, the run's duration ends or a limit is hit;
+//   5. report  the run's files (summary, events, time series, VCD, report.html); `exec` prints
+//              its own report from mcu().
+// Steps 1-2 check every input: they throw InputError naming the file and JSON path.
+// SystemC allows one platform per process (its kernel cannot be restarted).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "energy/supply_module.h"
+#include "mcu_model/elf/elf_image.h"
+#include "mcu_model/mcu.h"
+#include "sim/run/inference.h"
+#include "sim/run/run_recorder.h"
+#include "sim/run/supply_port_adapter.h"
+#include "sim/scenario/run_scenario.h"
+
+namespace ehsim {
+
+class Platform {
+ public:
+  // Steps 1-2 for `ehsim run`: the scenario's supply, device, firmware and inference.
+  explicit Platform(const RunScenario& scenario);
+  // Steps 1-2 for `ehsim exec`: continuous power and `config` as given, the firmware alone.
+  Platform(const std::string& firmware_path, const mcu::McuConfig& config);
+  ~Platform();
+  Platform(const Platform&) = delete;
+  Platform& operator=(const Platform&) = delete;
+
+  mcu::Mcu& mcu() { return *mcu_; }
+  const mcu::ElfImage& image() const { return image_; }
+  // Simulated seconds the run lasts (0: until the firmware ends, on continuous power).
+  double duration_s() const { return duration_s_; }
+
+  // Step 3 (harvested power only): the recorder writes into out_dir as the run goes.
+  void bind_recorder(const RunScenario& scenario, const std::string& out_dir, bool progress_bar);
+  // Step 4; returns the host seconds the simulation took.
+  double run();
+  // Step 5 (harvested power only): the recorder's files and report.html in out_dir.
+  void write_run_outputs(const std::string& out_dir, double host_seconds);
+
+ private:
+  mcu::ElfImage image_;
+  std::shared_ptr<energy::SupplyCore> core_;
+  std::unique_ptr<energy::Supply> supply_;
+  std::unique_ptr<SupplyPortAdapter> port_;
+  std::unique_ptr<mcu::Mcu> mcu_;
+  std::optional<PreparedInference> inference_;
+  std::unique_ptr<RunRecorder> recorder_;
+  double duration_s_ = 0;
+};
+
+}  // namespace ehsim
