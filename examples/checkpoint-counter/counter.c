@@ -28,10 +28,15 @@
 #define COUNTER_ROUNDS 32u
 #define COUNTER_SEED 0x2545F491UL
 
-#define MARK_BOOT 0x20u
-#define MARK_COMMIT 0x21u
-#define MARK_DONE_LO 0x22u
-#define MARK_DONE_HI 0x23u
+#define MARK_BOOT 0x20
+#define MARK_COMMIT 0x21
+#define MARK_DONE_LO 0x22
+#define MARK_DONE_HI 0x23
+/* The names ehsim shows for these markers (summary.json, events.jsonl, report.html). */
+EHSIM_MARKER_NAME(boot, MARK_BOOT);
+EHSIM_MARKER_NAME(commit, MARK_COMMIT);
+EHSIM_MARKER_NAME(done_low, MARK_DONE_LO);
+EHSIM_MARKER_NAME(done_high, MARK_DONE_HI);
 
 struct slot {
   uint16_t steps;

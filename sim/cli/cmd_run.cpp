@@ -12,6 +12,7 @@
 #include "mcu_model/mcu.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/exec_args.h"
 #include "sim/run/output_dir.h"
 #include "sim/run/platform.h"
 #include "sim/scenario/run_scenario.h"
@@ -24,14 +25,79 @@ namespace {
 namespace fs = std::filesystem;
 namespace po = boost::program_options;
 
+// --dump SYMBOL:LEN or ADDR:LEN, checked against the firmware's symbols before the run starts.
+DumpRequest resolve_dump(const std::string& text, const mcu::ElfImage& image) {
+  std::string error;
+  DumpRequest dump;
+  if (parse_dump(text, &dump, &error)) return dump;
+  const size_t colon = text.rfind(':');
+  uint64_t len = 0;
+  const std::string symbol = text.substr(0, colon);
+  const std::optional<uint32_t> addr = image.symbol(symbol);
+  if (colon == std::string::npos || colon == 0 || !addr ||
+      !parse_u64(text.substr(colon + 1), &len)) {
+    throw InputError("--dump: '" + text + "' is not SYMBOL:LEN or ADDR:LEN" +
+                     (colon != std::string::npos && colon > 0 && !addr
+                          ? " (no symbol '" + symbol + "' in " + image.path + ")"
+                          : std::string(" (e.g. counter_state:8 or 0x1C00:16)")));
+  }
+  if (len == 0 || *addr > 0xFFFF || len > 0x10000 - *addr) {
+    throw InputError("--dump: '" + text + "' does not lie in the 64 KB address space");
+  }
+  return DumpRequest{symbol, *addr, uint32_t(len)};
+}
+
+nlohmann::ordered_json read_dumps(const std::vector<DumpRequest>& dumps, mcu::Bus& bus) {
+  if (dumps.empty()) return nullptr;
+  nlohmann::ordered_json memory = nlohmann::ordered_json::object();
+  for (const DumpRequest& d : dumps) {
+    std::string hex;
+    char byte[3];
+    for (uint32_t i = 0; i < d.len; ++i) {
+      std::snprintf(byte, sizeof byte, "%02x", unsigned(bus.peek_byte(uint16_t(d.addr + i))));
+      hex += byte;
+    }
+    memory[d.key] = hex;
+  }
+  return memory;
+}
+
+// What the terminal shows after the summary line: the fault, the UART's last lines, the dumps.
+void print_run_details(mcu::Mcu& mcu, const Platform& platform,
+                       const nlohmann::ordered_json& memory) {
+  if (mcu.exit_reason() == mcu::ExitReason::kFault) {
+    const mcu::Fault& f = mcu.ctx().fault;
+    char pc[16];
+    std::snprintf(pc, sizeof pc, "0x%04X", unsigned(f.pc));
+    std::cout << "fault: " << mcu::to_string(f.kind) << " at " << platform.symbols().symbolize(f.pc)
+              << " (pc " << pc << ")\n";
+  }
+  const RunRecorder& rec = platform.recorder();
+  if (rec.uart_lines() > 0) {
+    std::cout << "uart: " << rec.uart_lines() << " lines";
+    if (rec.uart_lines() > rec.uart_tail().size()) {
+      std::cout << " (the last " << rec.uart_tail().size() << " below; all in events.jsonl)";
+    }
+    std::cout << "\n";
+    for (const std::string& line : rec.uart_tail()) std::cout << "  " << line << "\n";
+  }
+  if (memory.is_object()) {
+    for (const auto& [key, hex] : memory.items()) {
+      std::cout << "memory " << key << ": " << hex.get<std::string>() << "\n";
+    }
+  }
+}
+
 int run(const std::string& scenario_file, std::string out_dir, const std::vector<std::string>& sets,
-        bool vcd, bool progress, bool force) {
+        const std::vector<std::string>& dump_texts, bool vcd, bool progress, bool force) {
   RunScenario sc = load_run_scenario(scenario_file, sets, default_firmware_dir());
   if (vcd) sc.outputs.vcd = true;
   if (out_dir.empty()) out_dir = (fs::path("out") / fs::path(scenario_file).stem()).string();
 
   Platform platform(sc);  // create and map: every input checked
   mcu::Mcu& mcu = platform.mcu();
+  std::vector<DumpRequest> dumps;
+  for (const std::string& text : dump_texts) dumps.push_back(resolve_dump(text, platform.image()));
   // Every input is valid: only now does the output directory appear, so bad input leaves none.
   // A sweep point's directory already holds the sweep's files for the point.
   OutputDir out(out_dir, "run", force, {"sweep-point"});
@@ -42,11 +108,13 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
   }
   platform.bind_recorder(sc, staging, progress);
   const double host_s = platform.run();
-  platform.write_run_outputs(staging, host_s);
+  const nlohmann::ordered_json memory = read_dumps(dumps, mcu.bus());
+  platform.write_run_outputs(staging, host_s, memory);
   out.commit("summary.json");
   std::cout << "ehsim run: " << sc.name << ": " << mcu::to_string(mcu.exit_reason()) << " at "
             << mcu.local_time().to_seconds() << " s, " << mcu.boots() << " boots, "
             << mcu.power_losses() << " power failures; results in " << out_dir << "\n";
+  print_run_details(mcu, platform, memory);
   return mcu.exit_reason() == mcu::ExitReason::kFault ? 1 : 0;
 }
 
@@ -55,21 +123,24 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
 int cmd_run(int argc, char** argv) {
   po::options_description visible("ehsim run SCENARIO.json [options]");
   std::string out_dir;
-  std::vector<std::string> sets;
+  std::vector<std::string> sets, dumps;
   bool vcd = false, no_progress = false, force = false;
   visible.add_options()("help,h", "show this help")(
       "out", po::value(&out_dir), "output directory (default: out/<scenario name>)")(
       "set", po::value(&sets)->composing(),
       "override a scenario key: path=value, e.g. supply.capacitance=47uF (repeatable)")(
       "vcd", po::bool_switch(&vcd), "also write trace.vcd for GTKWave")(
-      "no-progress", po::bool_switch(&no_progress), "no progress bar on stderr")(
+      "dump", po::value(&dumps)->composing(),
+      "after the run, report LEN bytes at SYMBOL or ADDR (SYMBOL:LEN or ADDR:LEN; on the terminal "
+      "and in summary.json's \"memory\"; repeatable)")("no-progress", po::bool_switch(&no_progress),
+                                                       "no progress bar on stderr")(
       "force", po::bool_switch(&force), "replace an output of another ehsim command in --out");
   po::variables_map vm;
   const int status =
       parse_command_line("run", argc, argv, visible, "scenario", "SCENARIO.json", &vm);
   if (status >= 0) return status;
   try {
-    return run(vm["scenario"].as<std::string>(), out_dir, sets, vcd,
+    return run(vm["scenario"].as<std::string>(), out_dir, sets, dumps, vcd,
                !no_progress && isatty(STDERR_FILENO), force);
   } catch (const InputError& e) {
     std::cerr << "ehsim run: " << e.what() << "\n";

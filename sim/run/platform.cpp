@@ -18,7 +18,8 @@ mcu::ElfImage read_firmware(const std::string& path) {
 
 }  // namespace
 
-Platform::Platform(const RunScenario& sc) : image_(read_firmware(sc.firmware_path)) {
+Platform::Platform(const RunScenario& sc)
+    : image_(read_firmware(sc.firmware_path)), symbols_(image_, sc.progress.marker_names) {
   // 1. create: the supply, checked against the run's length and output size before anything
   // else exists.
   try {
@@ -53,7 +54,7 @@ Platform::Platform(const RunScenario& sc) : image_(read_firmware(sc.firmware_pat
 }
 
 Platform::Platform(const std::string& firmware_path, const mcu::McuConfig& config)
-    : image_(read_firmware(firmware_path)) {
+    : image_(read_firmware(firmware_path)), symbols_(image_, {}) {
   // 1. create: the MCU alone (config.supply is null: continuous power).
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   mcu_ = std::make_unique<mcu::Mcu>("mcu", config);
@@ -66,7 +67,7 @@ Platform::~Platform() = default;
 
 void Platform::bind_recorder(const RunScenario& sc, const std::string& out_dir, bool progress_bar) {
   recorder_ = std::make_unique<RunRecorder>("recorder", sc, out_dir, *supply_, *port_, *mcu_,
-                                            duration_s_, progress_bar);
+                                            symbols_, duration_s_, progress_bar);
   if (inference_) recorder_->attach_inference(*inference_);
 }
 
@@ -76,7 +77,9 @@ double Platform::run() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-void Platform::write_run_outputs(const std::string& out_dir, double host_seconds) {
+void Platform::write_run_outputs(const std::string& out_dir, double host_seconds,
+                                 const nlohmann::ordered_json& memory) {
+  recorder_->set_memory_dumps(memory);
   recorder_->write_results(host_seconds);
   recorder_->close_vcd();
   write_run_report(out_dir);

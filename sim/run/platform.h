@@ -20,6 +20,7 @@
 #include "energy/supply_module.h"
 #include "mcu_model/elf/elf_image.h"
 #include "mcu_model/mcu.h"
+#include "sim/run/firmware_symbols.h"
 #include "sim/run/inference.h"
 #include "sim/run/run_recorder.h"
 #include "sim/run/supply_port_adapter.h"
@@ -39,6 +40,8 @@ class Platform {
 
   mcu::Mcu& mcu() { return *mcu_; }
   const mcu::ElfImage& image() const { return image_; }
+  // PCs as function+offset and marker names, for every output that shows them.
+  const FirmwareSymbols& symbols() const { return symbols_; }
   // Simulated seconds the run lasts (0: until the firmware ends, on continuous power).
   double duration_s() const { return duration_s_; }
 
@@ -46,11 +49,15 @@ class Platform {
   void bind_recorder(const RunScenario& scenario, const std::string& out_dir, bool progress_bar);
   // Step 4; returns the host seconds the simulation took.
   double run();
-  // Step 5 (harvested power only): the recorder's files and report.html in out_dir.
-  void write_run_outputs(const std::string& out_dir, double host_seconds);
+  // Step 5 (harvested power only): the recorder's files and report.html in out_dir; `memory`
+  // (may be null) goes into summary.json.
+  void write_run_outputs(const std::string& out_dir, double host_seconds,
+                         const nlohmann::ordered_json& memory);
+  const RunRecorder& recorder() const { return *recorder_; }
 
  private:
   mcu::ElfImage image_;
+  FirmwareSymbols symbols_;
   std::shared_ptr<energy::SupplyCore> core_;
   std::unique_ptr<energy::Supply> supply_;
   std::unique_ptr<SupplyPortAdapter> port_;

@@ -34,14 +34,15 @@ constexpr int kSummarySchemaVersion = 1;
 
 RunRecorder::RunRecorder(sc_core::sc_module_name name, const RunScenario& scenario,
                          const std::string& out_dir, energy::Supply& supply,
-                         SupplyPortAdapter& port, mcu::Mcu& mcu, double end_time_s,
-                         bool progress_bar)
+                         SupplyPortAdapter& port, mcu::Mcu& mcu, const FirmwareSymbols& symbols,
+                         double end_time_s, bool progress_bar)
     : sc_module(name),
       scenario_(scenario),
       out_dir_(out_dir),
       supply_(supply),
       port_(port),
       mcu_(mcu),
+      symbols_(symbols),
       end_time_s_(end_time_s),
       vcd_capacitor_V_("capacitor_V"),
       vcd_load_A_("load_A"),
@@ -64,6 +65,13 @@ RunRecorder::RunRecorder(sc_core::sc_module_name name, const RunScenario& scenar
     sc_core::sc_trace(vcd_, vcd_capacitor_V_, "capacitor_V");
     sc_core::sc_trace(vcd_, vcd_load_A_, "load_A");
     sc_core::sc_trace(vcd_, vcd_last_marker_, "last_marker");
+    // GPIO output registers (PxOUT), one 8-bit signal per port (PJ is 8 bits wide in the VCD too).
+    for (const char* port : {"P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "PJ"}) {
+      auto signal = std::make_unique<sc_core::sc_signal<uint32_t>>(
+          sc_core::sc_gen_unique_name((std::string("gpio_") + port).c_str()));
+      sc_core::sc_trace(vcd_, *signal, std::string("gpio_") + port);
+      vcd_gpio_[port] = std::move(signal);
+    }
   }
   mcu.set_event_listener([this](const mcu::McuEvent& ev) { on_mcu_event(ev); });
   mcu.set_stretch_listener([this] { return after_stretch(); });
@@ -122,7 +130,11 @@ void RunRecorder::text_lines(std::string& pending, const std::string& add, const
     std::string line = pending.substr(start, nl - start);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     write_event({{"time_s", t_s}, {"event", kind}, {"text", line}});
-    if (kind[0] == 'u') ++uart_lines_;
+    if (kind[0] == 'u') {
+      ++uart_lines_;
+      uart_tail_.push_back(line);
+      if (uart_tail_.size() > kUartTailLines) uart_tail_.pop_front();
+    }
   }
   pending.erase(0, start);
 }
@@ -131,7 +143,9 @@ void RunRecorder::drain_log(double now_s) {
   const mcu::OutputLog& log = mcu_.log();
   for (const mcu::Marker& m : log.markers) {
     const double t = mcu_.time_of_cycle_s(m.cycle);
-    write_event({{"time_s", t}, {"event", "marker"}, {"id", m.id}, {"arg", m.arg}});
+    ordered_json line = {{"time_s", t}, {"event", "marker"}, {"id", m.id}, {"arg", m.arg}};
+    if (const std::string& name = symbols_.marker_name(m.id); !name.empty()) line["name"] = name;
+    write_event(line);
     MarkerStats& st = markers_[m.id];
     if (st.count++ == 0) st.first_time_s = t;
     st.last_arg = m.arg;
@@ -145,6 +159,19 @@ void RunRecorder::drain_log(double now_s) {
     }
     if (inference_) {
       if (auto ev = inference_->on_marker(m.id, m.arg, t)) write_event(*ev);
+    }
+  }
+  for (const mcu::PortWrite& w : log.port_writes) {
+    write_event({{"time_s", mcu_.time_of_cycle_s(w.cycle)},
+                 {"event", "gpio"},
+                 {"port", w.port},
+                 {"value", w.value}});
+    GpioStats& st = gpio_[w.port];
+    ++st.changes;
+    st.last_value = w.value;
+    if (vcd_) {
+      const auto it = vcd_gpio_.find(w.port);
+      if (it != vcd_gpio_.end()) it->second->write(w.value);
     }
   }
   if (!log.uart_text.empty()) text_lines(uart_pending_, log.uart_text, "uart", now_s);
@@ -168,6 +195,7 @@ void RunRecorder::on_mcu_event(const mcu::McuEvent& ev) {
       break;
     case mcu::McuEventKind::kPowerLoss: {
       line["pc"] = ev.pc;
+      line["where"] = symbols_.symbolize(ev.pc);
       line["cycles"] = ev.cycles;
       line["instructions"] = ev.instructions;
       ++power_loss_pcs_[ev.pc];
@@ -184,12 +212,14 @@ void RunRecorder::on_mcu_event(const mcu::McuEvent& ev) {
       ++resets_;
       line["sysrstiv"] = ev.code;
       line["pc"] = ev.pc;
+      line["where"] = symbols_.symbolize(ev.pc);
       break;
     case mcu::McuEventKind::kFault: {
       const mcu::Fault& f = mcu_.ctx().fault;
       fault_ = f;
       line["kind"] = mcu::to_string(f.kind);
       line["pc"] = f.pc;
+      line["where"] = symbols_.symbolize(f.pc);
       line["opcode"] = f.opcode;
       line["address"] = f.address;
       break;
@@ -282,6 +312,7 @@ ordered_json RunRecorder::summary() const {
   if (fault_) {
     end["fault"] = {{"kind", mcu::to_string(fault_->kind)},
                     {"pc", fault_->pc},
+                    {"where", symbols_.symbolize(fault_->pc)},
                     {"opcode", fault_->opcode},
                     {"address", fault_->address}};
   } else {
@@ -308,7 +339,9 @@ ordered_json RunRecorder::summary() const {
               {"resets_without_power_loss", resets_},
               {"uart_lines", uart_lines_}};
   ordered_json pcs = ordered_json::array();
-  for (const auto& [pc, n] : power_loss_pcs_) pcs.push_back({{"pc", pc}, {"count", n}});
+  for (const auto& [pc, n] : power_loss_pcs_) {
+    pcs.push_back({{"pc", pc}, {"where", symbols_.symbolize(pc)}, {"count", n}});
+  }
   j["power"] = {{"boots", m.boots()},
                 {"boots_aborted", boots_aborted_},
                 {"power_failures", m.power_losses()},
@@ -332,11 +365,13 @@ ordered_json RunRecorder::summary() const {
                    {"boot", pw.boot_C}}}};
   ordered_json markers = ordered_json::array();
   for (const auto& [id, st] : markers_) {
-    markers.push_back({{"id", id},
-                       {"count", st.count},
-                       {"last_arg", st.last_arg},
-                       {"first_time_s", st.first_time_s},
-                       {"last_time_s", st.last_time_s}});
+    ordered_json entry = {{"id", id}};
+    if (const std::string& name = symbols_.marker_name(id); !name.empty()) entry["name"] = name;
+    entry["count"] = st.count;
+    entry["last_arg"] = st.last_arg;
+    entry["first_time_s"] = st.first_time_s;
+    entry["last_time_s"] = st.last_time_s;
+    markers.push_back(entry);
   }
   ordered_json progress = {{"markers", markers}};
   const auto& pc = scenario_.progress;
@@ -354,6 +389,13 @@ ordered_json RunRecorder::summary() const {
     progress["first_done_s"] = done ? ordered_json(it->second.first_time_s) : ordered_json();
   }
   j["progress"] = progress;
+  // GPIO output changes per port (each is also an event in events.jsonl).
+  ordered_json gpio = ordered_json::object();
+  for (const auto& [port, st] : gpio_) {
+    gpio[port] = {{"changes", st.changes}, {"last_value", st.last_value}};
+  }
+  j["gpio"] = gpio;
+  if (!memory_dumps_.is_null()) j["memory"] = memory_dumps_;
   if (inference_) j["inference"] = inference_->summary(sim_s);
   j["diagnostics"] = {{"run_ahead_bound_overruns", pw.bound_overruns}};
   return j;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "energy/supply_module.h"
 #include "mcu_model/mcu.h"
 #include "sim/cli/progress_line.h"
+#include "sim/run/firmware_symbols.h"
 #include "sim/run/supply_port_adapter.h"
 #include "sim/scenario/run_scenario.h"
 
@@ -27,8 +29,8 @@ class RunRecorder : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(RunRecorder);
   RunRecorder(sc_core::sc_module_name name, const RunScenario& scenario, const std::string& out_dir,
-              energy::Supply& supply, SupplyPortAdapter& port, mcu::Mcu& mcu, double end_time_s,
-              bool progress_bar);
+              energy::Supply& supply, SupplyPortAdapter& port, mcu::Mcu& mcu,
+              const FirmwareSymbols& symbols, double end_time_s, bool progress_bar);
   ~RunRecorder() override;
 
   // FreeML results from the firmware's markers (before sc_start()).
@@ -38,6 +40,12 @@ class RunRecorder : public sc_core::sc_module {
   void write_results(double host_seconds);
   // Flushes and closes trace.vcd (if any), with its date blanked; before the files are moved.
   void close_vcd();
+  // Memory read after the run (`run --dump`), written into summary.json as "memory".
+  void set_memory_dumps(nlohmann::ordered_json dumps) { memory_dumps_ = std::move(dumps); }
+  // The last kUartTailLines lines the UART sent, for the terminal, and how many it sent in all.
+  static constexpr size_t kUartTailLines = 40;
+  const std::deque<std::string>& uart_tail() const { return uart_tail_; }
+  uint64_t uart_lines() const { return uart_lines_; }
 
  private:
   void on_mcu_event(const mcu::McuEvent& ev);
@@ -54,6 +62,7 @@ class RunRecorder : public sc_core::sc_module {
   energy::Supply& supply_;
   SupplyPortAdapter& port_;
   mcu::Mcu& mcu_;
+  const FirmwareSymbols& symbols_;
   double end_time_s_;
 
   std::ofstream events_;
@@ -61,6 +70,14 @@ class RunRecorder : public sc_core::sc_module {
   sc_core::sc_trace_file* vcd_ = nullptr;
   sc_core::sc_signal<double> vcd_capacitor_V_, vcd_load_A_;
   sc_core::sc_signal<uint32_t> vcd_last_marker_;
+  // One VCD signal per GPIO port that changed, created at the port's first change (a signal made
+  // after the trace file's first time step is not traced, so the ports are created up front).
+  std::map<std::string, std::unique_ptr<sc_core::sc_signal<uint32_t>>> vcd_gpio_;
+  struct GpioStats {
+    uint64_t changes = 0;
+    uint16_t last_value = 0;
+  };
+  std::map<std::string, GpioStats> gpio_;
 
   // Counters for the summary.
   struct MarkerStats {
@@ -82,6 +99,8 @@ class RunRecorder : public sc_core::sc_module {
   std::optional<InferenceTracker> inference_;
   std::string uart_pending_, host_pending_;
   uint64_t uart_lines_ = 0;
+  std::deque<std::string> uart_tail_;
+  nlohmann::ordered_json memory_dumps_;
   double end_s_ = 0;
 
   ProgressLine progress_;

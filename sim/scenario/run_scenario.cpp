@@ -1,5 +1,6 @@
 #include "sim/scenario/run_scenario.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -7,6 +8,7 @@
 #include <fstream>
 
 #include "mcu_model/periph/cs.h"
+#include "sim/cli/exec_args.h"
 #include "sim/scenario/scenario_document.h"
 #include "sim/scenario/supply_scenario.h"
 #include "sim/scenario/units.h"
@@ -119,13 +121,40 @@ RunLimits parse_limits(const json& doc) {
   return r;
 }
 
+// progress.marker_names: {"0x11": "commit", "19": "done"}; names as in C identifiers, so that
+// they read the same in the summary, the events and the firmware's EHSIM_MARKER_NAME.
+std::map<uint16_t, std::string> parse_marker_names(const json& j) {
+  const std::string path = "/progress/marker_names";
+  require(j.is_object(), path, "expected an object such as {\"0x11\": \"commit\"}");
+  require(j.size() <= 0x10000, path, "more names than marker ids");
+  std::map<uint16_t, std::string> names;
+  for (const auto& [key, value] : j.items()) {
+    const std::string p = json_path(path, key);
+    uint64_t id = 0;
+    require(parse_u64(key, &id) && id <= 0xFFFF, p,
+            "expected a marker id (0..0xFFFF, decimal or 0x hex) as the key");
+    bool identifier = value.is_string() && !value.get<std::string>().empty() &&
+                      value.get<std::string>().size() <= 64 &&
+                      !std::isdigit(static_cast<unsigned char>(value.get<std::string>()[0]));
+    if (identifier) {
+      for (char c : value.get<std::string>()) {
+        identifier = identifier && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+      }
+    }
+    require(identifier, p, "expected a name of letters, digits and '_' (at most 64)");
+    names[uint16_t(id)] = value.get<std::string>();
+  }
+  return names;
+}
+
 ProgressConfig parse_progress(const json& doc) {
   ProgressConfig p;
   if (!doc.contains("progress")) return p;
   const json& j = doc.at("progress");
-  check_keys(j, "/progress", {"commit_marker", "done_marker"});
+  check_keys(j, "/progress", {"commit_marker", "done_marker", "marker_names"});
   p.commit_marker = marker_id(j, "/progress", "commit_marker");
   p.done_marker = marker_id(j, "/progress", "done_marker");
+  if (j.contains("marker_names")) p.marker_names = parse_marker_names(j.at("marker_names"));
   return p;
 }
 

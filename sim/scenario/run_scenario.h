@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -31,8 +32,9 @@ struct RunLimits {
 
 // Marker ids with a meaning for the summary (host_io MARK, see freeml/firmware/include/ehsim).
 struct ProgressConfig {
-  std::optional<uint16_t> commit_marker;  // work became durable: later loss is re-execution
-  std::optional<uint16_t> done_marker;    // one unit of useful work finished
+  std::optional<uint16_t> commit_marker;         // work became durable: later loss is re-execution
+  std::optional<uint16_t> done_marker;           // one unit of useful work finished
+  std::map<uint16_t, std::string> marker_names;  // added to (or overriding) the firmware's names
 };
 
 struct OutputConfig {

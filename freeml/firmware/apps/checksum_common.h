@@ -29,12 +29,18 @@
 #define CHECKSUM_CRC_INIT 0xFFFFFFFFUL
 
 /* host_io marker ids (hostio_mark(id, arg)). */
-#define MARK_BOOT 0x10u        /* arg: chunk index the run starts (or resumes) at */
-#define MARK_CKPT_COMMIT 0x11u /* checksum_ckpt: a checkpoint committed; arg: chunks done */
-#define MARK_PROGRESS 0x12u    /* checksum_restart: a chunk finished (SRAM only); arg: chunks */
-#define MARK_DONE_LO 0x13u     /* checksum finished; arg: CRC bits 15..0 */
-#define MARK_DONE_HI 0x14u     /* arg: CRC bits 31..16 (always right after MARK_DONE_LO) */
-#define MARK_ROUND_DONE 0x15u  /* checksum_ckpt: arg: number of the round just completed */
+#define MARK_BOOT 0x10        /* arg: chunk index the run starts (or resumes) at */
+#define MARK_CKPT_COMMIT 0x11 /* checksum_ckpt: a checkpoint committed; arg: chunks done */
+#define MARK_PROGRESS 0x12    /* checksum_restart: a chunk finished (SRAM only); arg: chunks */
+#define MARK_DONE_LO 0x13     /* checksum finished; arg: CRC bits 15..0 */
+#define MARK_DONE_HI 0x14     /* arg: CRC bits 31..16 (always right after MARK_DONE_LO) */
+#define MARK_ROUND_DONE 0x15  /* checksum_ckpt: arg: number of the round just completed */
+EHSIM_MARKER_NAME(boot, MARK_BOOT);
+EHSIM_MARKER_NAME(checkpoint_commit, MARK_CKPT_COMMIT);
+EHSIM_MARKER_NAME(chunk_done, MARK_PROGRESS);
+EHSIM_MARKER_NAME(crc_low, MARK_DONE_LO);
+EHSIM_MARKER_NAME(crc_high, MARK_DONE_HI);
+EHSIM_MARKER_NAME(round_done, MARK_ROUND_DONE);
 
 /* The buffer formula, applied by nested macros so that the compiler emits an initialised array
  * (no start-up code writes it, and it never changes). */

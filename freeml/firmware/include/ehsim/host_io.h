@@ -37,6 +37,16 @@ static inline void hostio_putc(char c) {
 static inline void hostio_puts(const char* s) {
   while (*s) hostio_putc(*s++);
 }
+/* Gives marker `id` a name in ehsim's outputs (summary.json, events.jsonl, report.html, the
+ * terminal). It defines an absolute ELF symbol ehsim_marker_NAME = id and costs nothing at run
+ * time. At file scope, with `id` an integer literal (or a macro expanding to one) without a U/L
+ * suffix, which the assembler would not take:
+ *   #define MARK_COMMIT 0x11
+ *   EHSIM_MARKER_NAME(commit, MARK_COMMIT);                                                   */
+#define EHSIM_STRINGIFY_(x) #x
+#define EHSIM_STRINGIFY(x) EHSIM_STRINGIFY_(x)
+#define EHSIM_MARKER_NAME(name, id)                                                 \
+  __asm__(".globl ehsim_marker_" #name "\n\t.set ehsim_marker_" #name ", " EHSIM_STRINGIFY(id))
 static inline void hostio_mark(uint16_t id, uint16_t arg) {
   HOSTIO_REG(HOSTIO_MARK_ARG_OFFSET) = arg;
   HOSTIO_REG(HOSTIO_MARK_OFFSET) = id;
