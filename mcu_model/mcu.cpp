@@ -62,6 +62,8 @@ const char* to_string(ExitReason reason) {
       return "end_time";
     case ExitReason::kStopCondition:
       return "stop_condition";
+    case ExitReason::kDebugger:
+      return "debugger";
     case ExitReason::kHostExit:
       return "host_exit";
     case ExitReason::kMaxCycles:
@@ -242,6 +244,8 @@ void Mcu::finish(ExitReason reason) {
   if (reason == ExitReason::kFault) emit(McuEventKind::kFault, uint16_t(ctx_.fault.kind));
   emit(McuEventKind::kEnd, uint16_t(reason));
   finished_event_.notify(sc_core::SC_ZERO_TIME);
+  if (debug_ && reason != ExitReason::kDebugger) debug_->halted(HaltReason::kExited);
+  debug_ = nullptr;
 }
 
 void Mcu::power_off(uint8_t sram_pattern) {
@@ -282,6 +286,20 @@ void Mcu::power_on() {
   power_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
+bool Mcu::debug_halt(HaltReason reason) {
+  // SystemC time stands at the MCU's time while the debugger holds it (on a supply it already
+  // does after every stretch).
+  if (!config_.supply) sync_time();
+  const DebugAction action = debug_->halted(reason);
+  debug_step_ = action == DebugAction::kStep;
+  if (action == DebugAction::kDetach) debug_ = nullptr;
+  if (action == DebugAction::kKill) {
+    finish(ExitReason::kDebugger);
+    return false;
+  }
+  return true;
+}
+
 void Mcu::run_thread() {
   if (config_.supply) {
     run_on_supply();
@@ -291,6 +309,7 @@ void Mcu::run_thread() {
   tlm_utils::tlm_quantumkeeper::set_global_quantum(config_.quantum);
   qk_.reset();
   if (config_.powered_at_start) power_on();
+  if (debug_ && powered_ && !debug_halt(HaltReason::kAttach)) return;
   // The quantum in MCLK cycles, recomputed only when MCLK changes.
   uint32_t quantum_hz = 0;
   uint64_t quantum_cycles = 1;
@@ -310,7 +329,12 @@ void Mcu::run_thread() {
       quantum_cycles =
           std::max<uint64_t>(1, uint64_t(config_.quantum.to_seconds() * double(quantum_hz)));
     }
-    const uint64_t limit = std::min({ctx_.cycles + quantum_cycles, next_event, config_.max_cycles});
+    if (debug_ && !debug_step_ && debug_->interrupt_requested() &&
+        !debug_halt(HaltReason::kInterrupt)) {
+      break;
+    }
+    uint64_t limit = std::min({ctx_.cycles + quantum_cycles, next_event, config_.max_cycles});
+    if (debug_step_) limit = ctx_.cycles + 1;  // one instruction: each takes at least a cycle
     const StopReason stop = cpu_.run(std::max(limit, ctx_.cycles + 1));
     note_clock_change();
     if (handle_fault()) break;
@@ -324,6 +348,10 @@ void Mcu::run_thread() {
       continue;
     }
     if (stop == StopReason::kBreakpoint) {
+      if (debug_) {
+        if (!debug_halt(HaltReason::kBreakpoint)) break;
+        continue;
+      }
       finish(ExitReason::kUntil);
       break;
     }
@@ -339,6 +367,7 @@ void Mcu::run_thread() {
       if (wake > ctx_.cycles) ctx_.cycles = wake;
     }
     sync_time();
+    if (debug_step_ && !debug_halt(HaltReason::kStep)) break;
   }
   // Bring SystemC time up to the MCU's local time so observers see where the run ended.
   const sc_core::sc_time now = sc_core::sc_time_stamp();

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "mcu_model/cpu/cpu.h"
+#include "mcu_model/debug_port.h"
 #include "mcu_model/elf/elf_image.h"
 #include "mcu_model/mcu_context.h"
 #include "mcu_model/mem/bus.h"
@@ -56,7 +57,8 @@ enum class ExitReason : uint8_t {
   kFault,
   kSleep,
   kEndTime,
-  kStopCondition
+  kStopCondition,
+  kDebugger  // the debugger killed the run or disconnected
 };
 const char* to_string(ExitReason reason);
 
@@ -165,6 +167,9 @@ class Mcu : public sc_core::sc_module {
   Adc12B& adc() { return *adc_; }
   CompE& comparator() { return *comp_; }
 
+  // An attached debugger (mcu_model/debug_port.h); null for none. Set before sc_start().
+  void set_debug_port(DebugPort* port) { debug_ = port; }
+
   void set_event_listener(std::function<void(const McuEvent&)> listener) {
     listener_ = std::move(listener);
   }
@@ -182,6 +187,8 @@ class Mcu : public sc_core::sc_module {
   uint64_t power_losses() const { return power_losses_; }
 
  private:
+  // Hands control to the debugger; false when it ended the run.
+  bool debug_halt(HaltReason reason);
   void run_thread();
   void run_on_supply();
   void boot_from_supply();
@@ -229,6 +236,8 @@ class Mcu : public sc_core::sc_module {
 
   std::function<void(const McuEvent&)> listener_;
   std::function<bool()> stretch_listener_;
+  DebugPort* debug_ = nullptr;
+  bool debug_step_ = false;  // the debugger asked for one instruction
   McuPowerTotals power_totals_;
   BusStats stats_at_sync_{};
   uint64_t rng_state_ = 0;

@@ -256,7 +256,13 @@ void Mcu::run_on_supply() {
         break;
       }
       boot_from_supply();
+      // A debugger takes control at the first instruction of the first boot.
+      if (debug_ && powered_ && boots_ == 1 && !debug_halt(HaltReason::kAttach)) break;
       continue;
+    }
+    if (debug_ && !debug_step_ && debug_->interrupt_requested() &&
+        !debug_halt(HaltReason::kInterrupt)) {
+      break;
     }
 
     advance_peripherals();
@@ -300,6 +306,7 @@ void Mcu::run_on_supply() {
     uint64_t limit = ctx_.cycles + std::max<uint64_t>(1, uint64_t(budget_cycles));
     limit = std::min({limit, next_event, config_.max_cycles});
     limit = std::max(limit, ctx_.cycles + 1);
+    if (debug_step_) limit = ctx_.cycles + 1;  // one instruction
 
     uint64_t sleep_cycles = 0;
     LowPowerMode mode = LowPowerMode::kLpm0;
@@ -328,6 +335,10 @@ void Mcu::run_on_supply() {
       break;
     }
     if (stop == StopReason::kBreakpoint) {
+      if (debug_) {
+        if (!debug_halt(HaltReason::kBreakpoint)) break;
+        continue;
+      }
       finish(ExitReason::kUntil);
       break;
     }
@@ -335,6 +346,7 @@ void Mcu::run_on_supply() {
       finish(ExitReason::kStopCondition);
       break;
     }
+    if (debug_step_ && !debug_halt(HaltReason::kStep)) break;
   }
   note_host_powered_time();
   set_supply_load(0.0);

@@ -19,6 +19,7 @@
 #include "sim/cli/cli.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exec_args.h"
+#include "sim/debug/gdb_server.h"
 #include "sim/run/firmware_inputs.h"
 #include "sim/run/platform.h"
 #include "sim/scenario/units.h"
@@ -41,6 +42,7 @@ struct ExecOptions {
   std::string samples;
   mcu::FaultPolicy fault_policy = mcu::FaultPolicy::kStop;
   bool json = false;
+  std::string gdb;  // --gdb [HOST:]PORT
 };
 
 // Returns -1 to continue, else the exit status.
@@ -60,6 +62,9 @@ int parse_options(int argc, char** argv, ExecOptions* opts) {
       "load", po::value(&loads)->composing(),
       "write FILE's bytes at an ELF symbol (FILE@SYMBOL; not larger than the symbol) or address "
       "(FILE@ADDR) before reset, e.g. model.fmlb@freeml_model (repeatable)")(
+      "gdb", po::value(&opts->gdb),
+      "wait for msp430-elf-gdb on [HOST:]PORT (loopback by default; 0 picks a free port) and "
+      "let it control the run (docs/debug.md)")(
       "samples", po::value(&opts->samples),
       "feed host_io input samples from a FreeML sample file (freeml/FORMAT.md)");
   po::variables_map vm;
@@ -306,6 +311,18 @@ int cmd_exec(int argc, char** argv) {
   }
   if (!apply_loads(opts, image, mcu)) return 2;
   if (!opts.samples.empty() && !attach_samples(opts.samples, mcu)) return 2;
+  std::unique_ptr<GdbServer> gdb;
+  if (!opts.gdb.empty()) {
+    try {
+      Platform* p = platform.get();
+      gdb = std::make_unique<GdbServer>(opts.gdb, mcu, p->symbols(),
+                                        [p] { return p->energy_report(); });
+    } catch (const InputError& e) {
+      std::cerr << "ehsim exec: " << e.what() << "\n";
+      return 2;
+    }
+    mcu.set_debug_port(gdb.get());
+  }
   platform->run();
 
   const auto report = make_report(mcu, opts);

@@ -13,6 +13,7 @@
 #include "sim/cli/cli.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exec_args.h"
+#include "sim/debug/gdb_server.h"
 #include "sim/run/output_dir.h"
 #include "sim/run/platform.h"
 #include "sim/scenario/run_scenario.h"
@@ -89,7 +90,8 @@ void print_run_details(mcu::Mcu& mcu, const Platform& platform,
 }
 
 int run(const std::string& scenario_file, std::string out_dir, const std::vector<std::string>& sets,
-        const std::vector<std::string>& dump_texts, bool vcd, bool progress, bool force) {
+        const std::vector<std::string>& dump_texts, const std::string& gdb_endpoint, bool vcd,
+        bool progress, bool force) {
   RunScenario sc = load_run_scenario(scenario_file, sets, default_firmware_dir());
   if (vcd) sc.outputs.vcd = true;
   if (out_dir.empty()) out_dir = (fs::path("out") / fs::path(scenario_file).stem()).string();
@@ -106,7 +108,13 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
     std::ofstream scenario_out(out.staging() / "scenario.json");
     scenario_out << sc.document.dump(2) << '\n';
   }
-  platform.bind_recorder(sc, staging, progress);
+  std::unique_ptr<GdbServer> gdb;
+  if (!gdb_endpoint.empty()) {
+    gdb = std::make_unique<GdbServer>(gdb_endpoint, mcu, platform.symbols(),
+                                      [&platform] { return platform.energy_report(); });
+    mcu.set_debug_port(gdb.get());
+  }
+  platform.bind_recorder(sc, staging, progress && !gdb);
   const double host_s = platform.run();
   const nlohmann::ordered_json memory = read_dumps(dumps, mcu.bus());
   platform.write_run_outputs(staging, host_s, memory);
@@ -124,12 +132,16 @@ int cmd_run(int argc, char** argv) {
   po::options_description visible("ehsim run SCENARIO.json [options]");
   std::string out_dir;
   std::vector<std::string> sets, dumps;
+  std::string gdb;
   bool vcd = false, no_progress = false, force = false;
   visible.add_options()("help,h", "show this help")(
       "out", po::value(&out_dir), "output directory (default: out/<scenario name>)")(
       "set", po::value(&sets)->composing(),
       "override a scenario key: path=value, e.g. supply.capacitance=47uF (repeatable)")(
       "vcd", po::bool_switch(&vcd), "also write trace.vcd for GTKWave")(
+      "gdb", po::value(&gdb),
+      "wait for msp430-elf-gdb on [HOST:]PORT (loopback by default; 0 picks a free port); it "
+      "takes control at the first boot (docs/debug.md)")(
       "dump", po::value(&dumps)->composing(),
       "after the run, report LEN bytes at SYMBOL or ADDR (SYMBOL:LEN or ADDR:LEN; on the terminal "
       "and in summary.json's \"memory\"; repeatable)")("no-progress", po::bool_switch(&no_progress),
@@ -140,7 +152,7 @@ int cmd_run(int argc, char** argv) {
       parse_command_line("run", argc, argv, visible, "scenario", "SCENARIO.json", &vm);
   if (status >= 0) return status;
   try {
-    return run(vm["scenario"].as<std::string>(), out_dir, sets, dumps, vcd,
+    return run(vm["scenario"].as<std::string>(), out_dir, sets, dumps, gdb, vcd,
                !no_progress && isatty(STDERR_FILENO), force);
   } catch (const InputError& e) {
     std::cerr << "ehsim run: " << e.what() << "\n";

@@ -1,6 +1,8 @@
 #include "sim/run/platform.h"
 
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 
 #include "sim/report/report_run.h"
 #include "sim/scenario/units.h"
@@ -64,6 +66,30 @@ Platform::Platform(const std::string& firmware_path, const mcu::McuConfig& confi
 }
 
 Platform::~Platform() = default;
+
+std::string Platform::energy_report() {
+  if (!supply_) return "continuous power: no supply (ehsim exec)\n";
+  const double v = supply_->capacitor_V();
+  const energy::Books books = supply_->books();
+  const double load_A = port_->load_A();
+  // Look a day ahead at most: the answer is "more than that" beyond.
+  constexpr double kHorizon_s = 86400;
+  const double fail_s = supply_->power_loss_time_s(load_A, kHorizon_s);
+  const double now_s = sc_core::sc_time_stamp().to_seconds();
+  char text[512];
+  std::snprintf(text, sizeof text,
+                "capacitor_V %.6f\nstored_J %.9g\nharvested_J %.9g\nconsumed_J %.9g\n"
+                "load_A %.6g\ntime_s %.9f\n",
+                v, core_->energy_J(v), books.harvested_J, books.consumed_total_J(), load_A, now_s);
+  std::string out = text;
+  if (std::isfinite(fail_s)) {
+    std::snprintf(text, sizeof text, "time_to_power_failure_s %.9g (at load_A)\n", fail_s - now_s);
+  } else {
+    std::snprintf(text, sizeof text, "time_to_power_failure_s none within %.0f s at load_A\n",
+                  kHorizon_s);
+  }
+  return out + text;
+}
 
 void Platform::bind_recorder(const RunScenario& sc, const std::string& out_dir, bool progress_bar) {
   recorder_ = std::make_unique<RunRecorder>("recorder", sc, out_dir, *supply_, *port_, *mcu_,

@@ -45,6 +45,11 @@ class Platform {
   // Simulated seconds the run lasts (0: until the firmware ends, on continuous power).
   double duration_s() const { return duration_s_; }
 
+  // The supply's state now, for `monitor energy`: capacitor voltage, stored energy, energy
+  // harvested and consumed so far, and the time to power failure at the present load. One line
+  // per figure; "continuous power" without a supply.
+  std::string energy_report();
+
   // Step 3 (harvested power only): the recorder writes into out_dir as the run goes.
   void bind_recorder(const RunScenario& scenario, const std::string& out_dir, bool progress_bar);
   // Step 4; returns the host seconds the simulation took.
