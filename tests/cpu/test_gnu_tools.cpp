@@ -82,7 +82,7 @@ func:   adda    #0x10, r12
         reta
 )");
   const ehsim::gnu::SimRun run = ehsim::gnu::run_gnu_sim(elf);
-  INFO(run.stderr_text);
+  INFO(run.output);
   REQUIRE(run.breakpoint);
   CHECK(run.halt_pc == 0x4424);
   std::vector<uint32_t> pcs;
