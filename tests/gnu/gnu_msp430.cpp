@@ -160,7 +160,7 @@ std::string objdump_disassemble(const std::string& elf) {
 }
 
 std::vector<Disassembled> disassemble(const std::string& elf) {
-  // objdump -d lines: "    4400:\t3a 15       \tpushm.w\t#4,\tr10\t;16-bit words"; a long
+  // objdump -d lines: "    4400:\t2a 15       \tpushm\t#3,\tr10\t;16-bit words"; a long
   // instruction continues on a line with the address and more bytes but no text.
   static const std::regex line_re(R"(^\s*([0-9a-f]+):\t((?:[0-9a-f]{2} )+)\s*(?:\t(.*))?$)");
   std::vector<Disassembled> out;

@@ -81,7 +81,7 @@ std::string objdump_disassemble(const std::string& elf);
 struct Disassembled {
   uint32_t address = 0;
   std::vector<uint16_t> words;  // the instruction's little-endian 16-bit words
-  std::string text;             // e.g. "pushm.w\t#3,\tr10"
+  std::string text;             // e.g. "pushm\t#3,\tr10" (objdump writes PUSHM.W as pushm)
 };
 // The instructions of objdump_disassemble's listing, in address order.
 std::vector<Disassembled> disassemble(const std::string& elf);
