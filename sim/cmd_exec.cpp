@@ -310,7 +310,7 @@ int cmd_exec(int argc, char** argv) {
   }
   if (!apply_loads(opts, image, mcu)) return 2;
   if (!opts.samples.empty() && !attach_samples(opts.samples, mcu)) return 2;
-  if (until_addr) mcu.add_breakpoint(uint16_t(*until_addr));
+  if (until_addr) mcu.add_breakpoint(*until_addr);
   sc_core::sc_start();
 
   const auto report = make_report(mcu, opts);

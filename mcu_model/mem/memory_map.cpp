@@ -38,7 +38,7 @@ MemoryMap MemoryMap::msp430fr5994() {
       {"tlv", 0x1A00, 0x0100, RegionKind::kRom},         // device descriptor
       {"sram", 0x1C00, 0x2000, RegionKind::kSram},       // 8 KB incl. LEA RAM
       {"fram", 0x4000, 0xC000, RegionKind::kFram},       // code, signatures, vectors
-      // FRAM2: listed for completeness; the 16-bit CPU never reaches it.
+      // FRAM2, reached by MSP430X (20-bit) addressing; same wait states and cache (facts §2.1).
       {"fram2", 0x10000, 0x34000, RegionKind::kFram},
   };
   return map;

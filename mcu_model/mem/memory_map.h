@@ -1,5 +1,5 @@
 // The address map of an MSP430 device, held as data so another device can be described without
-// code changes. Addresses are 20-bit; the CPU model (MSP430, not MSP430X) reaches the low 64 KB.
+// code changes. Addresses are 20-bit, the MSP430X CPU's whole address space.
 #pragma once
 
 #include <cstdint>
