@@ -42,7 +42,8 @@ enum : unsigned { kOpRrc, kOpSwpb, kOpRra, kOpSxt, kOpPush, kOpCall, kOpReti };
 
 }  // namespace
 
-Cpu::Cpu(Bus& bus, McuContext& ctx) : bus_(bus), ctx_(ctx), dispatch_(dispatch_table()) {}
+Cpu::Cpu(Bus& bus, McuContext& ctx)
+    : bus_(bus), ctx_(ctx), dispatch_(dispatch_table()), x_dispatch_(x_dispatch_table()) {}
 
 void Cpu::power_on_reset() {
   regs_.fill(0);
@@ -546,7 +547,7 @@ struct CpuDispatch {
 
   static Handler decode(uint16_t op) {
     // MSP430X opcodes (SLAU367 §4.6.1 "Extended Instruction Binary Descriptions").
-    if (op < 0x1000) return &Cpu::exec_address;  // MOVA, ADDA, RRxM...
+    if (op < 0x1000) return Cpu::address_handler((op >> 4) & 0xF);  // MOVA, ADDA, RRxM...
     if (op >= 0x1340 && op < 0x13C0 && (op & 0xF0) != 0xA0) return &Cpu::exec_calla;
     if (op >= 0x1400 && op < 0x1800) return &Cpu::exec_pushm_popm;
     if (op >= 0x1800 && op < 0x2000) return &Cpu::exec_extended;  // extension word

@@ -81,11 +81,22 @@ class Cpu {
   static uint32_t exec_jump(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   static uint32_t exec_reti(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   static uint32_t exec_illegal(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
-  // MSP430X (cpu_x.cpp): decoded at run time from the opcode word and the words after it.
-  static uint32_t exec_address(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);  // 0x0000-0x0FFF
-  static uint32_t exec_calla(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);    // 0x1340-0x13BF
+  // MSP430X (cpu_x.cpp). Address instructions (0x0000-0x0FFF) are specialised on bits 7:4 (the
+  // form); an extension word (0x1800-0x1FFF) fetches the instruction word after it and dispatches
+  // through a second table, one handler per (operation, source mode, destination mode) of that
+  // word; data length, repeat count and operand high bits are read from the extension word.
+  template <unsigned kForm>
+  static uint32_t exec_address(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  static uint32_t exec_calla(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);  // 0x1340-0x13BF
   static uint32_t exec_pushm_popm(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);  // 0x14xx-17xx
   static uint32_t exec_extended(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);  // 0x1800-0x1FFF
+  using XHandler = uint32_t (*)(Cpu&, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
+  template <bool kFormat1, unsigned kOp, unsigned kSrcMode, unsigned kDstMode>
+  static uint32_t exec_x(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
+  static uint32_t exec_x_illegal(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
+  static const XHandler* x_dispatch_table();
+  static Handler address_handler(unsigned form);
+  friend struct CpuXDispatch;
   uint32_t x_address(const XOperand& o, uint32_t& pc, uint32_t high_bits);
   uint32_t x_read(uint32_t addr, unsigned size);
   void x_write(uint32_t addr, uint32_t value, unsigned size);
@@ -106,6 +117,7 @@ class Cpu {
   Bus& bus_;
   McuContext& ctx_;
   const Handler* dispatch_;
+  const XHandler* x_dispatch_;
   std::array<uint32_t, 16> regs_{};  // 20-bit values; regs_[kSR] holds SR as described below
   std::vector<uint32_t> breakpoints_;
   std::array<uint64_t, (kAddrMask + 1) / 64> breakpoint_bits_{};  // the same set, one bit each

@@ -5,6 +5,10 @@
 // 16-bit instructions, so they are decoded at run time from the opcode word (one handler per group
 // in the dispatch table) instead of being specialised per opcode like cpu.cpp's handlers.
 // Cycle counts: cycle_table.h, SLAU367 Tables 4-17, 4-18 and 4-19.
+#include <array>
+#include <utility>
+#include <vector>
+
 #include "mcu_model/cpu/cpu.h"
 #include "mcu_model/cpu/cpu_internal.h"
 #include "mcu_model/cpu/cycle_table.h"
@@ -152,17 +156,28 @@ uint32_t increment(unsigned size, unsigned reg) {
 }
 }  // namespace
 
+// The extension word's handler: fetches the instruction word after it and dispatches on that.
 uint32_t Cpu::exec_extended(Cpu& c, unsigned ext, unsigned pc_after_ext, uint64_t now) {
   c.begin_bus_instruction(ext, pc_after_ext, now);
   uint32_t pc = pc_after_ext;
-  auto& regs = c.regs_;
   const unsigned op = c.fetch_ext(pc);
-  const bool format1 = (op >> 12) >= kMov;
-  const unsigned f2op = (op >> 7) & 7;
-  if (!format1 && ((op & 0xFC00) != 0x1000 || f2op > kPush)) {
-    c.illegal(uint16_t(ext));  // jumps, CALL, RETI and MSP430X opcodes take no extension word
-    return handler_result(regs[kPC], 0);
-  }
+  return c.x_dispatch_[op](c, ext, op, pc, now);
+}
+
+// Jumps, CALL, RETI and the MSP430X opcodes take no extension word.
+uint32_t Cpu::exec_x_illegal(Cpu& c, unsigned ext, unsigned, uint32_t, uint64_t) {
+  c.illegal(uint16_t(ext));
+  return handler_result(c.regs_[kPC], 0);
+}
+
+// An extended Format I (kFormat1, kOp = bits 15:12) or Format II (kOp = bits 9:7) instruction
+// word `op` after the extension word `ext`; pc is the address after `op`. The operand modes are
+// template constants, so the operand code below folds to the instruction's own modes.
+template <bool kFormat1, unsigned kOp, unsigned kSrcMode, unsigned kDstMode>
+uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op, uint32_t pc, uint64_t now) {
+  auto& regs = c.regs_;
+  constexpr bool format1 = kFormat1;
+  constexpr unsigned f2op = kOp;
   // Data length: A/L (extension word bit 6) with B/W (SLAU367 Table 4-11); A/L = B/W = 0 is
   // reserved except for SWPBX.A and SXTX.A (note under Table 4-12).
   const bool al = ext & 0x40;
@@ -175,23 +190,22 @@ uint32_t Cpu::exec_extended(Cpu& c, unsigned ext, unsigned pc_after_ext, uint64_
   } else if (!format1 && (f2op == kSwpb || f2op == kSxt)) {
     size = kXAddr;
   } else {
-    c.illegal(uint16_t(ext));
-    return handler_result(regs[kPC], 0);
+    return exec_x_illegal(c, ext, op, pc, now);
   }
   const uint32_t mask = kSizeMask[size];
   const uint32_t msb = kSizeMsb[size];
-  const unsigned as = (op >> 4) & 3;
   // Register mode (Format I: As = 00 and Ad = 0; Format II: As = 00) uses the register-mode
   // extension word: ZC (bit 8), # (bit 7) and the repetition count in bits 3:0 (SLAU367 Table
   // 4-11); other modes carry source bits 19:16 in bits 10:7 and destination bits 19:16 in bits 3:0
   // (Table 4-12). A Format II operand takes bits 10:7, as a source does.
-  const bool register_mode = as == 0 && (!format1 || !(op & 0x80));
+  constexpr bool register_mode = kSrcMode == kXReg && (!format1 || kDstMode == kXReg);
   unsigned repeat = 1;
   bool zero_carry = false;
   if (register_mode) {
     repeat = ((ext & 0x80) ? regs[ext & 0xF] : ext) % 16 + 1;
     zero_carry = ext & 0x100;
   }
+  const unsigned as = (op >> 4) & 3;
   const uint32_t src_high = (ext >> 7) & 0xF;
   const uint32_t dst_high = ext & 0xF;
   const auto read_reg = [&c](unsigned r) { return r == kSR ? uint32_t(c.sr()) : c.regs_[r]; };
@@ -224,7 +238,8 @@ uint32_t Cpu::exec_extended(Cpu& c, unsigned ext, unsigned pc_after_ext, uint64_
   };
 
   if (!format1) {
-    const XOperand o = classify_source(as, op & 0xF);
+    const unsigned reg = op & 0xF;
+    const XOperand o{XMode(kSrcMode), reg, kCgValues[((reg & 1) << 2) | as]};
     const unsigned cls = x_f2_class(o.mode);
     const bool a = size == kXAddr;
     if (f2op == kPush) {
@@ -283,9 +298,10 @@ uint32_t Cpu::exec_extended(Cpu& c, unsigned ext, unsigned pc_after_ext, uint64_
   }
 
   // Format I.
-  const unsigned opc = op >> 12;
-  const XOperand s = classify_source(as, (op >> 8) & 0xF);
-  const XOperand d = classify_destination((op >> 7) & 1, op & 0xF);
+  constexpr unsigned opc = kOp;
+  const unsigned sreg = (op >> 8) & 0xF;
+  const XOperand s{XMode(kSrcMode), sreg, kCgValues[((sreg & 1) << 2) | as]};
+  const XOperand d{XMode(kDstMode), op & 0xF};
   uint32_t src_addr = 0;
   uint32_t dst_addr = 0;
   for (unsigned i = 0; i < repeat; ++i) {
@@ -374,12 +390,57 @@ uint32_t Cpu::exec_extended(Cpu& c, unsigned ext, unsigned pc_after_ext, uint64_
   return handler_result(pc, unsigned(c.ctx_.cycles - now));
 }
 
+// The table of exec_x instantiations, indexed by the word after an extension word.
+struct CpuXDispatch {
+  using XHandler = Cpu::XHandler;
+  static constexpr unsigned kModes = 8;     // XMode
+  static constexpr unsigned kDstModes = 4;  // kXReg, kXIdx, kXSym, kXAbs
+  template <unsigned... I>
+  static constexpr std::array<XHandler, sizeof...(I)> format1(
+      std::integer_sequence<unsigned, I...>) {
+    return {{&Cpu::exec_x<true, kMov + I / (kModes * kDstModes), (I / kDstModes) % kModes,
+                          I % kDstModes>...}};
+  }
+  template <unsigned... I>
+  static constexpr std::array<XHandler, sizeof...(I)> format2(
+      std::integer_sequence<unsigned, I...>) {
+    return {{&Cpu::exec_x<false, I / kModes, I % kModes, kXReg>...}};
+  }
+  static XHandler decode(unsigned op) {
+    static constexpr auto f1 =
+        format1(std::make_integer_sequence<unsigned, 12 * kModes * kDstModes>{});
+    static constexpr auto f2 = format2(std::make_integer_sequence<unsigned, 5 * kModes>{});
+    const unsigned as = (op >> 4) & 3;
+    if ((op >> 12) >= kMov) {
+      const unsigned smode = classify_source(as, (op >> 8) & 0xF).mode;
+      const unsigned dmode = classify_destination((op >> 7) & 1, op & 0xF).mode;
+      return f1[((op >> 12) - kMov) * kModes * kDstModes + smode * kDstModes + dmode];
+    }
+    const unsigned f2op = (op >> 7) & 7;
+    if ((op & 0xFC00) != 0x1000 || f2op > kPush) return &Cpu::exec_x_illegal;
+    return f2[f2op * kModes + classify_source(as, op & 0xF).mode];
+  }
+};
+
+const Cpu::XHandler* Cpu::x_dispatch_table() {
+  static const std::vector<XHandler> table = [] {
+    std::vector<XHandler> t(0x10000);
+    for (unsigned op = 0; op < 0x10000; ++op) t[op] = CpuXDispatch::decode(op);
+    return t;
+  }();
+  return table.data();
+}
+
 // MOVA, CMPA, ADDA, SUBA and RRCM/RRAM/RLAM/RRUM: opcodes 0x0000-0x0FFF (SLAU367 §4.6.1).
+template <unsigned kForm>
 uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
-  c.begin_bus_instruction(op, pc_after_opcode, now);
+  constexpr unsigned kind = kForm;  // bits 7:4
+  // RxxM and the Rsrc forms use registers only: like cpu.cpp's register-only handlers they leave
+  // ctx.cycles alone and return their table cycles.
+  constexpr bool register_only = kind == 0x4 || kind == 0x5 || kind >= 0xC;
+  if (!register_only) c.begin_bus_instruction(op, pc_after_opcode, now);
   uint32_t pc = pc_after_opcode;
   auto& regs = c.regs_;
-  const unsigned kind = (op >> 4) & 0xF;
   const unsigned hi = (op >> 8) & 0xF;  // Rsrc, or bits 19:16 of an address or immediate
   const unsigned dst = op & 0xF;
   const auto read_reg = [&c](unsigned r) { return r == kSR ? uint32_t(c.sr()) : c.regs_[r]; };
@@ -481,8 +542,19 @@ uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
       break;
     }
   }
+  if (register_only) return handler_result(pc, cyc);
   c.ctx_.cycles += cyc;
   return handler_result(pc, unsigned(c.ctx_.cycles - now));
+}
+
+Cpu::Handler Cpu::address_handler(unsigned form) {
+  static constexpr Handler kHandlers[16] = {
+      &exec_address<0x0>, &exec_address<0x1>, &exec_address<0x2>, &exec_address<0x3>,
+      &exec_address<0x4>, &exec_address<0x5>, &exec_address<0x6>, &exec_address<0x7>,
+      &exec_address<0x8>, &exec_address<0x9>, &exec_address<0xA>, &exec_address<0xB>,
+      &exec_address<0xC>, &exec_address<0xD>, &exec_address<0xE>, &exec_address<0xF>,
+  };
+  return kHandlers[form & 0xF];
 }
 
 // CALLA (0x1340-0x13BF without 0x13A0-0x13AF; SLAU367 CALLA and §4.6.1): the 20-bit target is

@@ -13,6 +13,12 @@ const Region* MemoryMap::find(uint32_t addr) const {
   return addr < it->end() ? &*it : nullptr;
 }
 
+const Region* MemoryMap::find_next(uint32_t addr) const {
+  auto it = std::upper_bound(regions.begin(), regions.end(), addr,
+                             [](uint32_t a, const Region& r) { return a < r.start; });
+  return it == regions.end() ? nullptr : &*it;
+}
+
 bool MemoryMap::contains(uint32_t addr, uint32_t len) const {
   uint64_t pos = addr;
   const uint64_t end = uint64_t{addr} + len;

@@ -30,6 +30,8 @@ struct MemoryMap {
 
   // Region containing addr, or nullptr if vacant.
   const Region* find(uint32_t addr) const;
+  // The first region starting above addr, or nullptr.
+  const Region* find_next(uint32_t addr) const;
   // True if [addr, addr+len) lies in regions of the given kind (any kind if kind is kVacant).
   bool contains(uint32_t addr, uint32_t len) const;
 
