@@ -88,7 +88,8 @@ class Cpu {
   template <unsigned kForm>
   static uint32_t exec_address(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   static uint32_t exec_calla(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);  // 0x1340-0x13BF
-  static uint32_t exec_pushm_popm(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);  // 0x14xx-17xx
+  template <bool kPop, bool kWord>  // PUSHM.A 0x14xx, PUSHM.W 0x15xx, POPM.A 0x16xx, POPM.W 0x17xx
+  static uint32_t exec_pushm_popm(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   static uint32_t exec_extended(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);  // 0x1800-0x1FFF
   using XHandler = uint32_t (*)(Cpu&, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
   template <bool kFormat1, unsigned kOp, unsigned kSrcMode, unsigned kDstMode>
@@ -96,6 +97,7 @@ class Cpu {
   static uint32_t exec_x_illegal(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
   static const XHandler* x_dispatch_table();
   static Handler address_handler(unsigned form);
+  static Handler pushm_popm_handler(unsigned op);
   friend struct CpuXDispatch;
   uint32_t x_address(const XOperand& o, uint32_t& pc, uint32_t high_bits);
   uint32_t x_read(uint32_t addr, unsigned size);

@@ -615,16 +615,17 @@ uint32_t Cpu::exec_calla(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t
 // PUSHM.A/.W #n,Rdst push Rdst, Rdst-1 ... Rdst-n+1; POPM.A/.W #n,Rdst (encoded as Rdst-n+1) pop
 // Rdst-n+1 ... Rdst (SLAU367 PUSHM, POPM; §4.6.1). A .A register takes two words (bits 15:0 at
 // the lower address); POPM.W clears bits 19:16.
+template <bool kPop, bool kWord>
 uint32_t Cpu::exec_pushm_popm(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
   c.begin_bus_instruction(op, pc_after_opcode, now);
   uint32_t pc = pc_after_opcode;
   auto& regs = c.regs_;
-  const bool pop = op & 0x200;
-  const bool word = op & 0x100;
+  constexpr bool pop = kPop;
+  constexpr bool word = kWord;
   const unsigned n = ((op >> 4) & 0xF) + 1;
   const unsigned r = op & 0xF;
-  const unsigned size = word ? kXWord : kXAddr;
-  const unsigned step = word ? 2 : 4;
+  constexpr unsigned size = word ? kXWord : kXAddr;
+  constexpr unsigned step = word ? 2 : 4;
   for (unsigned i = 0; i < n; ++i) {
     if (pop) {
       const unsigned reg = (r + i) & 0xF;
@@ -648,6 +649,13 @@ uint32_t Cpu::exec_pushm_popm(Cpu& c, unsigned op, unsigned pc_after_opcode, uin
   // Table 4-17: PUSHM/POPM 2 + n cycles, PUSHM.A/POPM.A 2 + 2n.
   c.ctx_.cycles += cycles::kPushmPopmBase + (word ? n : 2 * n);
   return handler_result(pc, unsigned(c.ctx_.cycles - now));
+}
+
+Cpu::Handler Cpu::pushm_popm_handler(unsigned op) {
+  static constexpr Handler kHandlers[4] = {
+      &exec_pushm_popm<false, false>, &exec_pushm_popm<false, true>, &exec_pushm_popm<true, false>,
+      &exec_pushm_popm<true, true>};
+  return kHandlers[(op >> 8) & 3];
 }
 
 }  // namespace ehsim::mcu

@@ -171,7 +171,7 @@ TEST_CASE("CALLA #imm20 into FRAM above 64 KB, code runs there, RETA returns", "
   CHECK(r.cpu.reg(kSP) == 0x2C00);
 }
 
-TEST_CASE("CALLA x(Rn) sign-extends its 16-bit index; @Rn+ and &abs20 read 20-bit targets",
+TEST_CASE("CALLA x(Rn) sign-extends its 16-bit index, @Rn+ and &abs20 read 20-bit targets",
           "[cpu][msp430x]") {
   // GNU msp430-elf-run zero-extends a negative CALLA index (facts §7); the guide's encoding table
   // gives a signed 16-bit index (SLAU367 §4.6.1: "+/- 15-bit index"), which is what runs here.
@@ -193,7 +193,7 @@ TEST_CASE("CALLA x(Rn) sign-extends its 16-bit index; @Rn+ and &abs20 read 20-bi
   CHECK(r.cpu.pc() == 0x26000);
 }
 
-TEST_CASE("Extension words: 20-bit addresses, indexes and immediates; .W/.B clear bits 19:16",
+TEST_CASE("Extension words: 20-bit addresses, indexes and immediates, .W/.B clear bits 19:16",
           "[cpu][msp430x]") {
   Rig r;
   r.load(kExtended);
@@ -222,7 +222,7 @@ TEST_CASE("Extension words: 20-bit addresses, indexes and immediates; .W/.B clea
   CHECK(r.cpu.reg(12) == 0x00034);
 }
 
-TEST_CASE("RPT #n / RPT Rn repeat register-mode instructions, n + 1 cycles; ZC (RRUX)",
+TEST_CASE("RPT #n / RPT Rn repeat register-mode instructions, n + 1 cycles, and ZC (RRUX)",
           "[cpu][msp430x]") {
   Rig r;
   r.load(kRepeat);
