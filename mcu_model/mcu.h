@@ -79,7 +79,7 @@ struct McuEvent {
   double time_s = 0;
   uint64_t cycles = 0;
   uint64_t instructions = 0;
-  uint16_t pc = 0;
+  uint32_t pc = 0;  // 20-bit
   uint16_t code = 0;
 };
 
@@ -135,7 +135,7 @@ class Mcu : public sc_core::sc_module {
 
   // Program FRAM (like a flash programmer) before or between runs.
   bool load(const ElfImage& image, std::string* error);
-  void add_breakpoint(uint16_t addr) { cpu_.add_breakpoint(addr); }
+  void add_breakpoint(uint32_t addr) { cpu_.add_breakpoint(addr); }
 
   // Power interface: power_off loses registers, SRAM (filled with sram_pattern) and peripheral
   // state and keeps FRAM; power_on performs a BOR and starts at the reset vector.

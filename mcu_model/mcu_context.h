@@ -54,9 +54,9 @@ const char* to_string(FaultKind kind);
 
 struct Fault {
   FaultKind kind = FaultKind::kNone;
-  uint16_t pc = 0;       // address of the faulting instruction
+  uint32_t pc = 0;       // address of the faulting instruction (20-bit)
   uint16_t opcode = 0;   // its first word
-  uint16_t address = 0;  // memory address involved (vacant/protected accesses)
+  uint32_t address = 0;  // memory address involved (vacant/protected accesses, 20-bit)
   uint64_t cycle = 0;
 };
 
@@ -104,7 +104,7 @@ struct McuContext {
   }
   void request_puc(uint16_t sysrstiv) { request_reset(ResetLevel::kPuc, sysrstiv); }
   // Set by the bus on a fault; the CPU checks it after each instruction.
-  void raise_fault(FaultKind kind, uint16_t address) {
+  void raise_fault(FaultKind kind, uint32_t address) {
     if (fault.kind == FaultKind::kNone) {
       fault.kind = kind;
       fault.address = address;

@@ -13,16 +13,20 @@ constexpr uint16_t kVacantWord = 0x3FFF;  // what the device returns for vacant 
 }  // namespace
 
 Bus::Bus(const MemoryMap& map, McuContext& ctx)
-    : map_(map), ctx_(ctx), periph_index_(kImageSize, 0) {
-  for (uint32_t page = 0; page < 256; ++page) {
+    : map_(map), ctx_(ctx), periph_index_(kPeripheralSpace, 0) {
+  // A page is uniform when one region (or none) covers all of it: regions are contiguous
+  // ranges, so it is enough that the region at its first byte reaches its end, or that no region
+  // starts inside it (two lookups per page instead of 256: the 1 MB map has 4096 pages).
+  for (uint32_t page = 0; page < kPages; ++page) {
     const uint32_t start = page << kPageShift;
+    const uint32_t end = start + (1u << kPageShift);
     const Region* first = map_.find(start);
-    bool uniform = true;
-    for (uint32_t a = start + 1; a < start + (1u << kPageShift); ++a) {
-      if (map_.find(a) != first) {
-        uniform = false;
-        break;
-      }
+    bool uniform;
+    if (first) {
+      uniform = first->end() >= end;
+    } else {
+      const Region* next = map_.find_next(start);
+      uniform = next == nullptr || next->start >= end;
     }
     if (!uniform) {
       page_kind_[page] = kPageMixed;
@@ -38,7 +42,7 @@ void Bus::attach(Peripheral& peripheral) {
   fetch_line_ = kNoLine;  // its page may no longer be plain FRAM
   const uint8_t index = uint8_t(periphs_.size());
   const uint32_t end =
-      std::min<uint32_t>(kImageSize, uint32_t(peripheral.base()) + peripheral.size());
+      std::min<uint32_t>(kPeripheralSpace, uint32_t(peripheral.base()) + peripheral.size());
   for (uint32_t a = peripheral.base(); a < end; ++a) {
     periph_index_[a] = index;
     // A peripheral outside the peripheral area takes its page off the fast path.
@@ -46,17 +50,18 @@ void Bus::attach(Peripheral& peripheral) {
   }
 }
 
-RegionKind Bus::kind_at(uint16_t addr) const {
+RegionKind Bus::kind_at(uint32_t addr) const {
   const Region* r = map_.find(addr);
   return r ? r->kind : RegionKind::kVacant;
 }
 
-Peripheral* Bus::peripheral_at(uint16_t addr) const {
+Peripheral* Bus::peripheral_at(uint32_t addr) const {
+  if (addr >= kPeripheralSpace) return nullptr;
   const uint8_t index = periph_index_[addr];
   return index ? periphs_[index - 1] : nullptr;
 }
 
-uint16_t Bus::slow_read_word(uint16_t addr, FaultKind fault) {
+uint16_t Bus::slow_read_word(uint32_t addr, FaultKind fault) {
   set_attention();  // a peripheral or a fault may interrupt or stop the CPU
   if (Peripheral* p = peripheral_at(addr)) {
     if (fault == FaultKind::kVacantFetch) {
@@ -83,7 +88,7 @@ uint16_t Bus::slow_read_word(uint16_t addr, FaultKind fault) {
   return kVacantWord;
 }
 
-uint8_t Bus::slow_read_byte(uint16_t addr) {
+uint8_t Bus::slow_read_byte(uint32_t addr) {
   set_attention();
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
@@ -106,7 +111,7 @@ uint8_t Bus::slow_read_byte(uint16_t addr) {
   return (addr & 1) ? uint8_t(kVacantWord >> 8) : uint8_t(kVacantWord);
 }
 
-void Bus::slow_write_word(uint16_t addr, uint16_t value) {
+void Bus::slow_write_word(uint32_t addr, uint16_t value) {
   set_attention();
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
@@ -132,7 +137,7 @@ void Bus::slow_write_word(uint16_t addr, uint16_t value) {
   ctx_.raise_fault(FaultKind::kVacantWrite, addr);
 }
 
-void Bus::slow_write_byte(uint16_t addr, uint8_t value) {
+void Bus::slow_write_byte(uint32_t addr, uint8_t value) {
   set_attention();
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
@@ -167,10 +172,10 @@ bool Bus::load(uint32_t addr, const uint8_t* data, size_t len, std::string* erro
     if (!backed || a >= kImageSize) {
       if (error) {
         char buf[160];
-        std::snprintf(buf, sizeof buf, "cannot load %zu bytes at 0x%05X: address 0x%05X is %s", len,
-                      unsigned(addr), unsigned(a),
-                      !backed ? "not backed by FRAM, SRAM or ROM"
-                              : "beyond the 64 KB reachable by the 16-bit CPU");
+        std::snprintf(
+            buf, sizeof buf, "cannot load %zu bytes at 0x%05X: address 0x%05X is %s", len,
+            unsigned(addr), unsigned(a),
+            !backed ? "not backed by FRAM, SRAM or ROM" : "beyond the 1 MB address space");
         *error = buf;
       }
       return false;
@@ -180,7 +185,8 @@ bool Bus::load(uint32_t addr, const uint8_t* data, size_t len, std::string* erro
   return true;
 }
 
-uint8_t Bus::peek_byte(uint16_t addr) {
+uint8_t Bus::peek_byte(uint32_t addr) {
+  addr &= kAddrMask;
   if (Peripheral* p = peripheral_at(addr)) {
     const uint16_t word = p->peek_word(uint16_t((addr - p->base()) & ~1u));
     return (addr & 1) ? uint8_t(word >> 8) : uint8_t(word);
@@ -188,14 +194,14 @@ uint8_t Bus::peek_byte(uint16_t addr) {
   return image_[addr];
 }
 
-uint16_t Bus::peek_word(uint16_t addr) {
-  addr &= 0xFFFE;
+uint16_t Bus::peek_word(uint32_t addr) {
+  addr &= kWordAddrMask;
   if (Peripheral* p = peripheral_at(addr)) return p->peek_word(uint16_t(addr - p->base()));
   return load16(addr);
 }
 
-void Bus::poke_byte(uint16_t addr, uint8_t value) {
-  image_[addr] = value;
+void Bus::poke_byte(uint32_t addr, uint8_t value) {
+  image_[addr & kAddrMask] = value;
 }
 
 void Bus::set_fram_wait_states(unsigned nwaits) {

@@ -13,6 +13,12 @@ const Region* MemoryMap::find(uint32_t addr) const {
   return addr < it->end() ? &*it : nullptr;
 }
 
+const Region* MemoryMap::find_next(uint32_t addr) const {
+  auto it = std::upper_bound(regions.begin(), regions.end(), addr,
+                             [](uint32_t a, const Region& r) { return a < r.start; });
+  return it == regions.end() ? nullptr : &*it;
+}
+
 bool MemoryMap::contains(uint32_t addr, uint32_t len) const {
   uint64_t pos = addr;
   const uint64_t end = uint64_t{addr} + len;
@@ -38,7 +44,7 @@ MemoryMap MemoryMap::msp430fr5994() {
       {"tlv", 0x1A00, 0x0100, RegionKind::kRom},         // device descriptor
       {"sram", 0x1C00, 0x2000, RegionKind::kSram},       // 8 KB incl. LEA RAM
       {"fram", 0x4000, 0xC000, RegionKind::kFram},       // code, signatures, vectors
-      // FRAM2: listed for completeness; the 16-bit CPU never reaches it.
+      // FRAM2, reached by MSP430X (20-bit) addressing; same wait states and cache (facts §2.1).
       {"fram2", 0x10000, 0x34000, RegionKind::kFram},
   };
   return map;

@@ -1,5 +1,5 @@
 // The address map of an MSP430 device, held as data so another device can be described without
-// code changes. Addresses are 20-bit; the CPU model (MSP430, not MSP430X) reaches the low 64 KB.
+// code changes. Addresses are 20-bit, the MSP430X CPU's whole address space.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +30,8 @@ struct MemoryMap {
 
   // Region containing addr, or nullptr if vacant.
   const Region* find(uint32_t addr) const;
+  // The first region starting above addr, or nullptr.
+  const Region* find_next(uint32_t addr) const;
   // True if [addr, addr+len) lies in regions of the given kind (any kind if kind is kVacant).
   bool contains(uint32_t addr, uint32_t len) const;
 

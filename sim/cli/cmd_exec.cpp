@@ -175,7 +175,7 @@ std::string hex_bytes(mcu::Bus& bus, const DumpRequest& dump) {
   std::ostringstream s;
   s << std::hex << std::setfill('0');
   for (uint32_t i = 0; i < dump.len; ++i)
-    s << std::setw(2) << unsigned(bus.peek_byte(uint16_t(dump.addr + i)));
+    s << std::setw(2) << unsigned(bus.peek_byte(dump.addr + i));
   return s.str();
 }
 
@@ -302,7 +302,7 @@ int cmd_exec(int argc, char** argv) {
                 << "\n";
       return 2;
     }
-    mcu.add_breakpoint(uint16_t(*until_addr));
+    mcu.add_breakpoint(*until_addr);
   }
   if (!apply_loads(opts, image, mcu)) return 2;
   if (!opts.samples.empty() && !attach_samples(opts.samples, mcu)) return 2;

@@ -54,7 +54,7 @@ nlohmann::ordered_json read_dumps(const std::vector<DumpRequest>& dumps, mcu::Bu
     std::string hex;
     char byte[3];
     for (uint32_t i = 0; i < d.len; ++i) {
-      std::snprintf(byte, sizeof byte, "%02x", unsigned(bus.peek_byte(uint16_t(d.addr + i))));
+      std::snprintf(byte, sizeof byte, "%02x", unsigned(bus.peek_byte(d.addr + i)));
       hex += byte;
     }
     memory[d.key] = hex;

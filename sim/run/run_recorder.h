@@ -94,7 +94,7 @@ class RunRecorder : public sc_core::sc_module {
   uint64_t progress_cycle_ = 0;  // cycles at the last commit marker or boot
   uint64_t cycles_lost_ = 0;
   uint64_t commits_ = 0;
-  std::map<uint16_t, uint64_t> power_loss_pcs_;
+  std::map<uint32_t, uint64_t> power_loss_pcs_;
   std::optional<mcu::Fault> fault_;
   std::optional<InferenceTracker> inference_;
   std::string uart_pending_, host_pending_;
