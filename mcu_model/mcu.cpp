@@ -115,11 +115,15 @@ Mcu::Mcu(sc_core::sc_module_name name, const McuConfig& config)
   peripherals_.push_back(ref_.get());
   for (Peripheral* p : peripherals_) bus_.attach(*p);
 
+  // Every peripheral hears of every clock change (Peripheral::clocks_changed), in attach order.
   cs_->set_on_change([this] {
-    wdt_->clocks_changed();
-    for (auto& t : timers_) t->clocks_changed();
-    adc_->clocks_changed();
+    for (Peripheral* p : peripherals_) p->clocks_changed();
   });
+  ctx_.strict_peripherals = config_.strict_peripherals;
+  ctx_.on_unmodelled = [this](UnmodelledAccess& access) {
+    access.pc = cpu_.instruction_pc();
+    if (unmodelled_listener_) unmodelled_listener_(access);
+  };
   rng_state_ = config_.seed;
   if (config_.supply) {
     // The ADC samples AVCC when a conversion starts; bring the supply up to the MCU's own time

@@ -125,6 +125,9 @@ struct McuConfig {
   // While Comparator_E watches the supply, the MCU re-reads the rail at least this often, so
   // its interrupt lags the crossing by at most this much.
   double comparator_poll_s = 100e-6;
+  // An access to peripheral hardware ehsim does not model (UnmodelledAccess, mcu_context.h) is a
+  // kUnmodelledPeripheral fault, handled by fault_policy, instead of only being reported.
+  bool strict_peripherals = false;
 };
 
 class Mcu : public sc_core::sc_module {
@@ -168,6 +171,14 @@ class Mcu : public sc_core::sc_module {
   void set_event_listener(std::function<void(const McuEvent&)> listener) {
     listener_ = std::move(listener);
   }
+  // Every access to unmodelled peripheral hardware, as it happens (contract: UnmodelledAccess in
+  // mcu_context.h; `pc` is the accessing instruction's address, time_of_cycle_s(cycle) its
+  // time). The listener must not call into the Mcu. The count includes accesses made while no
+  // listener was set.
+  void set_unmodelled_access_listener(std::function<void(const UnmodelledAccess&)> listener) {
+    unmodelled_listener_ = std::move(listener);
+  }
+  uint64_t unmodelled_accesses() const { return ctx_.unmodelled_accesses; }
   const McuPowerTotals& power_totals() const { return power_totals_; }
   // Simulated time at which cycle `cycle` of the present power-on period ran (exact since the
   // last MCLK change; earlier cycles of the same stretch are extrapolated at the present rate).
@@ -228,6 +239,7 @@ class Mcu : public sc_core::sc_module {
   std::vector<Peripheral*> peripherals_;
 
   std::function<void(const McuEvent&)> listener_;
+  std::function<void(const UnmodelledAccess&)> unmodelled_listener_;
   std::function<bool()> stretch_listener_;
   McuPowerTotals power_totals_;
   BusStats stats_at_sync_{};

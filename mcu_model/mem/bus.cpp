@@ -10,7 +10,20 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 
 namespace {
 constexpr uint16_t kVacantWord = 0x3FFF;  // what the device returns for vacant memory (facts §2.1)
+// What a read of an unattached peripheral-area address returns (UnmodelledAccess contract).
+constexpr uint16_t kUnmodelledWord = 0;
 }  // namespace
+
+void Bus::report_unmodelled(uint16_t addr, bool write, uint8_t size, uint16_t value,
+                            const Peripheral* p) {
+  UnmodelledAccess a;
+  a.address = size == 2 ? uint16_t(addr & 0xFFFE) : addr;
+  a.write = write;
+  a.size = size;
+  a.value = value;
+  a.peripheral = p ? p->name().c_str() : nullptr;
+  ctx_.report_unmodelled(a);
+}
 
 Bus::Bus(const MemoryMap& map, McuContext& ctx)
     : map_(map), ctx_(ctx), periph_index_(kImageSize, 0) {
@@ -64,7 +77,9 @@ uint16_t Bus::slow_read_word(uint16_t addr, FaultKind fault) {
       return kVacantWord;
     }
     ++stats_.peripheral_accesses;
-    return p->read_word(uint16_t(addr - p->base()));
+    const uint16_t offset = uint16_t(addr - p->base());
+    if (!p->modelled(offset)) report_unmodelled(addr, false, 2, 0, p);
+    return p->read_word(offset);
   }
   switch (kind_at(addr)) {
     case RegionKind::kSram:
@@ -76,6 +91,9 @@ uint16_t Bus::slow_read_word(uint16_t addr, FaultKind fault) {
     case RegionKind::kRom:
       return load16(addr);
     case RegionKind::kPeripheral:
+      if (fault == FaultKind::kVacantFetch) break;
+      report_unmodelled(addr, false, 2, 0, nullptr);
+      return kUnmodelledWord;
     case RegionKind::kVacant:
       break;
   }
@@ -87,7 +105,9 @@ uint8_t Bus::slow_read_byte(uint16_t addr) {
   set_attention();
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
-    return p->read_byte(uint16_t(addr - p->base()));
+    const uint16_t offset = uint16_t(addr - p->base());
+    if (!p->modelled(uint16_t(offset & ~1u))) report_unmodelled(addr, false, 1, 0, p);
+    return p->read_byte(offset);
   }
   switch (kind_at(addr)) {
     case RegionKind::kSram:
@@ -99,6 +119,8 @@ uint8_t Bus::slow_read_byte(uint16_t addr) {
     case RegionKind::kRom:
       return image_[addr];
     case RegionKind::kPeripheral:
+      report_unmodelled(addr, false, 1, 0, nullptr);
+      return uint8_t(kUnmodelledWord);
     case RegionKind::kVacant:
       break;
   }
@@ -110,7 +132,9 @@ void Bus::slow_write_word(uint16_t addr, uint16_t value) {
   set_attention();
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
-    p->write_word(uint16_t(addr - p->base()), value);
+    const uint16_t offset = uint16_t(addr - p->base());
+    if (!p->modelled(offset)) report_unmodelled(addr, true, 2, value, p);
+    p->write_word(offset, value);
     return;
   }
   switch (kind_at(addr)) {
@@ -126,6 +150,8 @@ void Bus::slow_write_word(uint16_t addr, uint16_t value) {
       ctx_.raise_fault(FaultKind::kWriteProtected, addr);
       return;
     case RegionKind::kPeripheral:
+      report_unmodelled(addr, true, 2, value, nullptr);
+      return;
     case RegionKind::kVacant:
       break;
   }
@@ -136,7 +162,9 @@ void Bus::slow_write_byte(uint16_t addr, uint8_t value) {
   set_attention();
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
-    p->write_byte(uint16_t(addr - p->base()), value);
+    const uint16_t offset = uint16_t(addr - p->base());
+    if (!p->modelled(uint16_t(offset & ~1u))) report_unmodelled(addr, true, 1, value, p);
+    p->write_byte(offset, value);
     return;
   }
   switch (kind_at(addr)) {
@@ -152,6 +180,8 @@ void Bus::slow_write_byte(uint16_t addr, uint8_t value) {
       ctx_.raise_fault(FaultKind::kWriteProtected, addr);
       return;
     case RegionKind::kPeripheral:
+      report_unmodelled(addr, true, 1, value, nullptr);
+      return;
     case RegionKind::kVacant:
       break;
   }

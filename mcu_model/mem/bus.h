@@ -37,7 +37,9 @@ class Bus {
 
   // CPU accesses. Word accesses ignore address bit 0. Timing side effects (FRAM wait states)
   // are added to ctx.cycles; faults are latched in ctx (read returns 0x3FFF like the device's
-  // vacant-memory answer, a write is dropped).
+  // vacant-memory answer, a write is dropped). Data accesses to the peripheral area where no
+  // peripheral is attached, and to offsets a peripheral does not model, are reported as
+  // UnmodelledAccess instead (see its contract in mcu_context.h).
   uint16_t fetch_word(uint16_t addr);  // instruction stream (a fault here is kVacantFetch)
 
   // CPU run-loop fast path. fetch_opcode() is fetch_word() except that an FRAM fetch is not yet
@@ -183,6 +185,9 @@ class Bus {
     stats_.fram_wait_cycles += nwaits_;
   }
 
+  // An UnmodelledAccess (mcu_context.h) at addr, on the slow path only.
+  void report_unmodelled(uint16_t addr, bool write, uint8_t size, uint16_t value,
+                         const Peripheral* p);
   uint16_t slow_read_word(uint16_t addr, FaultKind fault);
   uint8_t slow_read_byte(uint16_t addr);
   void slow_write_word(uint16_t addr, uint16_t value);

@@ -59,7 +59,7 @@ class TimerA : public Peripheral {
   uint64_t next_event_cycle() const override;
   void advance_to(uint64_t now) override;
   // The clock frequencies changed: keep the count so far, time the rest at the new rate.
-  void clocks_changed();
+  void clocks_changed() override;
 
   const TimerAConfig& config() const { return config_; }
   // For a current model: the counter is running, and the frequency of its selected clock.
