@@ -120,6 +120,9 @@ struct McuConfig {
   // then ~0.65-1.0 mA, i.e. about 0.05 mA x 0.38 ms + 0.8 mA x 1.28 ms = 1.04 uC.
   double boot_delay_s = 1.66e-3;
   double boot_charge_C = 1.04e-6;
+  // Levels an external circuit drives onto input pins (PinInput in periph/gpio.h), in any
+  // order; a port or pin that does not exist is an error at construction.
+  std::vector<PinInput> gpio_inputs;
   // End of the run in simulated time (0: none).
   double end_time_s = 0;
   // While Comparator_E watches the supply, the MCU re-reads the rail at least this often, so
@@ -183,6 +186,9 @@ class Mcu : public sc_core::sc_module {
   // Simulated time at which cycle `cycle` of the present power-on period ran (exact since the
   // last MCLK change; earlier cycles of the same stretch are extrapolated at the present rate).
   double time_of_cycle_s(uint64_t cycle) const;
+  // The first cycle at or after simulated time `time_s` at the present MCLK (the inverse of
+  // time_of_cycle_s; a time before the last MCLK change maps to that change's cycle).
+  uint64_t cycle_at_time(double time_s) const;
   HostIo& host_io() { return *host_io_; }
   uint64_t boots() const { return boots_; }
   // Host (wall-clock) seconds spent inside the CPU interpreter, and while the MCU was powered
