@@ -115,7 +115,8 @@ Mcu::Mcu(sc_core::sc_module_name name, const McuConfig& config)
       std::make_unique<EusciAUart>(ctx_, EusciAUart::kBaseA0, EusciAUart::kVectorA0, *cs_, log_);
   host_io_ = std::make_unique<HostIo>(ctx_, log_);
   host_io_->set_clock([this] { return local_time().to_seconds(); });
-  for (const TimerAConfig* t : {&kTimerA0, &kTimerA1, &kTimerA2, &kTimerA3, &kTimerA4}) {
+  // Timer_B0 is the same class (timer_a.h); in timers_ its clock counts in the current model too.
+  for (const TimerAConfig* t : {&kTimerA0, &kTimerA1, &kTimerA2, &kTimerA3, &kTimerA4, &kTimerB0}) {
     timers_.push_back(std::make_unique<TimerA>(ctx_, *cs_, *t));
   }
   adc_ = std::make_unique<Adc12B>(ctx_, *cs_);
