@@ -119,6 +119,7 @@ Mcu::Mcu(sc_core::sc_module_name name, const McuConfig& config)
   for (const TimerAConfig* t : {&kTimerA0, &kTimerA1, &kTimerA2, &kTimerA3, &kTimerA4, &kTimerB0}) {
     timers_.push_back(std::make_unique<TimerA>(ctx_, *cs_, *t));
   }
+  dma_ = std::make_unique<Dma>(ctx_, bus_);
   adc_ = std::make_unique<Adc12B>(ctx_, *cs_);
   comp_ = std::make_unique<CompE>(ctx_);
   ref_ = std::make_unique<RefA>(
@@ -132,6 +133,7 @@ Mcu::Mcu(sc_core::sc_module_name name, const McuConfig& config)
   peripherals_.push_back(adc_.get());
   peripherals_.push_back(comp_.get());
   peripherals_.push_back(ref_.get());
+  peripherals_.push_back(dma_.get());
   for (Peripheral* p : peripherals_) bus_.attach(*p);
 
   // Every peripheral hears of every clock change (Peripheral::clocks_changed), in attach order.

@@ -23,6 +23,7 @@
 #include "mcu_model/periph/adc12_b.h"
 #include "mcu_model/periph/comp_e.h"
 #include "mcu_model/periph/cs.h"
+#include "mcu_model/periph/dma.h"
 #include "mcu_model/periph/frctl.h"
 #include "mcu_model/periph/gpio.h"
 #include "mcu_model/periph/host_io.h"
@@ -242,6 +243,7 @@ class Mcu : public sc_core::sc_module {
   std::unique_ptr<Adc12B> adc_;
   std::unique_ptr<CompE> comp_;
   std::unique_ptr<RefA> ref_;
+  std::unique_ptr<Dma> dma_;
   std::vector<Peripheral*> peripherals_;
 
   std::function<void(const McuEvent&)> listener_;
