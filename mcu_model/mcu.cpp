@@ -120,6 +120,11 @@ Mcu::Mcu(sc_core::sc_module_name name, const McuConfig& config)
     timers_.push_back(std::make_unique<TimerA>(ctx_, *cs_, *t));
   }
   dma_ = std::make_unique<Dma>(ctx_, bus_);
+  mpu_ = std::make_unique<Mpu>(ctx_, bus_);
+  mpu_->set_violation_listener([this](MpuViolation& v) {
+    v.pc = cpu_.instruction_pc();
+    if (mpu_listener_) mpu_listener_(v);
+  });
   adc_ = std::make_unique<Adc12B>(ctx_, *cs_);
   comp_ = std::make_unique<CompE>(ctx_);
   ref_ = std::make_unique<RefA>(
@@ -134,6 +139,7 @@ Mcu::Mcu(sc_core::sc_module_name name, const McuConfig& config)
   peripherals_.push_back(comp_.get());
   peripherals_.push_back(ref_.get());
   peripherals_.push_back(dma_.get());
+  peripherals_.push_back(mpu_.get());
   for (Peripheral* p : peripherals_) bus_.attach(*p);
 
   // Every peripheral hears of every clock change (Peripheral::clocks_changed), in attach order.

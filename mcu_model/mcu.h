@@ -27,6 +27,7 @@
 #include "mcu_model/periph/frctl.h"
 #include "mcu_model/periph/gpio.h"
 #include "mcu_model/periph/host_io.h"
+#include "mcu_model/periph/mpu.h"
 #include "mcu_model/periph/mpy32.h"
 #include "mcu_model/periph/output_log.h"
 #include "mcu_model/periph/pmm.h"
@@ -183,6 +184,12 @@ class Mcu : public sc_core::sc_module {
     unmodelled_listener_ = std::move(listener);
   }
   uint64_t unmodelled_accesses() const { return ctx_.unmodelled_accesses; }
+  // Every access the MPU refused (MpuViolation in periph/mpu.h, `pc` filled in), as it happens;
+  // same rules as the unmodelled-access listener. A violation with MPUSEGxVS also shows as a
+  // kReset event (SYSRSTIV__MPUSEGxIFG) when the PUC is performed.
+  void set_mpu_violation_listener(std::function<void(const MpuViolation&)> listener) {
+    mpu_listener_ = std::move(listener);
+  }
   const McuPowerTotals& power_totals() const { return power_totals_; }
   // Simulated time at which cycle `cycle` of the present power-on period ran (exact since the
   // last MCLK change; earlier cycles of the same stretch are extrapolated at the present rate).
@@ -244,10 +251,12 @@ class Mcu : public sc_core::sc_module {
   std::unique_ptr<CompE> comp_;
   std::unique_ptr<RefA> ref_;
   std::unique_ptr<Dma> dma_;
+  std::unique_ptr<Mpu> mpu_;
   std::vector<Peripheral*> peripherals_;
 
   std::function<void(const McuEvent&)> listener_;
   std::function<void(const UnmodelledAccess&)> unmodelled_listener_;
+  std::function<void(const MpuViolation&)> mpu_listener_;
   std::function<bool()> stretch_listener_;
   McuPowerTotals power_totals_;
   BusStats stats_at_sync_{};

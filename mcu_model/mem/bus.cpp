@@ -86,6 +86,10 @@ uint16_t Bus::slow_read_word(uint16_t addr, FaultKind fault) {
       ++stats_.sram_accesses;
       return load16(addr);
     case RegionKind::kFram:
+      if (!guard_allows(addr, fault == FaultKind::kVacantFetch ? FramGuard::Access::kExecute
+                                                               : FramGuard::Access::kRead)) {
+        return kVacantWord;
+      }
       fram_read_timing(addr);
       return load16(addr);
     case RegionKind::kRom:
@@ -114,6 +118,9 @@ uint8_t Bus::slow_read_byte(uint16_t addr) {
       ++stats_.sram_accesses;
       return image_[addr];
     case RegionKind::kFram:
+      if (!guard_allows(addr, FramGuard::Access::kRead)) {
+        return (addr & 1) ? uint8_t(kVacantWord >> 8) : uint8_t(kVacantWord);
+      }
       fram_read_timing(addr);
       return image_[addr];
     case RegionKind::kRom:
@@ -143,6 +150,7 @@ void Bus::slow_write_word(uint16_t addr, uint16_t value) {
       store16(addr, value);
       return;
     case RegionKind::kFram:
+      if (!guard_allows(addr, FramGuard::Access::kWrite)) return;
       fram_write_timing();
       store16(addr, value);
       return;
@@ -173,6 +181,7 @@ void Bus::slow_write_byte(uint16_t addr, uint8_t value) {
       image_[addr] = value;
       return;
     case RegionKind::kFram:
+      if (!guard_allows(addr, FramGuard::Access::kWrite)) return;
       fram_write_timing();
       image_[addr] = value;
       return;
@@ -226,6 +235,25 @@ uint16_t Bus::peek_word(uint16_t addr) {
 
 void Bus::poke_byte(uint16_t addr, uint8_t value) {
   image_[addr] = value;
+}
+
+void Bus::set_fram_guard(FramGuard* guard) {
+  const bool was_guarded = fram_guard_ != nullptr;
+  fram_guard_ = guard;
+  if ((guard != nullptr) == was_guarded) return;
+  // Guarded plain-FRAM pages go through the slow path (kPageMixed resolves per byte); unguarded
+  // they return to the fast paths.
+  for (unsigned page = 0; page < 256; ++page) {
+    if (guard && page_kind_[page] == kPageFram) {
+      page_kind_[page] = kPageMixed;
+      guarded_page_[page] = true;
+    } else if (!guard && guarded_page_[page]) {
+      page_kind_[page] = kPageFram;
+      guarded_page_[page] = false;
+    }
+  }
+  ++layout_version_;
+  fetch_line_ = kNoLine;  // the CPU's fetch-line shortcut must not survive the change
 }
 
 void Bus::set_fram_wait_states(unsigned nwaits) {

@@ -19,6 +19,14 @@
 
 namespace ehsim::mcu {
 
+// Checks CPU accesses to FRAM while set (the MPU): allow() false suppresses the access.
+class FramGuard {
+ public:
+  enum class Access : uint8_t { kRead, kWrite, kExecute };
+  virtual ~FramGuard() = default;
+  virtual bool allow(uint32_t addr, Access access) = 0;
+};
+
 struct BusStats {
   uint64_t fram_reads = 0;       // CPU reads (fetch + data) that targeted FRAM
   uint64_t fram_cache_hits = 0;  // of which served by the FRAM cache
@@ -100,6 +108,12 @@ class Bus {
   uint8_t peek_byte(uint16_t addr);
   uint16_t peek_word(uint16_t addr);
   void poke_byte(uint16_t addr, uint8_t value);
+
+  // Memory protection: while a guard is set, every FRAM page leaves the fast paths (so the CPU
+  // must re-read is_fram_page(): layout_version() changes) and each CPU access to FRAM, fetches
+  // included, asks guard->allow() first. A refused read or fetch returns 3FFFh, a refused write is
+  // dropped; the guard itself reports the violation. nullptr: no guard, FRAM pages fast again.
+  void set_fram_guard(FramGuard* guard);
 
   // FRAM controller (FRCTL0.NWAITS, set by the FRCTL peripheral). Wait states apply to FRAM
   // accesses that miss the cache.
@@ -218,6 +232,11 @@ class Bus {
   bool attention_ = false;
   uint64_t loop_limit_ = 0;
   unsigned layout_version_ = 0;
+  FramGuard* fram_guard_ = nullptr;
+  std::array<bool, 256> guarded_page_{};  // FRAM pages moved off the fast paths by the guard
+  bool guard_allows(uint16_t addr, FramGuard::Access access) {
+    return !fram_guard_ || fram_guard_->allow(addr, access);
+  }
 };
 
 inline uint16_t Bus::fetch_opcode(uint16_t addr) {
