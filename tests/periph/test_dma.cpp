@@ -86,7 +86,7 @@ TEST_CASE("DMA single transfers: one byte per DMAREQ, 4 cycles each, IFG after D
   REQUIRE(r.ctx.cycles == before);
 }
 
-TEST_CASE("DMA repeated block keeps DMAEN; byte to word clears the upper byte", "[dma]") {
+TEST_CASE("DMA repeated block keeps DMAEN, byte to word clears the upper byte", "[dma]") {
   Rig r;
   r.bus.write_word(0x2000, 0x8180);
   r.bus.write_word(kDma0Sa, 0x2000);

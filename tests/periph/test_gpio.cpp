@@ -52,7 +52,7 @@ TEST_CASE("P1.3 rising edge sets P1IFG.3, requests PORT1, P1IV = 08h clears it",
   REQUIRE(p.pa.read_word(kIv1) == 0x0000);  // P1IV_NONE
 }
 
-TEST_CASE("P2IES selects the falling edge; P2IV reports P2.0 as 02h", "[gpio]") {
+TEST_CASE("P2IES selects the falling edge, P2IV reports P2.0 as 02h", "[gpio]") {
   PortA p;
   p.pa.set_inputs({at_cycle(10, "P2", 0, true), at_cycle(20, "P2", 0, false)}, nullptr);
   p.pa.write_word(kIes, 0x0100);  // P2IES.0 = 1: high-to-low
@@ -70,7 +70,7 @@ TEST_CASE("P2IES selects the falling edge; P2IV reports P2.0 as 02h", "[gpio]") 
   REQUIRE_FALSE(p.ctx.irq.is_pending(kPort2Vector));
 }
 
-TEST_CASE("PxIV reports the lowest pending enabled pin first; flags need PxIE to interrupt",
+TEST_CASE("PxIV reports the lowest pending enabled pin first, flags need PxIE to interrupt",
           "[gpio]") {
   PortA p;
   p.pa.set_inputs({at_cycle(5, "P1", 5, true), at_cycle(5, "P1", 1, true)}, nullptr);
@@ -104,7 +104,7 @@ TEST_CASE("PxIN: outputs read back PxOUT, undriven inputs their pull, driven inp
   REQUIRE(p.pa.read_word(kIn) == 0x0006);
 }
 
-TEST_CASE("Timed inputs use the MCU's clock mapping; PUC keeps external levels", "[gpio]") {
+TEST_CASE("Timed inputs use the MCU's clock mapping, PUC keeps external levels", "[gpio]") {
   PortA p;
   PinInput in;
   in.time_s = 0.5e-3;

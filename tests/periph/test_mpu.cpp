@@ -92,7 +92,7 @@ TEST_CASE("MPU read violation without MPUSEGxVS raises SYSNMI when MPUSEGIE is s
   REQUIRE(r.bus.read_byte(0x9000) == 0x55);
 }
 
-TEST_CASE("MPU execute violation: the fetch gets 3FFFh (JMP $)", "[mpu]") {
+TEST_CASE("MPU execute violation: the fetch gets 3FFFh, JMP to itself", "[mpu]") {
   Rig r;
   Cpu cpu(r.bus, r.ctx);
   // 4400h: MOV #9000h,PC (4030 9000); 9000h: MOV #1,R5 (4315) never runs.
