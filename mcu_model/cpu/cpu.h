@@ -49,6 +49,9 @@ class Cpu {
     }
   }
   uint32_t pc() const { return regs_[kPC]; }
+  // Address of the instruction executing now (during a bus access) or last executed; for reports
+  // of what an access did (UnmodelledAccess), like Fault::pc.
+  uint32_t instruction_pc() const { return insn_pc_; }
   uint16_t sr() const { return uint16_t(regs_[kSR] | arith_flags()); }
   bool sleeping() const { return regs_[kSR] & kSrCPUOFF; }
 

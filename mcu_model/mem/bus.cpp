@@ -10,7 +10,20 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 
 namespace {
 constexpr uint16_t kVacantWord = 0x3FFF;  // what the device returns for vacant memory (facts §2.1)
+// What a read of an unattached peripheral-area address returns (UnmodelledAccess contract).
+constexpr uint16_t kUnmodelledWord = 0;
 }  // namespace
+
+void Bus::report_unmodelled(uint32_t addr, bool write, uint8_t size, uint16_t value,
+                            const Peripheral* p) {
+  UnmodelledAccess a;
+  a.address = size == 2 ? uint16_t(addr & 0xFFFE) : addr;
+  a.write = write;
+  a.size = size;
+  a.value = value;
+  a.peripheral = p ? p->name().c_str() : nullptr;
+  ctx_.report_unmodelled(a);
+}
 
 Bus::Bus(const MemoryMap& map, McuContext& ctx)
     : map_(map), ctx_(ctx), periph_index_(kPeripheralSpace, 0) {
@@ -69,18 +82,27 @@ uint16_t Bus::slow_read_word(uint32_t addr, FaultKind fault) {
       return kVacantWord;
     }
     ++stats_.peripheral_accesses;
-    return p->read_word(uint16_t(addr - p->base()));
+    const uint16_t offset = uint16_t(addr - p->base());
+    if (!p->modelled(offset)) report_unmodelled(addr, false, 2, 0, p);
+    return p->read_word(offset);
   }
   switch (kind_at(addr)) {
     case RegionKind::kSram:
       ++stats_.sram_accesses;
       return load16(addr);
     case RegionKind::kFram:
+      if (!guard_allows(addr, fault == FaultKind::kVacantFetch ? FramGuard::Access::kExecute
+                                                               : FramGuard::Access::kRead)) {
+        return kVacantWord;
+      }
       fram_read_timing(addr);
       return load16(addr);
     case RegionKind::kRom:
       return load16(addr);
     case RegionKind::kPeripheral:
+      if (fault == FaultKind::kVacantFetch) break;
+      report_unmodelled(addr, false, 2, 0, nullptr);
+      return kUnmodelledWord;
     case RegionKind::kVacant:
       break;
   }
@@ -92,18 +114,25 @@ uint8_t Bus::slow_read_byte(uint32_t addr) {
   set_attention();
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
-    return p->read_byte(uint16_t(addr - p->base()));
+    const uint16_t offset = uint16_t(addr - p->base());
+    if (!p->modelled(uint16_t(offset & ~1u))) report_unmodelled(addr, false, 1, 0, p);
+    return p->read_byte(offset);
   }
   switch (kind_at(addr)) {
     case RegionKind::kSram:
       ++stats_.sram_accesses;
       return image_[addr];
     case RegionKind::kFram:
+      if (!guard_allows(addr, FramGuard::Access::kRead)) {
+        return (addr & 1) ? uint8_t(kVacantWord >> 8) : uint8_t(kVacantWord);
+      }
       fram_read_timing(addr);
       return image_[addr];
     case RegionKind::kRom:
       return image_[addr];
     case RegionKind::kPeripheral:
+      report_unmodelled(addr, false, 1, 0, nullptr);
+      return uint8_t(kUnmodelledWord);
     case RegionKind::kVacant:
       break;
   }
@@ -115,7 +144,9 @@ void Bus::slow_write_word(uint32_t addr, uint16_t value) {
   set_attention();
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
-    p->write_word(uint16_t(addr - p->base()), value);
+    const uint16_t offset = uint16_t(addr - p->base());
+    if (!p->modelled(offset)) report_unmodelled(addr, true, 2, value, p);
+    p->write_word(offset, value);
     return;
   }
   switch (kind_at(addr)) {
@@ -124,6 +155,7 @@ void Bus::slow_write_word(uint32_t addr, uint16_t value) {
       store16(addr, value);
       return;
     case RegionKind::kFram:
+      if (!guard_allows(addr, FramGuard::Access::kWrite)) return;
       fram_write_timing();
       store16(addr, value);
       return;
@@ -131,6 +163,8 @@ void Bus::slow_write_word(uint32_t addr, uint16_t value) {
       ctx_.raise_fault(FaultKind::kWriteProtected, addr);
       return;
     case RegionKind::kPeripheral:
+      report_unmodelled(addr, true, 2, value, nullptr);
+      return;
     case RegionKind::kVacant:
       break;
   }
@@ -141,7 +175,9 @@ void Bus::slow_write_byte(uint32_t addr, uint8_t value) {
   set_attention();
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
-    p->write_byte(uint16_t(addr - p->base()), value);
+    const uint16_t offset = uint16_t(addr - p->base());
+    if (!p->modelled(uint16_t(offset & ~1u))) report_unmodelled(addr, true, 1, value, p);
+    p->write_byte(offset, value);
     return;
   }
   switch (kind_at(addr)) {
@@ -150,6 +186,7 @@ void Bus::slow_write_byte(uint32_t addr, uint8_t value) {
       image_[addr] = value;
       return;
     case RegionKind::kFram:
+      if (!guard_allows(addr, FramGuard::Access::kWrite)) return;
       fram_write_timing();
       image_[addr] = value;
       return;
@@ -157,6 +194,8 @@ void Bus::slow_write_byte(uint32_t addr, uint8_t value) {
       ctx_.raise_fault(FaultKind::kWriteProtected, addr);
       return;
     case RegionKind::kPeripheral:
+      report_unmodelled(addr, true, 1, value, nullptr);
+      return;
     case RegionKind::kVacant:
       break;
   }
@@ -202,6 +241,25 @@ uint16_t Bus::peek_word(uint32_t addr) {
 
 void Bus::poke_byte(uint32_t addr, uint8_t value) {
   image_[addr & kAddrMask] = value;
+}
+
+void Bus::set_fram_guard(FramGuard* guard) {
+  const bool was_guarded = fram_guard_ != nullptr;
+  fram_guard_ = guard;
+  if ((guard != nullptr) == was_guarded) return;
+  // Guarded plain-FRAM pages go through the slow path (kPageMixed resolves per byte); unguarded
+  // they return to the fast paths.
+  for (unsigned page = 0; page < kPages; ++page) {
+    if (guard && page_kind_[page] == kPageFram) {
+      page_kind_[page] = kPageMixed;
+      guarded_page_[page] = true;
+    } else if (!guard && guarded_page_[page]) {
+      page_kind_[page] = kPageFram;
+      guarded_page_[page] = false;
+    }
+  }
+  ++layout_version_;
+  fetch_line_ = kNoLine;  // the CPU's fetch-line shortcut must not survive the change
 }
 
 void Bus::set_fram_wait_states(unsigned nwaits) {

@@ -20,6 +20,14 @@
 
 namespace ehsim::mcu {
 
+// Checks CPU accesses to FRAM while set (the MPU): allow() false suppresses the access.
+class FramGuard {
+ public:
+  enum class Access : uint8_t { kRead, kWrite, kExecute };
+  virtual ~FramGuard() = default;
+  virtual bool allow(uint32_t addr, Access access) = 0;
+};
+
 struct BusStats {
   uint64_t fram_reads = 0;       // CPU reads (fetch + data) that targeted FRAM
   uint64_t fram_cache_hits = 0;  // of which served by the FRAM cache
@@ -38,7 +46,9 @@ class Bus {
 
   // CPU accesses. Word accesses ignore address bit 0. Timing side effects (FRAM wait states)
   // are added to ctx.cycles; faults are latched in ctx (read returns 0x3FFF like the device's
-  // vacant-memory answer, a write is dropped).
+  // vacant-memory answer, a write is dropped). Data accesses to the peripheral area where no
+  // peripheral is attached, and to offsets a peripheral does not model, are reported as
+  // UnmodelledAccess instead (see its contract in mcu_context.h).
   uint16_t fetch_word(uint32_t addr);  // instruction stream (a fault here is kVacantFetch)
 
   // CPU run-loop fast path. fetch_opcode() is fetch_word() except that an FRAM fetch is not yet
@@ -104,6 +114,12 @@ class Bus {
   uint8_t peek_byte(uint32_t addr);
   uint16_t peek_word(uint32_t addr);
   void poke_byte(uint32_t addr, uint8_t value);
+
+  // Memory protection: while a guard is set, every FRAM page leaves the fast paths (so the CPU
+  // must re-read is_fram_page(): layout_version() changes) and each CPU access to FRAM, fetches
+  // included, asks guard->allow() first. A refused read or fetch returns 3FFFh, a refused write is
+  // dropped; the guard itself reports the violation. nullptr: no guard, FRAM pages fast again.
+  void set_fram_guard(FramGuard* guard);
 
   // FRAM controller (FRCTL0.NWAITS, set by the FRCTL peripheral). Wait states apply to FRAM
   // accesses that miss the cache.
@@ -189,6 +205,9 @@ class Bus {
     stats_.fram_wait_cycles += nwaits_;
   }
 
+  // An UnmodelledAccess (mcu_context.h) at addr, on the slow path only.
+  void report_unmodelled(uint32_t addr, bool write, uint8_t size, uint16_t value,
+                         const Peripheral* p);
   uint16_t slow_read_word(uint32_t addr, FaultKind fault);
   uint8_t slow_read_byte(uint32_t addr);
   void slow_write_word(uint32_t addr, uint16_t value);
@@ -222,6 +241,11 @@ class Bus {
   bool attention_ = false;
   uint64_t loop_limit_ = 0;
   unsigned layout_version_ = 0;
+  FramGuard* fram_guard_ = nullptr;
+  std::array<bool, kPages> guarded_page_{};  // FRAM pages moved off the fast paths by the guard
+  bool guard_allows(uint32_t addr, FramGuard::Access access) {
+    return !fram_guard_ || fram_guard_->allow(addr, access);
+  }
 };
 
 inline uint16_t Bus::fetch_opcode(uint32_t addr) {
