@@ -38,7 +38,7 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
 
   mcu::ElfImage image;
   std::string error;
-  if (!mcu::read_elf_file(sc.firmware_path, &image, &error)) throw InputError(error);
+  if (!mcu::read_firmware_file(sc.firmware_path, &image, &error)) throw InputError(error);
   std::shared_ptr<energy::SupplyCore> core;
   try {
     core = build_supply_core(sc.harvester, sc.supply);
