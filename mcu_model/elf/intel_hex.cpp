@@ -111,11 +111,9 @@ bool parse_intel_hex(const std::string& path, const std::vector<uint8_t>& data,
         return false;
     }
   });
-  if (ok && eof_line == 0) problem = "no end-of-file record (:00000001FF): the file is truncated";
-  if (problem.empty() && image->segments.empty()) problem = "no data records: nothing to load";
-  if (problem.empty()) return true;
-  if (error) *error = path + ": " + problem;
-  return false;
+  return text_records::finish(path, *image, !ok || eof_line != 0, problem,
+                              "no end-of-file record (:00000001FF): the file is truncated",
+                              "no data records: nothing to load", error);
 }
 
 }  // namespace ehsim::mcu

@@ -77,4 +77,16 @@ class SegmentCollector {
   std::vector<size_t> first_lines_;
 };
 
+// Ends a parse: the first problem found, else `truncated` when the end record never came, else
+// `empty` when nothing is to be loaded. True, or false with "path: problem" in *error.
+inline bool finish(const std::string& path, const FirmwareImage& image, bool ended,
+                   std::string problem, const char* truncated, const char* empty,
+                   std::string* error) {
+  if (problem.empty() && !ended) problem = truncated;
+  if (problem.empty() && image.segments.empty()) problem = empty;
+  if (problem.empty()) return true;
+  if (error) *error = path + ": " + problem;
+  return false;
+}
+
 }  // namespace ehsim::mcu::text_records

@@ -80,11 +80,9 @@ bool parse_ti_txt(const std::string& path, const std::vector<uint8_t>& data, Fir
     addr += bytes.size();
     return true;
   });
-  if (ok && q_line == 0) problem = "no 'q' terminator: the file is truncated";
-  if (problem.empty() && image->segments.empty()) problem = "no data bytes: nothing to load";
-  if (problem.empty()) return true;
-  if (error) *error = path + ": " + problem;
-  return false;
+  return text_records::finish(path, *image, !ok || q_line != 0, problem,
+                              "no 'q' terminator: the file is truncated",
+                              "no data bytes: nothing to load", error);
 }
 
 }  // namespace ehsim::mcu
