@@ -20,7 +20,7 @@ inline bool load_elf_into(const FirmwareImage& image, Bus& bus, std::string* err
 }
 
 // Checks [start, start+len) against `map` for loading: empty when it lies in FRAM, SRAM or ROM,
-// else what it hits ("overlaps the peripherals region 'peripherals' (0x20-0xFFF)").
+// else what it hits ("overlaps the peripheral region 'peripherals' (0x20-0xFFF)").
 std::string check_loadable(const MemoryMap& map, uint64_t start, uint64_t len);
 
 }  // namespace ehsim::mcu

@@ -16,10 +16,7 @@ std::string hex2(unsigned v) {
 
 bool parse_intel_hex(const std::string& path, const std::vector<uint8_t>& data,
                      FirmwareImage* image, std::string* error) {
-  *image = FirmwareImage{};
-  image->path = path;
-  image->format = FirmwareFormat::kIntelHex;
-  text_records::SegmentCollector collector(&image->segments);
+  text_records::SegmentCollector collector(image, path, FirmwareFormat::kIntelHex);
   uint64_t base = 0;    // from the last record 02 or 04
   size_t eof_line = 0;  // line of the end-of-file record, 0 before it
   std::string problem;  // the first error, without the file's name

@@ -49,11 +49,17 @@ inline std::string quoted(std::string_view text) {
   return out + "'";
 }
 
-// Appends data bytes to segments: bytes that continue the last segment's addresses extend it,
-// any others start a new segment. Segments are named by their first and last line.
+// Starts `image` afresh for `path` in `format` and appends data bytes to its segments: bytes that
+// continue the last segment's addresses extend it, any others start a new segment. Segments are
+// named by their first and last line.
 class SegmentCollector {
  public:
-  explicit SegmentCollector(std::vector<FirmwareSegment>* segments) : segments_(segments) {}
+  SegmentCollector(FirmwareImage* image, const std::string& path, FirmwareFormat format)
+      : segments_(&image->segments) {
+    *image = FirmwareImage{};
+    image->path = path;
+    image->format = format;
+  }
 
   void add(uint32_t addr, const uint8_t* data, size_t len, size_t line) {
     if (len == 0) return;

@@ -6,10 +6,7 @@ namespace ehsim::mcu {
 
 bool parse_ti_txt(const std::string& path, const std::vector<uint8_t>& data, FirmwareImage* image,
                   std::string* error) {
-  *image = FirmwareImage{};
-  image->path = path;
-  image->format = FirmwareFormat::kTiTxt;
-  text_records::SegmentCollector collector(&image->segments);
+  text_records::SegmentCollector collector(image, path, FirmwareFormat::kTiTxt);
   uint64_t addr = 0;
   bool have_addr = false;
   size_t q_line = 0;
