@@ -25,26 +25,15 @@ namespace {
 namespace fs = std::filesystem;
 namespace po = boost::program_options;
 
-// --dump SYMBOL:LEN or ADDR:LEN, checked against the firmware's symbols before the run starts.
-DumpRequest resolve_dump(const std::string& text, const mcu::ElfImage& image) {
-  std::string error;
+// --dump SYMBOL[:LEN] or ADDR:LEN, checked against the firmware's symbols before the run starts.
+DumpRequest resolve_run_dump(const std::string& text, const mcu::FirmwareImage& image) {
   DumpRequest dump;
-  if (parse_dump(text, &dump, &error)) return dump;
-  const size_t colon = text.rfind(':');
-  uint64_t len = 0;
-  const std::string symbol = text.substr(0, colon);
-  const std::optional<uint32_t> addr = image.symbol(symbol);
-  if (colon == std::string::npos || colon == 0 || !addr ||
-      !parse_u64(text.substr(colon + 1), &len)) {
-    throw InputError("--dump: '" + text + "' is not SYMBOL:LEN or ADDR:LEN" +
-                     (colon != std::string::npos && colon > 0 && !addr
-                          ? " (no symbol '" + symbol + "' in " + image.path + ")"
-                          : std::string(" (e.g. counter_state:8 or 0x1C00:16)")));
+  std::string error;
+  if (!parse_dump(text, &dump, &error) ||
+      !resolve_dump(image, uint32_t(mcu::kAddressSpaceEnd), &dump, &error)) {
+    throw InputError(error);
   }
-  if (len == 0 || *addr > 0xFFFF || len > 0x10000 - *addr) {
-    throw InputError("--dump: '" + text + "' does not lie in the 64 KB address space");
-  }
-  return DumpRequest{symbol, *addr, uint32_t(len)};
+  return dump;
 }
 
 nlohmann::ordered_json read_dumps(const std::vector<DumpRequest>& dumps, mcu::Bus& bus) {
@@ -97,7 +86,7 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
   Platform platform(sc);  // create and map: every input checked
   mcu::Mcu& mcu = platform.mcu();
   std::vector<DumpRequest> dumps;
-  for (const std::string& text : dump_texts) dumps.push_back(resolve_dump(text, platform.image()));
+  for (const std::string& text : dump_texts) dumps.push_back(resolve_run_dump(text, platform.image()));
   // Every input is valid: only now does the output directory appear, so bad input leaves none.
   // A sweep point's directory already holds the sweep's files for the point.
   OutputDir out(out_dir, "run", force, {"sweep-point"});

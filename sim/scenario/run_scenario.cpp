@@ -197,9 +197,10 @@ RunScenario load_run_scenario(const std::string& file, const std::vector<std::st
                 "trace_dir", "run", "progress", "outputs", "inference"});
     sc.name = string_value(doc, "", "name", fs::path(file).stem().string());
     sc.seed = unsigned_value(doc, "", "seed", 1, UINT64_MAX);
-    require(doc.contains("firmware"), "/firmware", "required: the firmware ELF");
+    require(doc.contains("firmware"), "/firmware",
+            "required: the firmware image (ELF, Intel HEX or TI-TXT)");
     const std::string fw = string_value(doc, "", "firmware", "");
-    require(!fw.empty(), "/firmware", "expected the firmware ELF's file name");
+    require(!fw.empty(), "/firmware", "expected the firmware image's file name");
     sc.firmware_path =
         find_scenario_file(fw, "/firmware", scenario_dir, firmware_dir, "the firmware directory");
     sc.device = parse_device(doc, &sc.allow_out_of_spec);
