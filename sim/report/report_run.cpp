@@ -348,9 +348,11 @@ std::string run_report_html(const std::string& out_dir) {
       if (!e["event"].is_string()) continue;
       const std::string kind = e["event"].get<std::string>();
       const double t = e["time_s"].get<double>();
-      if (e.contains("capacitor_V") && e["capacitor_V"].is_number() && have_series) {
+      // A boot without capacitor_V (older events.jsonl) happened at v_on all the same.
+      const bool has_v = e.contains("capacitor_V") && e["capacitor_V"].is_number();
+      if ((has_v || kind == "boot") && have_series) {
         Bin& bin = bins[bin_of(t)];
-        const double v = e["capacitor_V"].get<double>();
+        const double v = has_v ? e["capacitor_V"].get<double>() : v_on;
         bin.vmin = std::min(bin.vmin, v);
         bin.vmax = std::max(bin.vmax, v);
         ++bin.en;

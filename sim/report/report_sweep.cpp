@@ -393,7 +393,7 @@ std::string sweep_report_html(const std::string& sweep_dir) {
         report::Series s = lines[order[i]];
         // Categories: the groups side by side within each category's slot.
         if (categorical && drawn > 1) {
-          for (double& x : s.x) x += (double(i) - double(drawn - 1) / 2) * 0.6 / double(drawn);
+          for (double& x : s.x) x += (double(i) - double(drawn - 1) / 2) * 0.4 / double(drawn);
         }
         // Sort by x so lines run left to right whatever the point order.
         std::vector<size_t> idx(s.x.size());
