@@ -42,48 +42,45 @@ std::string num(double v) {
   return buf;
 }
 
-std::string si(double v) {
-  if (v == 0 || !std::isfinite(v)) return num(v);
-  if (std::fabs(v) >= 0.01 && std::fabs(v) < 1e4) {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.4g", v);
-    return buf;
-  }
+namespace {
+
+// The SI prefix |v| reads best with: its scale and symbol (`micro` for 1e-6, "u" in the short
+// tick labels, "µ" with a unit). `multiples` false: nothing above 1 (seconds read "1800 s").
+std::pair<double, const char*> si_prefix(double v, const char* micro, bool multiples) {
   static const struct {
     double scale;
     const char* p;
-  } kP[] = {{1e9, "G"},  {1e6, "M"},  {1e3, "k"},  {1, ""},
-            {1e-3, "m"}, {1e-6, "u"}, {1e-9, "n"}, {1e-12, "p"}};
+  } kP[] = {{1e9, "G"},  {1e6, "M"},      {1e3, "k"},  {1, ""},
+            {1e-3, "m"}, {1e-6, nullptr}, {1e-9, "n"}, {1e-12, "p"}};
   const double mag = std::fabs(v);
   for (const auto& p : kP) {
-    if (mag >= p.scale * 0.9999999 || p.scale == 1e-12) {
-      char buf[40];
-      std::snprintf(buf, sizeof buf, "%.3g%s", v / p.scale, p.p);
-      return buf;
-    }
+    if (!multiples && p.scale > 1) continue;
+    if (mag >= p.scale * 0.9999999 || p.scale == 1e-12) return {p.scale, p.p ? p.p : micro};
   }
-  return num(v);
+  return {1, ""};
+}
+
+}  // namespace
+
+std::string si(double v) {
+  if (v == 0 || !std::isfinite(v)) return num(v);
+  char buf[40];
+  if (std::fabs(v) >= 0.01 && std::fabs(v) < 1e4) {
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+    return buf;
+  }
+  const auto [scale, prefix] = si_prefix(v, "u", true);
+  std::snprintf(buf, sizeof buf, "%.3g%s", v / scale, prefix);
+  return buf;
 }
 
 std::string si_unit(double v, const std::string& unit) {
   if (unit.empty()) return si(v);
   if (v == 0 || !std::isfinite(v)) return num(v) + " " + unit;
-  static const struct {
-    double scale;
-    const char* p;
-  } kP[] = {{1e9, "G"},  {1e6, "M"},         {1e3, "k"},  {1, ""},
-            {1e-3, "m"}, {1e-6, "\xC2\xB5"}, {1e-9, "n"}, {1e-12, "p"}};
-  const double mag = std::fabs(v);
-  for (const auto& p : kP) {
-    // Seconds keep their own scale above 1 (a reader thinks "1800 s", not "1.8 ks").
-    if (unit == "s" && p.scale > 1) continue;
-    if (mag >= p.scale * 0.9999999 || p.scale == 1e-12) {
-      char buf[40];
-      std::snprintf(buf, sizeof buf, "%.3g", v / p.scale);
-      return std::string(buf) + " " + p.p + unit;
-    }
-  }
-  return num(v) + " " + unit;
+  const auto [scale, prefix] = si_prefix(v, "\xC2\xB5", unit != "s");
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.4g", v / scale);
+  return std::string(buf) + " " + prefix + unit;
 }
 
 double text_width(const std::string& text, double font_px) {
