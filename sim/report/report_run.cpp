@@ -145,7 +145,7 @@ std::string gpio_section(const std::map<std::string, GpioPort>& ports, double en
                          const report::Axis& time_axis) {
   std::string out = "<h2>GPIO</h2>\n";
   if (ports.empty()) return out + "<p>No GPIO output changes were recorded.</p>\n";
-  out += "<table class=\"gpio\"><tr><th>port</th><th>changes</th><th>last value</th></tr>";
+  out += "<table class=\"gpio\"><tr><th>port</th><th>events</th><th>last value</th></tr>";
   struct Lane {
     std::string name;
     const GpioPort* port;

@@ -452,6 +452,7 @@ std::string html_page(const std::string& title, const std::string& body) {
     << "pre{font-size:12px;white-space:pre-wrap;background:#f7f7f7;padding:6px}\n"
     // Wide tables scroll inside their own box instead of widening the page.
     << "div.table-box{max-width:100%;overflow-x:auto}\n"
+    << "pre.uart{max-height:24em;overflow:auto;white-space:pre}\n"
     << "td.wrap{max-width:22em;overflow-wrap:anywhere}\n"
     << "</style></head><body>\n"
     << body << "</body></html>\n";
