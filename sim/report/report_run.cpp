@@ -142,7 +142,7 @@ struct GpioPort {
 };
 
 std::string gpio_section(const std::map<std::string, GpioPort>& ports, double end_s,
-                         const report::Axis& time_axis) {
+                         const report::Axis& time_axis, double right) {
   std::string out = "<h2>GPIO</h2>\n";
   if (ports.empty()) return out + "<p>No GPIO output changes were recorded.</p>\n";
   out += "<table class=\"gpio\"><tr><th>port</th><th>events</th><th>last value</th></tr>";
@@ -180,6 +180,7 @@ std::string gpio_section(const std::map<std::string, GpioPort>& ports, double en
   pg.id = "gpio";
   pg.title = "GPIO outputs (one lane per pin that changes; filled: several changes per column)";
   pg.x = time_axis;
+  pg.min_right = right;
   pg.y.label = "pin";
   pg.height = int(std::max<size_t>(160, 90 + 28 * lanes.size()));
   // Lane 0 at the top.
@@ -438,6 +439,10 @@ std::string run_report_html(const std::string& out_dir) {
   time_axis.lo = 0;
   time_axis.hi = x_max;
 
+  // The time plots share the voltage plot's right margin (its threshold labels), so their time
+  // axes line up.
+  const std::string on_label = "v_on " + num(v_on) + " V", off_label = "v_off " + num(v_off) + " V";
+  const double right = 14 + std::max(report::text_width(on_label), report::text_width(off_label));
   body << "<h2>Supply</h2>\n";
   if (have_series && samples > 0) {
     report::Plot pv;
@@ -467,14 +472,14 @@ std::string run_report_html(const std::string& out_dir) {
     pv.series.push_back(mean);
     pv.bands = on;
     pv.band_label = "powered";
-    pv.hlines = {{v_on, "v_on " + num(v_on) + " V", "#d62728"},
-                 {v_off, "v_off " + num(v_off) + " V", "#ff7f0e"}};
+    pv.hlines = {{v_on, on_label, "#d62728"}, {v_off, off_label, "#ff7f0e"}};
     body << report::render_plot(pv);
 
     report::Plot ph;
     ph.id = "harvested";
     ph.title = "harvested power (mean per bin)";
     ph.x = time_axis;
+    ph.min_right = right;
     ph.y.label = "harvested power (W)";
     report::Series hs = series("harvested W", report::color(2));
     for (size_t b = 0; b < kBins; ++b) {
@@ -530,6 +535,7 @@ std::string run_report_html(const std::string& out_dir) {
       pp.id = "progress";
       pp.title = "progress markers and events (cumulative count)";
       pp.x = time_axis;
+      pp.min_right = right;
       pp.y.label = "count";
       std::vector<double> ys = {0.0};
       for (const auto& [label, v] : lines) {
@@ -575,7 +581,7 @@ std::string run_report_html(const std::string& out_dir) {
   }
 
   body << uart_section(uart_lines, uart_total);
-  body << gpio_section(gpio, end_s, time_axis);
+  body << gpio_section(gpio, end_s, time_axis, right);
 
   // Energy books.
   body << "<h2>Energy books</h2>\n"

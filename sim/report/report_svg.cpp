@@ -237,6 +237,7 @@ std::string render_plot(const Plot& p) {
   f.ya = &p.y;
   // Threshold labels sit outside the plot area at the right edge, so the data never hides them
   // and they never hide the data: the right margin widens to the longest label.
+  f.right = std::max(f.right, p.min_right);
   for (const HLine& hl : p.hlines) f.right = std::max(f.right, 14 + text_width(hl.label));
   // Legend: a reserved band below the x-axis label (outside the plot area, so no plot line can
   // run through it), entries wrapped to the plot width by their estimated text width.

@@ -61,6 +61,7 @@ struct Plot {
   std::string band_label;  // legend text of the bands
   std::vector<HLine> hlines;
   int width = 960, height = 280;
+  double min_right = 0;  // least right margin: plots sharing a time axis line up
 };
 
 // Sets lo/hi from the data (with a margin; log axes to whole decades when wide).
