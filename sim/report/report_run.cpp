@@ -126,6 +126,18 @@ report::Series series(const std::string& name, const std::string& col) {
   return s;
 }
 
+// A plot against simulated time; `right` lines its time axis up with the voltage plot's.
+report::Plot time_plot(const std::string& id, const std::string& title, const std::string& y_label,
+                       const report::Axis& time_axis, double right) {
+  report::Plot p;
+  p.id = id;
+  p.title = title;
+  p.x = time_axis;
+  p.y.label = y_label;
+  p.min_right = right;
+  return p;
+}
+
 // How the report names a marker everywhere: the firmware-given name with its id, else the id.
 std::string marker_label(uint16_t id, const std::map<uint16_t, std::string>& names) {
   const auto it = names.find(id);
@@ -176,12 +188,9 @@ std::string gpio_section(const std::map<std::string, GpioPort>& ports, double en
   }
   out += "</table>\n";
   if (lanes.empty()) return out;
-  report::Plot pg;
-  pg.id = "gpio";
-  pg.title = "GPIO outputs (one lane per pin that changes; filled: several changes per column)";
-  pg.x = time_axis;
-  pg.min_right = right;
-  pg.y.label = "pin";
+  report::Plot pg = time_plot(
+      "gpio", "GPIO outputs (one lane per pin that changes; filled: several changes per column)",
+      "pin", time_axis, right);
   pg.height = int(std::max<size_t>(160, 90 + 28 * lanes.size()));
   // Lane 0 at the top.
   for (size_t i = lanes.size(); i-- > 0;) pg.y.categories.push_back(lanes[i].name);
@@ -445,11 +454,8 @@ std::string run_report_html(const std::string& out_dir) {
   const double right = 14 + std::max(report::text_width(on_label), report::text_width(off_label));
   body << "<h2>Supply</h2>\n";
   if (have_series && samples > 0) {
-    report::Plot pv;
-    pv.id = "voltage";
-    pv.title = "capacitor voltage (shaded: MCU powered)";
-    pv.x = time_axis;
-    pv.y.label = "capacitor voltage (V)";
+    report::Plot pv = time_plot("voltage", "capacitor voltage (shaded: MCU powered)",
+                                "capacitor voltage (V)", time_axis, 0);
     // The envelope (every sample, min/max per bin) and the mean per bin in distinct colours.
     report::Series env = series("min/max", "#9467bd");
     env.legend = "min/max per column (all samples)";
@@ -475,12 +481,8 @@ std::string run_report_html(const std::string& out_dir) {
     pv.hlines = {{v_on, on_label, "#d62728"}, {v_off, off_label, "#ff7f0e"}};
     body << report::render_plot(pv);
 
-    report::Plot ph;
-    ph.id = "harvested";
-    ph.title = "harvested power (mean per bin)";
-    ph.x = time_axis;
-    ph.min_right = right;
-    ph.y.label = "harvested power (W)";
+    report::Plot ph = time_plot("harvested", "harvested power (mean per bin)",
+                                "harvested power (W)", time_axis, right);
     report::Series hs = series("harvested W", report::color(2));
     for (size_t b = 0; b < kBins; ++b) {
       if (!bins[b].n) continue;
@@ -531,12 +533,8 @@ std::string run_report_html(const std::string& out_dir) {
     if (lines.empty()) {
       body << "<p>No progress markers were reported.</p>\n";
     } else {
-      report::Plot pp;
-      pp.id = "progress";
-      pp.title = "progress markers and events (cumulative count)";
-      pp.x = time_axis;
-      pp.min_right = right;
-      pp.y.label = "count";
+      report::Plot pp = time_plot("progress", "progress markers and events (cumulative count)",
+                                  "count", time_axis, right);
       std::vector<double> ys = {0.0};
       for (const auto& [label, v] : lines) {
         report::Series s = series(label, "");
