@@ -86,7 +86,8 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
   Platform platform(sc);  // create and map: every input checked
   mcu::Mcu& mcu = platform.mcu();
   std::vector<DumpRequest> dumps;
-  for (const std::string& text : dump_texts) dumps.push_back(resolve_run_dump(text, platform.image()));
+  for (const std::string& text : dump_texts)
+    dumps.push_back(resolve_run_dump(text, platform.image()));
   // Every input is valid: only now does the output directory appear, so bad input leaves none.
   // A sweep point's directory already holds the sweep's files for the point.
   OutputDir out(out_dir, "run", force, {"sweep-point"});

@@ -19,7 +19,8 @@ inline constexpr const char* kMarkerSymbolPrefix = "ehsim_marker_";
 class FirmwareSymbols {
  public:
   FirmwareSymbols() = default;
-  FirmwareSymbols(const mcu::FirmwareImage& image, const std::map<uint16_t, std::string>& extra_names);
+  FirmwareSymbols(const mcu::FirmwareImage& image,
+                  const std::map<uint16_t, std::string>& extra_names);
 
   // "name+0xOFF" (or "name" at offset 0) for the nearest code symbol at or below pc, "0xPC" when
   // none is or pc lies outside the image's segments. Code symbols are the table's names less the
