@@ -84,8 +84,8 @@ struct Fault {
 //   McuContext::strict_peripherals (McuConfig::strict_peripherals) it also latches a
 //   kUnmodelledPeripheral fault at `address`, handled like every other fault (FaultPolicy).
 struct UnmodelledAccess {
-  uint16_t address = 0;  // byte address (a word access: the even address)
-  uint16_t pc = 0;       // address of the instruction that made the access
+  uint32_t address = 0;  // byte address (a word access: the even address)
+  uint32_t pc = 0;       // address of the instruction that made the access
   bool write = false;
   uint8_t size = 2;    // bytes: 1 or 2
   uint16_t value = 0;  // the value written (writes only)

@@ -32,7 +32,7 @@ namespace ehsim::mcu {
 // A CPU access the MPU refused.
 struct MpuViolation {
   uint32_t address = 0;
-  uint16_t pc = 0;  // the accessing instruction (filled by the Mcu)
+  uint32_t pc = 0;  // the accessing instruction (filled by the Mcu)
   FramGuard::Access access = FramGuard::Access::kRead;
   unsigned segment = 0;  // 1, 2, 3; 0 = info memory
   bool puc = false;      // MPUSEGxVS: the violation resets the device (else NMI if enabled)

@@ -43,6 +43,7 @@ struct ExecOptions {
   std::string samples;
   mcu::FaultPolicy fault_policy = mcu::FaultPolicy::kStop;
   bool json = false;
+  bool strict = false;  // --strict: unmodelled peripheral registers are a fault
 };
 
 // Returns -1 to continue, else the exit status.
@@ -61,6 +62,9 @@ int parse_options(int argc, char** argv, ExecOptions* opts) {
       "fault", po::value(&fault),
       "on a CPU fault: 'stop' (default) or 'puc' (reset like the device)")(
       "json", po::bool_switch(&opts->json), "print one JSON object")(
+      "strict", po::bool_switch(&opts->strict),
+      "an access to a peripheral register ehsim does not model is a fault (default: counted in "
+      "unmodelled_accesses)")(
       "load", po::value(&loads)->composing(),
       "write FILE's bytes at an ELF symbol (FILE@SYMBOL; not larger than the symbol) or address "
       "(FILE@ADDR) before reset, e.g. model.fmlb@freeml_model (repeatable)")(
@@ -225,6 +229,7 @@ nlohmann::ordered_json make_report(mcu::Mcu& mcu, const ExecOptions& opts) {
     gpio.push_back({{"cycle", w.cycle}, {"port", w.port}, {"value", w.value}});
   }
   j["gpio"] = gpio;
+  j["unmodelled_accesses"] = mcu.unmodelled_accesses();
   if (mcu.exit_reason() == ExitReason::kFault) {
     const auto& f = ctx.fault;
     j["fault"] = {{"kind", mcu::to_string(f.kind)},
@@ -295,6 +300,7 @@ int cmd_exec(int argc, char** argv) {
   mcu::McuConfig config;
   config.fault_policy = opts.fault_policy;
   config.max_cycles = opts.max_cycles;
+  config.strict_peripherals = opts.strict;
   config.stop_simulation_when_done = false;
   // On continuous power nothing else shares SystemC time with the MCU, and the CPU still stops at
   // every peripheral event, so a long quantum only saves kernel round trips (a quarter of the

@@ -78,8 +78,10 @@ void print_run_details(mcu::Mcu& mcu, const Platform& platform,
 }
 
 int run(const std::string& scenario_file, std::string out_dir, const std::vector<std::string>& sets,
-        const std::vector<std::string>& dump_texts, bool vcd, bool progress, bool force) {
+        const std::vector<std::string>& dump_texts, bool strict, bool vcd, bool progress,
+        bool force) {
   RunScenario sc = load_run_scenario(scenario_file, sets, default_firmware_dir());
+  if (strict) sc.device.strict_peripherals = true;
   if (vcd) sc.outputs.vcd = true;
   if (out_dir.empty()) out_dir = (fs::path("out") / fs::path(scenario_file).stem()).string();
 
@@ -114,12 +116,15 @@ int cmd_run(int argc, char** argv) {
   po::options_description visible("ehsim run SCENARIO.json [options]");
   std::string out_dir;
   std::vector<std::string> sets, dumps;
-  bool vcd = false, no_progress = false, force = false;
+  bool vcd = false, no_progress = false, force = false, strict = false;
   visible.add_options()("help,h", "show this help")(
       "out", po::value(&out_dir), "output directory (default: out/<scenario name>)")(
       "set", po::value(&sets)->composing(),
       "override a scenario key: path=value, e.g. supply.capacitance=47uF (repeatable)")(
       "vcd", po::bool_switch(&vcd), "also write trace.vcd for GTKWave")(
+      "strict", po::bool_switch(&strict),
+      "an access to a peripheral register ehsim does not model is a fault (default: an "
+      "unmodelled_access event; same as device.strict_peripherals)")(
       "dump", po::value(&dumps)->composing(),
       "after the run, report LEN bytes at SYMBOL or ADDR (SYMBOL:LEN or ADDR:LEN; on the terminal "
       "and in summary.json's \"memory\"; repeatable)")("no-progress", po::bool_switch(&no_progress),
@@ -130,7 +135,7 @@ int cmd_run(int argc, char** argv) {
       parse_command_line("run", argc, argv, visible, "scenario", "SCENARIO.json", &vm);
   if (status >= 0) return status;
   try {
-    return run(vm["scenario"].as<std::string>(), out_dir, sets, dumps, vcd,
+    return run(vm["scenario"].as<std::string>(), out_dir, sets, dumps, strict, vcd,
                !no_progress && isatty(STDERR_FILENO), force);
   } catch (const InputError& e) {
     std::cerr << "ehsim run: " << e.what() << "\n";

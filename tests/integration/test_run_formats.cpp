@@ -11,6 +11,19 @@
 
 using json = nlohmann::json;
 
+namespace {
+
+// `j` with every "where" member removed, at any depth.
+json without_where(json j) {
+  if (j.is_object()) j.erase("where");
+  if (j.is_structured()) {
+    for (auto& value : j) value = without_where(value);
+  }
+  return j;
+}
+
+}  // namespace
+
 TEST_CASE("run: Intel HEX and TI-TXT firmware behave like the ELF they came from",
           "[run][formats]") {
   namespace fs = std::filesystem;
@@ -36,9 +49,14 @@ TEST_CASE("run: Intel HEX and TI-TXT firmware behave like the ELF they came from
         runtest::scratch_dir(fs::path(image).extension().string().substr(1)), sc);
     INFO(image << "\n" << r.console);
     REQUIRE(r.status == 0);
-    CHECK(r.events == from_elf.events);
+    // HEX and TI-TXT carry no symbols, so a PC's "where" is a bare address there and
+    // function+offset from the ELF: everything else must be the same.
+    REQUIRE(r.events.size() == from_elf.events.size());
+    for (size_t i = 0; i < r.events.size(); ++i) {
+      CHECK(without_where(r.events[i]) == without_where(from_elf.events[i]));
+    }
     for (const char* part : {"end", "power", "mcu", "energy", "progress"}) {
-      CHECK(r.summary[part] == from_elf.summary[part]);
+      CHECK(without_where(r.summary[part]) == without_where(from_elf.summary[part]));
     }
   }
 }

@@ -46,7 +46,7 @@ TEST_CASE("Cache lines above 64 KB do not alias the lower 64 KB", "[mem][fram][m
   CHECK(f.bus.stats().fram_cache_hits == 1);
 }
 
-TEST_CASE("Above FRAM2 is vacant; the loader reaches FRAM2 and names the first bad address",
+TEST_CASE("Above FRAM2 is vacant, and the loader reaches FRAM2 and names the first bad address",
           "[mem][msp430x]") {
   Fixture f;
   CHECK(f.bus.read_word(0x44000) == 0x3FFF);

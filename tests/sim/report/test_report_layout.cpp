@@ -217,6 +217,8 @@ TEST_CASE("run report: UART text, GPIO lanes and marker names from events.jsonl"
                      {"first_time_s", 0.9},
                      {"last_time_s", 0.9},
                      {"name", "tick"}});
+  markers.push_back(
+      {{"id", 0x43}, {"count", 1}, {"last_arg", 0}, {"first_time_s", 0.95}, {"last_time_s", 0.95}});
   std::ofstream(dir + "/out/summary.json") << summary.dump(2);
   REQUIRE(ehsim::write_run_report(dir + "/out"));
   const std::string html = read(dir + "/out/report.html");
@@ -244,7 +246,9 @@ TEST_CASE("run report: UART text, GPIO lanes and marker names from events.jsonl"
   // Marker names: "name (0xID)" where the firmware named it, "marker 0xID" otherwise.
   CHECK(html.find("crc start (0x10)") != std::string::npos);
   CHECK(html.find("tick (0x42)") != std::string::npos);
-  CHECK(html.find("marker 0x11") != std::string::npos);
+  CHECK(html.find("marker 0x43") != std::string::npos);
+  // checksum_ckpt names 0x11 itself (EHSIM_MARKER_NAME in freeml/firmware/apps/checksum_common.h).
+  CHECK(html.find("checkpoint_commit (0x11)") != std::string::npos);
   CHECK(html.find("marker 0x10") == std::string::npos);
 
   // Deterministic: the same inputs give the same bytes.
