@@ -2,14 +2,16 @@
 # Host instructions per simulated MSP430 instruction of the interpreter on bench_matmul.elf,
 # counted by valgrind's cachegrind: deterministic, so it can compare two binaries where wall-clock
 # timings on a shared or virtual machine drift too much (bench/RESULTS.md "## CPU").
-#   usage: [EHSIM=path/to/ehsim] bench/bench_cpu_host_instructions.sh [BUILD_DIR]  (default: build)
+#   usage: [EHSIM=path/to/ehsim] [ELF=firmware.elf] bench/bench_cpu_host_instructions.sh [BUILD_DIR]
+#   (default: build; ELF defaults to BUILD_DIR/firmware/bench_matmul.elf, e.g. ELF=build/
+#   bench_msp430x.elf from bench/msp430x/build.sh measures MSP430X code)
 # Two runs (10 M and 40 M simulated cycles) are subtracted, so start-up (ELF load, dispatch table)
 # cancels out. Needs valgrind (Debian package valgrind); takes about ten seconds.
 set -euo pipefail
 
 build_dir=${1:-build}
 ehsim=${EHSIM:-"$build_dir/sim/ehsim"}
-elf="$build_dir/firmware/bench_matmul.elf"
+elf=${ELF:-"$build_dir/firmware/bench_matmul.elf"}
 for f in "$ehsim" "$elf"; do
   [[ -e $f ]] || { echo "bench_cpu_host_instructions.sh: $f not found (build the project first)" >&2; exit 2; }
 done

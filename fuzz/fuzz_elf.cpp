@@ -1,7 +1,6 @@
-// libFuzzer harness for the ELF loader (mcu_model/elf): parse_elf, then load_elf_into a fresh
-// MSP430FR5994 bus; and for the symbol-size lookup of `ehsim exec --load` and FreeML model
-// loading (elf_symbol_size, sim/cli/exec_args.cpp), which reads the section table on its own.
-// Malformed input must give an error naming the file, never a crash.
+// libFuzzer harness for the ELF reader (mcu_model/elf): parse_elf, then load_elf_into a fresh
+// MSP430FR5994 bus; and `ehsim exec --dump SYMBOL` resolution (resolve_dump, sim/cli/exec_args.cpp)
+// on the symbols read. Malformed input must give an error naming the file, never a crash.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -28,9 +27,6 @@ bool names_file(const std::string& error) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ehsim::mcu;
   const std::vector<uint8_t> bytes(data, data + size);
-  uint32_t symbol_size = 0;
-  std::string why;
-  (void)ehsim::elf_symbol_size(bytes, "freeml_model", &symbol_size, &why);
   ElfImage image;
   std::string error;
   if (!parse_elf("fuzz.elf", bytes, &image, &error)) {
@@ -41,10 +37,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (seg.bytes.size() != seg.filesz || seg.memsz < seg.filesz) broken("segment sizes");
   }
   int looked_up = 0;
-  for (const auto& [name, address] : image.symbols) {
+  for (const auto& entry : image.symbols) {
     if (++looked_up > 8) break;
-    (void)address;
-    (void)ehsim::elf_symbol_size(bytes, name, &symbol_size, &why);
+    ehsim::DumpRequest dump;
+    if (!ehsim::parse_dump(entry.first, &dump, &error)) continue;
+    if (ehsim::resolve_dump(image, uint32_t(kAddressSpaceEnd), &dump, &error) &&
+        (dump.len == 0 || uint64_t(dump.addr) + dump.len > kAddressSpaceEnd)) {
+      broken("resolved dump outside the address space");
+    }
   }
   McuContext ctx;
   Bus bus(MemoryMap::msp430fr5994(), ctx);

@@ -1,6 +1,8 @@
 #include "mcu_model/mcu.h"
 
 #include <algorithm>
+#include <cmath>
+#include <string>
 
 #include "mcu_model/elf/elf_load.h"
 #include "mcu_model/periph/reset_codes.h"
@@ -88,20 +90,43 @@ Mcu::Mcu(sc_core::sc_module_name name, const McuConfig& config)
   cs_ = std::make_unique<Cs>(ctx_);
   wdt_ = std::make_unique<WdtA>(ctx_, *cs_, *sfr_);
   sys_ = std::make_unique<Sys>(ctx_);
-  // Port blocks (TI msp430fr5994.h): PA 0200h, PB 0220h, PC 0240h, PD 0260h, PJ 0320h.
-  ports_.push_back(std::make_unique<GpioPorts>(ctx_, 0x0200, "P1", "P2", log_));
-  ports_.push_back(std::make_unique<GpioPorts>(ctx_, 0x0220, "P3", "P4", log_));
-  ports_.push_back(std::make_unique<GpioPorts>(ctx_, 0x0240, "P5", "P6", log_));
-  ports_.push_back(std::make_unique<GpioPorts>(ctx_, 0x0260, "P7", "P8", log_));
+  // Port blocks (TI msp430fr5994.h): PA 0200h, PB 0220h, PC 0240h, PD 0260h, PJ 0320h; vectors
+  // PORT1 39, PORT2 36, PORT3 33, PORT4 32, PORT5 27, PORT6 26, PORT7 20, PORT8 19 (facts §2.1);
+  // port J has none.
+  ports_.push_back(std::make_unique<GpioPorts>(ctx_, 0x0200, "P1", "P2", log_, 39, 36));
+  ports_.push_back(std::make_unique<GpioPorts>(ctx_, 0x0220, "P3", "P4", log_, 33, 32));
+  ports_.push_back(std::make_unique<GpioPorts>(ctx_, 0x0240, "P5", "P6", log_, 27, 26));
+  ports_.push_back(std::make_unique<GpioPorts>(ctx_, 0x0260, "P7", "P8", log_, 20, 19));
   ports_.push_back(std::make_unique<GpioPorts>(ctx_, 0x0320, "PJ", "", log_));
+  for (const PinInput& in : config_.gpio_inputs) {
+    const bool known = std::any_of(ports_.begin(), ports_.end(),
+                                   [&in](const auto& port) { return port->has_port(in.port); });
+    if (!known || in.pin > 7) {
+      SC_REPORT_ERROR("ehsim/mcu", ("gpio input names no pin: " + in.port + "." +
+                                    std::to_string(in.pin) + " (ports P1..P8, PJ; pins 0..7)")
+                                       .c_str());
+    }
+  }
+  if (!config_.gpio_inputs.empty()) {
+    for (auto& port : ports_) {
+      port->set_inputs(config_.gpio_inputs, [this](double t) { return cycle_at_time(t); });
+    }
+  }
   mpy_ = std::make_unique<Mpy32>(ctx_);
   uart_a0_ =
       std::make_unique<EusciAUart>(ctx_, EusciAUart::kBaseA0, EusciAUart::kVectorA0, *cs_, log_);
   host_io_ = std::make_unique<HostIo>(ctx_, log_);
   host_io_->set_clock([this] { return local_time().to_seconds(); });
-  for (const TimerAConfig* t : {&kTimerA0, &kTimerA1, &kTimerA2, &kTimerA3, &kTimerA4}) {
+  // Timer_B0 is the same class (timer_a.h); in timers_ its clock counts in the current model too.
+  for (const TimerAConfig* t : {&kTimerA0, &kTimerA1, &kTimerA2, &kTimerA3, &kTimerA4, &kTimerB0}) {
     timers_.push_back(std::make_unique<TimerA>(ctx_, *cs_, *t));
   }
+  dma_ = std::make_unique<Dma>(ctx_, bus_);
+  mpu_ = std::make_unique<Mpu>(ctx_, bus_);
+  mpu_->set_violation_listener([this](MpuViolation& v) {
+    v.pc = cpu_.instruction_pc();
+    if (mpu_listener_) mpu_listener_(v);
+  });
   adc_ = std::make_unique<Adc12B>(ctx_, *cs_);
   comp_ = std::make_unique<CompE>(ctx_);
   ref_ = std::make_unique<RefA>(
@@ -115,13 +140,19 @@ Mcu::Mcu(sc_core::sc_module_name name, const McuConfig& config)
   peripherals_.push_back(adc_.get());
   peripherals_.push_back(comp_.get());
   peripherals_.push_back(ref_.get());
+  peripherals_.push_back(dma_.get());
+  peripherals_.push_back(mpu_.get());
   for (Peripheral* p : peripherals_) bus_.attach(*p);
 
+  // Every peripheral hears of every clock change (Peripheral::clocks_changed), in attach order.
   cs_->set_on_change([this] {
-    wdt_->clocks_changed();
-    for (auto& t : timers_) t->clocks_changed();
-    adc_->clocks_changed();
+    for (Peripheral* p : peripherals_) p->clocks_changed();
   });
+  ctx_.strict_peripherals = config_.strict_peripherals;
+  ctx_.on_unmodelled = [this](UnmodelledAccess& access) {
+    access.pc = cpu_.instruction_pc();
+    if (unmodelled_listener_) unmodelled_listener_(access);
+  };
   rng_state_ = config_.seed;
   if (config_.supply) {
     // The ADC samples AVCC when a conversion starts; bring the supply up to the MCU's own time
@@ -154,6 +185,13 @@ sc_core::sc_time Mcu::local_time() const {
   if (!powered_ && config_.supply) return sc_core::sc_time_stamp();
   return epoch_time_ +
          sc_core::sc_time(double(ctx_.cycles - epoch_cycles_) / epoch_hz_, sc_core::SC_SEC);
+}
+
+uint64_t Mcu::cycle_at_time(double time_s) const {
+  // Cycles before the present clock epoch have run: anything due then is due now.
+  const double since = time_s - epoch_time_.to_seconds();
+  if (since <= 0) return epoch_cycles_;
+  return epoch_cycles_ + uint64_t(std::ceil(since * double(epoch_hz_)));
 }
 
 double Mcu::time_of_cycle_s(uint64_t cycle) const {

@@ -24,9 +24,11 @@
 #include "mcu_model/periph/adc12_b.h"
 #include "mcu_model/periph/comp_e.h"
 #include "mcu_model/periph/cs.h"
+#include "mcu_model/periph/dma.h"
 #include "mcu_model/periph/frctl.h"
 #include "mcu_model/periph/gpio.h"
 #include "mcu_model/periph/host_io.h"
+#include "mcu_model/periph/mpu.h"
 #include "mcu_model/periph/mpy32.h"
 #include "mcu_model/periph/output_log.h"
 #include "mcu_model/periph/pmm.h"
@@ -81,7 +83,7 @@ struct McuEvent {
   double time_s = 0;
   uint64_t cycles = 0;
   uint64_t instructions = 0;
-  uint16_t pc = 0;
+  uint32_t pc = 0;  // 20-bit
   uint16_t code = 0;
 };
 
@@ -122,11 +124,17 @@ struct McuConfig {
   // then ~0.65-1.0 mA, i.e. about 0.05 mA x 0.38 ms + 0.8 mA x 1.28 ms = 1.04 uC.
   double boot_delay_s = 1.66e-3;
   double boot_charge_C = 1.04e-6;
+  // Levels an external circuit drives onto input pins (PinInput in periph/gpio.h), in any
+  // order; a port or pin that does not exist is an error at construction.
+  std::vector<PinInput> gpio_inputs;
   // End of the run in simulated time (0: none).
   double end_time_s = 0;
   // While Comparator_E watches the supply, the MCU re-reads the rail at least this often, so
   // its interrupt lags the crossing by at most this much.
   double comparator_poll_s = 100e-6;
+  // An access to peripheral hardware ehsim does not model (UnmodelledAccess, mcu_context.h) is a
+  // kUnmodelledPeripheral fault, handled by fault_policy, instead of only being reported.
+  bool strict_peripherals = false;
 };
 
 class Mcu : public sc_core::sc_module {
@@ -137,7 +145,7 @@ class Mcu : public sc_core::sc_module {
 
   // Program FRAM (like a flash programmer) before or between runs.
   bool load(const ElfImage& image, std::string* error);
-  void add_breakpoint(uint16_t addr) { cpu_.add_breakpoint(addr); }
+  void add_breakpoint(uint32_t addr) { cpu_.add_breakpoint(addr); }
 
   // Power interface: power_off loses registers, SRAM (filled with sram_pattern) and peripheral
   // state and keeps FRAM; power_on performs a BOR and starts at the reset vector.
@@ -173,10 +181,27 @@ class Mcu : public sc_core::sc_module {
   void set_event_listener(std::function<void(const McuEvent&)> listener) {
     listener_ = std::move(listener);
   }
+  // Every access to unmodelled peripheral hardware, as it happens (contract: UnmodelledAccess in
+  // mcu_context.h; `pc` is the accessing instruction's address, time_of_cycle_s(cycle) its
+  // time). The listener must not call into the Mcu. The count includes accesses made while no
+  // listener was set.
+  void set_unmodelled_access_listener(std::function<void(const UnmodelledAccess&)> listener) {
+    unmodelled_listener_ = std::move(listener);
+  }
+  uint64_t unmodelled_accesses() const { return ctx_.unmodelled_accesses; }
+  // Every access the MPU refused (MpuViolation in periph/mpu.h, `pc` filled in), as it happens;
+  // same rules as the unmodelled-access listener. A violation with MPUSEGxVS also shows as a
+  // kReset event (SYSRSTIV__MPUSEGxIFG) when the PUC is performed.
+  void set_mpu_violation_listener(std::function<void(const MpuViolation&)> listener) {
+    mpu_listener_ = std::move(listener);
+  }
   const McuPowerTotals& power_totals() const { return power_totals_; }
   // Simulated time at which cycle `cycle` of the present power-on period ran (exact since the
   // last MCLK change; earlier cycles of the same stretch are extrapolated at the present rate).
   double time_of_cycle_s(uint64_t cycle) const;
+  // The first cycle at or after simulated time `time_s` at the present MCLK (the inverse of
+  // time_of_cycle_s; a time before the last MCLK change maps to that change's cycle).
+  uint64_t cycle_at_time(double time_s) const;
   HostIo& host_io() { return *host_io_; }
   uint64_t boots() const { return boots_; }
   // Host (wall-clock) seconds spent inside the CPU interpreter, and while the MCU was powered
@@ -232,9 +257,13 @@ class Mcu : public sc_core::sc_module {
   std::unique_ptr<Adc12B> adc_;
   std::unique_ptr<CompE> comp_;
   std::unique_ptr<RefA> ref_;
+  std::unique_ptr<Dma> dma_;
+  std::unique_ptr<Mpu> mpu_;
   std::vector<Peripheral*> peripherals_;
 
   std::function<void(const McuEvent&)> listener_;
+  std::function<void(const UnmodelledAccess&)> unmodelled_listener_;
+  std::function<void(const MpuViolation&)> mpu_listener_;
   std::function<bool()> stretch_listener_;
   DebugPort* debug_ = nullptr;
   bool debug_step_ = false;  // the debugger asked for one instruction

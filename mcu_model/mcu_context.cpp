@@ -16,6 +16,8 @@ const char* to_string(FaultKind kind) {
       return "vacant_fetch";
     case FaultKind::kWriteProtected:
       return "write_protected";
+    case FaultKind::kUnmodelledPeripheral:
+      return "unmodelled_peripheral";
   }
   return "unknown";
 }

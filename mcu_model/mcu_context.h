@@ -48,16 +48,49 @@ enum class FaultKind : uint8_t {
   kVacantWrite,         // write to such an address
   kVacantFetch,         // instruction fetch from vacant memory or the peripheral area
   kWriteProtected,      // write to ROM (BSL, TLV)
+  // Access to a peripheral register ehsim does not model, with McuConfig::strict_peripherals
+  // (see UnmodelledAccess); without it such an access is only reported.
+  kUnmodelledPeripheral,
 };
 
 const char* to_string(FaultKind kind);
 
 struct Fault {
   FaultKind kind = FaultKind::kNone;
-  uint16_t pc = 0;       // address of the faulting instruction
+  uint32_t pc = 0;       // address of the faulting instruction (20-bit)
   uint16_t opcode = 0;   // its first word
-  uint16_t address = 0;  // memory address involved (vacant/protected accesses)
+  uint32_t address = 0;  // memory address involved (vacant/protected accesses, 20-bit)
   uint64_t cycle = 0;
+};
+
+// An access to peripheral hardware ehsim does not model: an address in the peripheral area
+// 0x0000-0x0FFF (facts §2.1) where no peripheral is attached, or an offset inside an attached
+// peripheral that maps to no modelled register (Peripheral::modelled).
+//
+// CONTRACT (in the manner of mspdebug's simio_device.h, for sim/ and tests):
+// - Who reports: the bus, on its slow (peripheral) path only, before the access is carried out;
+//   a peripheral may also report accesses it cannot model faithfully (e.g. a DMA trigger source
+//   it does not implement) through Peripheral::report_unmodelled(). Host-side peeks never report.
+// - What happens to the access: a read of an unattached address returns 0 (the reset value of
+//   most registers; the device's answer is unknown to the model) and a write is dropped; an
+//   unmodelled offset inside a peripheral is still handed to that peripheral, which returns 0 or
+//   ignores it as before. Instruction fetches from the peripheral area stay kVacantFetch faults,
+//   and truly vacant memory outside 0x0000-0x0FFF keeps its kVacantRead/kVacantWrite faults.
+// - When it is reported: synchronously, in the middle of the instruction making the access; the
+//   listener must not call back into the MCU model (no bus accesses, no reset, no run). `cycle`
+//   is ctx.cycles at the access, `pc` the address of the instruction (filled in by the Mcu; 0 for
+//   a bare bus without an Mcu).
+// - Every report increments McuContext::unmodelled_accesses, listener or not. With
+//   McuContext::strict_peripherals (McuConfig::strict_peripherals) it also latches a
+//   kUnmodelledPeripheral fault at `address`, handled like every other fault (FaultPolicy).
+struct UnmodelledAccess {
+  uint32_t address = 0;  // byte address (a word access: the even address)
+  uint32_t pc = 0;       // address of the instruction that made the access
+  bool write = false;
+  uint8_t size = 2;    // bytes: 1 or 2
+  uint16_t value = 0;  // the value written (writes only)
+  uint64_t cycle = 0;
+  const char* peripheral = nullptr;  // owning peripheral's name, nullptr for an unattached address
 };
 
 // Why a run of the CPU stopped.
@@ -103,8 +136,19 @@ struct McuContext {
     stop_requested = true;
   }
   void request_puc(uint16_t sysrstiv) { request_reset(ResetLevel::kPuc, sysrstiv); }
+  // Unmodelled peripheral accesses (UnmodelledAccess): how many since the start, whether they
+  // fault, and where they are reported (set by the Mcu; may be empty).
+  uint64_t unmodelled_accesses = 0;
+  bool strict_peripherals = false;
+  std::function<void(UnmodelledAccess&)> on_unmodelled;
+  void report_unmodelled(UnmodelledAccess access) {
+    access.cycle = cycles;
+    ++unmodelled_accesses;
+    if (strict_peripherals) raise_fault(FaultKind::kUnmodelledPeripheral, access.address);
+    if (on_unmodelled) on_unmodelled(access);
+  }
   // Set by the bus on a fault; the CPU checks it after each instruction.
-  void raise_fault(FaultKind kind, uint16_t address) {
+  void raise_fault(FaultKind kind, uint32_t address) {
     if (fault.kind == FaultKind::kNone) {
       fault.kind = kind;
       fault.address = address;

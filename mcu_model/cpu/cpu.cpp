@@ -1,5 +1,6 @@
-// Interpreter for the MSP430 16-bit instruction set. Semantics: SLAU445 ch. 4 / SLAU367 CPUX
-// chapter (facts §1.6–1.12); cycle counts: cycle_table.h.
+// Interpreter for the MSP430 (16-bit) instructions as the CPUX executes them. Semantics: SLAU445
+// ch. 4 / SLAU367 CPUX chapter (facts §1.6–1.12); cycle counts: cycle_table.h. The MSP430X
+// instructions are in cpu_x.cpp.
 #include "mcu_model/cpu/cpu.h"
 
 #include <algorithm>
@@ -7,9 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "mcu_model/cpu/cpu_internal.h"
 #include "mcu_model/cpu/cycle_table.h"
-
-#define EHSIM_ALWAYS_INLINE inline __attribute__((always_inline))
 
 namespace ehsim::mcu {
 
@@ -32,12 +32,6 @@ enum : unsigned {
 };
 enum : unsigned { kOpRrc, kOpSwpb, kOpRra, kOpSxt, kOpPush, kOpCall, kOpReti };
 
-// A handler's result: the next PC in bits 0-15 and the MCLK cycles the instruction took (wait
-// states included) in bits 16-31.
-EHSIM_ALWAYS_INLINE constexpr uint32_t handler_result(uint16_t pc, unsigned cycles) {
-  return uint32_t(pc) | (uint32_t(cycles) << 16);
-}
-
 // Handlers get the cycle count at the start of the instruction (`now`) in a register; ctx.cycles
 // may be stale on entry. A handler that touches the bus (operands in memory, extension words, the
 // stack) or may raise a fault first stores `now` into ctx.cycles, so peripherals and fault
@@ -46,24 +40,10 @@ EHSIM_ALWAYS_INLINE constexpr uint32_t handler_result(uint16_t pc, unsigned cycl
 // constants ("register-only") does neither and returns its table cycles: no memory traffic for
 // the cycle count on the most frequent instructions.
 
-// BCD addition (SLAU445 DADD: src + dst + C "decimally added"; C set when the result exceeds
-// 9999h / 99h). Digits are summed into one wide accumulator, and a digit whose 5-bit field
-// exceeds 9 is corrected by +6, which carries into the next digit. For valid BCD this is exact
-// decimal addition; the user guide leaves non-BCD inputs undefined, and this is the adder
-// mspdebug's simulator uses, so the differential test can cover them. Returns the unmasked sum:
-// bit 16 (.W) / bit 8 (.B) is the carry.
-EHSIM_ALWAYS_INLINE uint32_t bcd_add(uint32_t src, uint32_t dst, uint32_t carry_in) {
-  uint32_t acc = carry_in;
-  for (unsigned i = 0; i < 4; ++i) {
-    const unsigned shift = 4 * i;
-    acc += (src & (0xFu << shift)) + (dst & (0xFu << shift));
-    if ((acc & (0x1Fu << shift)) > (9u << shift)) acc += 6u << shift;
-  }
-  return acc;
-}
 }  // namespace
 
-Cpu::Cpu(Bus& bus, McuContext& ctx) : bus_(bus), ctx_(ctx), dispatch_(dispatch_table()) {}
+Cpu::Cpu(Bus& bus, McuContext& ctx)
+    : bus_(bus), ctx_(ctx), dispatch_(dispatch_table()), x_dispatch_(x_dispatch_table()) {}
 
 void Cpu::power_on_reset() {
   regs_.fill(0);
@@ -77,7 +57,8 @@ void Cpu::puc() {
   resume_breakpoint_pc_ = kNoResumeBreakpoint;
 }
 
-void Cpu::add_breakpoint(uint16_t addr) {
+void Cpu::add_breakpoint(uint32_t addr) {
+  addr &= kAddrMask;
   if (std::find(breakpoints_.begin(), breakpoints_.end(), addr) == breakpoints_.end())
     breakpoints_.push_back(addr);
   breakpoint_bits_[addr >> 6] |= uint64_t{1} << (addr & 63);
@@ -92,30 +73,13 @@ void Cpu::clear_breakpoints() {
 void Cpu::refresh_fetch_pages() {
   for (unsigned page = 0; page < fetch_page_.size(); ++page)
     fetch_page_[page] = bus_.is_fram_page(page) ? kFetchFram : kFetchOther;
-  for (const uint16_t addr : breakpoints_) fetch_page_[addr >> Bus::kPageShift] = kFetchBreakpoint;
+  for (const uint32_t addr : breakpoints_) fetch_page_[addr >> Bus::kPageShift] = kFetchBreakpoint;
   fetch_pages_layout_ = bus_.layout_version();
   bus_.clear_fetch_line();  // its page may hold a breakpoint now
 }
 
-EHSIM_ALWAYS_INLINE bool Cpu::at_breakpoint(uint16_t pc) const {
+EHSIM_ALWAYS_INLINE bool Cpu::at_breakpoint(uint32_t pc) const {
   return (breakpoint_bits_[pc >> 6] >> (pc & 63)) & 1;
-}
-
-// See "register-only" above: a handler that uses the bus or may fault calls this first.
-EHSIM_ALWAYS_INLINE void Cpu::begin_bus_instruction(unsigned op, unsigned pc_after_opcode,
-                                                    uint64_t now) {
-  ctx_.cycles = now;
-  insn_pc_ = uint16_t(pc_after_opcode - 2);
-  insn_op_ = uint16_t(op);
-}
-
-// Extension word at pc; pc is the handler's copy of PC, and regs_[kPC] follows it so that a later
-// operand naming PC (symbolic destination after a source extension word) reads the right value.
-EHSIM_ALWAYS_INLINE uint16_t Cpu::fetch_ext(uint16_t& pc) {
-  const uint16_t w = bus_.fetch_word(pc);
-  pc = uint16_t(pc + 2);
-  regs_[kPC] = pc;
-  return w;
 }
 
 void Cpu::write_sr(uint16_t value) {
@@ -142,12 +106,15 @@ void Cpu::accept_interrupt(int vector) {
   // A fault on the way (the stack in vacant memory) is reported at the interrupted instruction.
   insn_pc_ = regs_[kPC];
   insn_op_ = bus_.peek_word(regs_[kPC]);
-  // SLAU445 1.3.4.1 (facts §1.12): push PC, push SR, clear SR except SCG0, load the vector.
-  regs_[kSP] -= 2;
-  bus_.write_word(regs_[kSP], regs_[kPC]);
-  regs_[kSP] -= 2;
-  bus_.write_word(regs_[kSP], sr());
-  set_sr(regs_[kSR] & kSrSCG0);
+  // SLAU445 1.3.4.1 (facts §1.12): push PC, push SR, clear SR except SCG0, load the vector. The
+  // CPUX pushes PC bits 15:0, then SR with PC bits 19:16 in its bits 15:12 (SLAU367 §4.2.1,
+  // Figure "PC and SR storage on the stack"); the vector holds a 16-bit address.
+  const uint32_t pc = regs_[kPC];
+  regs_[kSP] = (regs_[kSP] - 2) & kAddrMask;
+  bus_.write_word(regs_[kSP], uint16_t(pc));
+  regs_[kSP] = (regs_[kSP] - 2) & kAddrMask;
+  bus_.write_word(regs_[kSP], uint16_t((sr() & 0x0FFF) | ((pc >> 4) & 0xF000)));
+  set_sr(uint16_t(regs_[kSR] & kSrSCG0));
   regs_[kPC] = bus_.read_word(vector_address(vector));
   ctx_.cycles += cycles::kInterruptAccept;
   ctx_.irq.acknowledge(vector);
@@ -265,14 +232,15 @@ uint32_t Cpu::exec_jump(Cpu& c, unsigned op, unsigned pc, uint64_t) {
   }
   if (taken) {
     const int16_t offset = int16_t(uint16_t(op << 6)) >> 6;  // signed 10-bit word offset
-    return handler_result(uint16_t(pc + 2 * offset), cycles::kJump);
+    // The jump target wraps in the 20-bit address space (SLAU367 §4.5.1.3: PC + 2 x offset).
+    return handler_result((pc + 2 * offset) & kAddrMask, cycles::kJump);
   }
   return handler_result(pc, cycles::kJump);
 }
 
 template <unsigned opc, unsigned src_kind, unsigned dst_kind, bool byte>
 uint32_t Cpu::exec_format1(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
-  uint16_t pc = uint16_t(pc_after_opcode);
+  uint32_t pc = pc_after_opcode;
   auto& regs = c.regs_;
   Bus& bus = c.bus_;
   const unsigned sreg = (op >> 8) & 0xF;
@@ -308,19 +276,20 @@ uint32_t Cpu::exec_format1(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
     src = cg_value(op, sreg);
   } else if (src_kind == kSIdx || src_kind == kSAbs) {
     // X(Rn); Rn = PC gives the extension word's address (symbolic), SR reads as 0 (absolute).
-    const uint16_t base = src_kind == kSAbs ? 0 : regs[sreg];
-    const uint16_t addr = uint16_t(base + c.fetch_ext(pc));
+    const uint32_t base = regs[sreg];  // before fetch_ext() moves PC past the word (symbolic)
+    const uint16_t x = c.fetch_ext(pc);
+    const uint32_t addr = src_kind == kSAbs ? x : index_address(base, x);
     src = byte ? bus.read_byte(addr) : bus.read_word(addr);
   } else if (src_kind == kSInd) {
-    const uint16_t addr = regs[sreg];
+    const uint32_t addr = regs[sreg];
     src = byte ? bus.read_byte(addr) : bus.read_word(addr);
   } else if (src_kind == kSImm) {
     src = c.fetch_ext(pc);
   } else {  // @Rn+, Rn != PC (@PC+ is kSImm)
-    const uint16_t addr = regs[sreg];
+    const uint32_t addr = regs[sreg];
     src = byte ? bus.read_byte(addr) : bus.read_word(addr);
     // SP stays even: @SP+ steps by 2 even for .B (SLAU445 4.3.2: SP bit 0 is always 0).
-    regs[sreg] = uint16_t(addr + ((byte && sreg != kSP) ? 1 : 2));
+    regs[sreg] = (addr + ((byte && sreg != kSP) ? 1 : 2)) & kAddrMask;
   }
   src &= mask;
 
@@ -333,14 +302,15 @@ uint32_t Cpu::exec_format1(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
   }
 
   // Destination operand.
-  uint16_t dst_addr = 0;
+  uint32_t dst_addr = 0;
   uint32_t dst;
   if (reg_dst) {
     dst = opc == kOpMov ? 0 : (dst_kind == kDSr ? c.sr() : regs[dreg]) & mask;
     if (!register_only) c.ctx_.cycles += cyc;
   } else {
-    const uint16_t base = dst_kind == kDAbs ? 0 : regs[dreg];
-    dst_addr = uint16_t(base + c.fetch_ext(pc));
+    const uint32_t base = regs[dreg];
+    const uint16_t x = c.fetch_ext(pc);
+    dst_addr = dst_kind == kDAbs ? x : index_address(base, x);
     if (opc == kOpMov) {
       dst = 0;
     } else {
@@ -403,11 +373,12 @@ uint32_t Cpu::exec_format1(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
   }
   if (!write) return handler_result(pc, took());
   if (dst_kind == kDPc) {
-    regs[kPC] = uint16_t(res);
-    return handler_result(uint16_t(res), took());
+    regs[kPC] = res;  // PC bits 19:16 are cleared (SLAU367 §4.5.1: BR/RET reach the lower 64 KB)
+    return handler_result(res, took());
   }
   if (dst_kind == kDReg) {
-    regs[dreg] = uint16_t(res);  // a byte result clears the high byte (SLAU445 4.4.1)
+    // A byte result clears bits 19:8, a word result bits 19:16 (SLAU367 §4.4.1, register mode).
+    regs[dreg] = res;
   } else if (dst_kind == kDSr) {
     c.write_sr(uint16_t(res));  // an SR destination takes the result after the flags
   } else if (dst_kind == kDCg) {
@@ -423,10 +394,12 @@ uint32_t Cpu::exec_format1(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
 uint32_t Cpu::exec_reti(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
   auto& regs = c.regs_;
   c.begin_bus_instruction(op, pc, now);
-  c.set_sr(c.bus_.read_word(regs[kSP]));
-  regs[kSP] += 2;
-  regs[kPC] = c.bus_.read_word(regs[kSP]);
-  regs[kSP] += 2;
+  // The stacked SR word holds PC bits 19:16 in its bits 15:12 (SLAU367 §4.2.1, RETI description).
+  const uint16_t sr_word = c.bus_.read_word(regs[kSP]);
+  c.set_sr(sr_word & 0x0FFF);
+  regs[kSP] = (regs[kSP] + 2) & kAddrMask;
+  regs[kPC] = c.bus_.read_word(regs[kSP]) | (uint32_t(sr_word & 0xF000) << 4);
+  regs[kSP] = (regs[kSP] + 2) & kAddrMask;
   c.ctx_.cycles += cycles::kReti;
   c.bus_.set_attention();  // SR (GIE, CPUOFF) was reloaded
   return handler_result(regs[kPC], unsigned(c.ctx_.cycles - now));
@@ -442,7 +415,7 @@ uint32_t Cpu::exec_illegal(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
 // pc_operand: the operand is register R0 itself, so a shift result is a branch.
 template <unsigned opc, unsigned kind, bool byte, bool pc_operand>
 uint32_t Cpu::exec_format2(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
-  uint16_t pc = uint16_t(pc_after_opcode);
+  uint32_t pc = pc_after_opcode;
   auto& regs = c.regs_;
   Bus& bus = c.bus_;
   const unsigned reg = op & 0xF;
@@ -455,7 +428,7 @@ uint32_t Cpu::exec_format2(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
   constexpr bool register_only = !in_mem && opc != kOpPush && opc != kOpCall;
   if (!register_only) c.begin_bus_instruction(op, pc, now);
   constexpr unsigned flag_shift = byte ? 8 : 0;  // see flag_nzc_ in cpu.h
-  uint16_t addr = 0;
+  uint32_t addr = 0;
   uint32_t val;
   if (kind == kSReg) {
     val = regs[reg];
@@ -464,8 +437,9 @@ uint32_t Cpu::exec_format2(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
   } else if (kind == kSConst) {
     val = cg_value(op, reg);
   } else if (kind == kSIdx || kind == kSAbs) {
-    const uint16_t base = kind == kSAbs ? 0 : regs[reg];
-    addr = uint16_t(base + c.fetch_ext(pc));
+    const uint32_t base = regs[reg];
+    const uint16_t x = c.fetch_ext(pc);
+    addr = kind == kSAbs ? x : index_address(base, x);
     val = byte ? bus.read_byte(addr) : bus.read_word(addr);
   } else if (kind == kSInd) {
     addr = regs[reg];
@@ -474,19 +448,19 @@ uint32_t Cpu::exec_format2(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
     // #N is @PC+ read as data (a read, not a fetch: same bus path as before), PC steps by 2.
     addr = pc;
     val = byte ? bus.read_byte(addr) : bus.read_word(addr);
-    pc = uint16_t(addr + 2);
+    pc = (addr + 2) & kAddrMask;
     regs[kPC] = pc;
   } else {  // @Rn+, Rn != PC
     addr = regs[reg];
     val = byte ? bus.read_byte(addr) : bus.read_word(addr);
-    regs[reg] = uint16_t(addr + ((byte && reg != kSP && reg != kPC) ? 1 : 2));
+    regs[reg] = (addr + ((byte && reg != kSP && reg != kPC) ? 1 : 2)) & kAddrMask;
   }
   val &= mask;
 
   uint32_t res;
   switch (opc) {
     case kOpPush:
-      regs[kSP] -= 2;
+      regs[kSP] = (regs[kSP] - 2) & kAddrMask;
       if (byte) {
         bus.write_byte(regs[kSP], uint8_t(val));
       } else {
@@ -495,11 +469,13 @@ uint32_t Cpu::exec_format2(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
       c.ctx_.cycles += cycles::kFormat2[cls][cycles::kF2Push];
       return handler_result(pc, unsigned(c.ctx_.cycles - now));
     case kOpCall:
-      regs[kSP] -= 2;
-      bus.write_word(regs[kSP], pc);
-      regs[kPC] = uint16_t(val);
+      // CALL pushes PC bits 15:0 and loads a 16-bit address (SLAU367 §4.5.1: CALL and RET are
+      // limited to the lower 64 KB).
+      regs[kSP] = (regs[kSP] - 2) & kAddrMask;
+      bus.write_word(regs[kSP], uint16_t(pc));
+      regs[kPC] = val;
       c.ctx_.cycles += cycles::kFormat2[cls][cycles::kF2Call];
-      return handler_result(uint16_t(val), unsigned(c.ctx_.cycles - now));
+      return handler_result(val, unsigned(c.ctx_.cycles - now));
     case kOpRrc:
     case kOpRra: {
       const uint32_t top = opc == kOpRrc ? ((c.flag_nzc_ & 0x10000) ? msb : 0) : (val & msb);
@@ -511,20 +487,23 @@ uint32_t Cpu::exec_format2(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
     case kOpSwpb:
       res = uint16_t((val << 8) | (val >> 8));
       break;
-    default:  // kOpSxt
-      res = uint16_t(int16_t(int8_t(uint8_t(val))));
-      c.flag_nzc_ = res | (res ? 1u << 16 : 0u);  // C = result not zero, V = 0
+    default:                                          // kOpSxt
+      res = uint16_t(int16_t(int8_t(uint8_t(val))));  // the register form extends further below
+      c.flag_nzc_ = res | (res ? 1u << 16 : 0u);      // C = result not zero, V = 0
       c.flag_v_ = 0;
       break;
   }
   constexpr uint8_t cyc = cycles::kFormat2[cls][cycles::kF2Shift];
   if (!register_only) c.ctx_.cycles += cyc;
   if (pc_operand) {  // register-only
-    regs[kPC] = uint16_t(res);
-    return handler_result(uint16_t(res), cyc);
+    regs[kPC] = res;
+    return handler_result(res, cyc);
   }
   if (kind == kSReg) {
-    if (reg != kCG) regs[reg] = uint16_t(res);  // R3 ignores writes
+    // SXT Rdst extends bit 7 through bit 19 (SLAU367 §4.6.2 SXT: "Rdst.19:8"); other results
+    // clear bits 19:16 (.W) or 19:8 (.B).
+    if (opc == kOpSxt) res |= (res & 0x8000) ? 0xF0000u : 0u;
+    if (reg != kCG) regs[reg] = res;  // R3 ignores writes
   } else if (kind == kSSr) {
     c.write_sr(uint16_t(res));
   } else if (in_mem) {
@@ -567,6 +546,11 @@ struct CpuDispatch {
   }
 
   static Handler decode(uint16_t op) {
+    // MSP430X opcodes (SLAU367 §4.6.1 "Extended Instruction Binary Descriptions").
+    if (op < 0x1000) return Cpu::address_handler((op >> 4) & 0xF);  // MOVA, ADDA, RRxM...
+    if (op >= 0x1340 && op < 0x13C0 && (op & 0xF0) != 0xA0) return &Cpu::exec_calla;
+    if (op >= 0x1400 && op < 0x1800) return Cpu::pushm_popm_handler(op);
+    if (op >= 0x1800 && op < 0x2000) return &Cpu::exec_extended;  // extension word
     static constexpr auto f1 = format1(std::make_integer_sequence<unsigned, kF1Count>{});
     static constexpr auto f2 = format2(std::make_integer_sequence<unsigned, kF2Count>{});
     static constexpr auto f2pc = format2_pc(std::make_integer_sequence<unsigned, 6 * 2>{});
@@ -574,13 +558,12 @@ struct CpuDispatch {
     const unsigned as = (op >> 4) & 3;
     const bool byte = op & 0x40;
     switch (op >> 12) {
-      case 0x0:  // MSP430X address instructions (MOVA, ADDA, RRCM...): not modelled
-        return &Cpu::exec_illegal;
       case 0x1: {
-        // 0x1000-0x137F: RRC SWPB RRA SXT PUSH CALL RETI; the rest of 0x1000-0x1FFF is MSP430X.
+        // 0x1000-0x133F: RRC SWPB RRA SXT PUSH CALL RETI; 0x1300-0x133F other than RETI and
+        // 0x13A0-0x13AF, 0x13C0-0x13FF are reserved.
         if ((op & 0xFC00) != 0x1000) return &Cpu::exec_illegal;
         const unsigned opc = (op >> 7) & 7;
-        if (opc == 7) return &Cpu::exec_illegal;  // CALLA (MSP430X)
+        if (opc == 7) return &Cpu::exec_illegal;
         if (opc == kOpReti) return op == 0x1300 ? &Cpu::exec_reti : &Cpu::exec_illegal;
         // SWPB, SXT and CALL have no byte form.
         if (byte && (opc == kOpSwpb || opc == kOpSxt || opc == kOpCall)) return &Cpu::exec_illegal;
@@ -617,17 +600,17 @@ const Cpu::Handler* Cpu::dispatch_table() {
 
 // Executes the instruction at pc and returns the next PC. regs_[kPC] is set for the handler; the
 // caller stores the returned PC into regs_[kPC] before anything outside the handlers reads it.
-EHSIM_ALWAYS_INLINE uint16_t Cpu::step(uint16_t pc) {
+EHSIM_ALWAYS_INLINE uint32_t Cpu::step(uint32_t pc) {
   const uint16_t op = bus_.fetch_word(pc);
   insn_pc_ = pc;
   insn_op_ = op;
-  const uint16_t next = uint16_t(pc + 2);
+  const uint32_t next = (pc + 2) & kAddrMask;
   regs_[kPC] = next;
   ++ctx_.instructions;
   const uint64_t now = ctx_.cycles;
   const uint32_t r = dispatch_[op](*this, op, next, now);
-  ctx_.cycles = now + (r >> 16);
-  return uint16_t(r);
+  ctx_.cycles = now + handler_cycles(r);
+  return handler_pc(r);
 }
 
 StopReason Cpu::stop_reason_after_step(bool had_fault) {
@@ -652,7 +635,7 @@ StopReason Cpu::stop_reason_after_step(bool had_fault) {
 // Breakpoints are found through fetch_page_: only a page holding one tests the bitmap. A fetch from
 // the line of the previous FRAM fetch (Bus::fetch_line(), never on such a page) skips even that.
 template <bool kWaitStates>
-EHSIM_ALWAYS_INLINE uint16_t Cpu::fast_loop(uint16_t pc, uint64_t cycle_limit) {
+EHSIM_ALWAYS_INLINE uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_limit) {
   Bus* const bus = &bus_;
   McuContext* const ctx = &ctx_;
   const Handler* const table = dispatch_;
@@ -679,12 +662,12 @@ EHSIM_ALWAYS_INLINE uint16_t Cpu::fast_loop(uint16_t pc, uint64_t cycle_limit) {
         insn_op_ = uint16_t(op);
       }
     }
-    const uint16_t next = uint16_t(pc + 2);
+    const uint32_t next = (pc + 2) & kAddrMask;
     regs_[kPC] = next;
     ++fetches;
     const uint32_t r = table[op](*this, op, next, cyc);
-    pc = uint16_t(r);
-    cyc += r >> 16;
+    pc = handler_pc(r);
+    cyc += handler_cycles(r);
   } while (cyc < bus->loop_limit());  // the cycle limit, or 0 after an attention event
   ctx->cycles = cyc;
   ctx->instructions += fetches;
@@ -722,7 +705,7 @@ StopReason Cpu::run_loop(uint64_t cycle_limit) {
     resume_breakpoint_pc_ = kNoResumeBreakpoint;
     ie_delay_ = false;
     bus->clear_attention();
-    uint16_t pc = step(regs_[kPC]);
+    uint32_t pc = step(regs_[kPC]);
     // Fast path: while the checks above would all pass and their stores are no-ops, only the cycle
     // limit (and breakpoints) need testing. After the step: CPUOFF and the EINT delay are still
     // clear and no stop was requested unless the bus saw an SR write, a peripheral access or a

@@ -1,5 +1,7 @@
-// The MSP430 CPU (16-bit instruction set as executed by the FR5994's CPUXV2 core): a fast
-// interpreter with cycle counts from the user guide's tables (see cycle_table.h).
+// The FR5994's CPUXV2 core (SLAU367 ch. 4 "CPUX"): the MSP430 instruction set and the MSP430X
+// extensions (20-bit registers and addresses, extension words with repeat counts, address
+// instructions, PUSHM/POPM, CALLA). A fast interpreter with cycle counts from the user guide's
+// tables (see cycle_table.h).
 //
 // CONTRACT (used by mcu.*, sim/, tests): the public API below is fixed.
 #pragma once
@@ -20,6 +22,8 @@ inline constexpr uint16_t kSrC = 0x0001, kSrZ = 0x0002, kSrN = 0x0004, kSrGIE = 
                           kSrCPUOFF = 0x0010, kSrOSCOFF = 0x0020, kSrSCG0 = 0x0040,
                           kSrSCG1 = 0x0080, kSrV = 0x0100;
 
+struct XOperand;  // an MSP430X operand (cpu_x.cpp)
+
 class Cpu {
  public:
   Cpu(Bus& bus, McuContext& ctx);
@@ -35,29 +39,34 @@ class Cpu {
   // ctx.stop_requested/sync_requested on entry.
   StopReason run(uint64_t cycle_limit);
 
-  uint16_t reg(int n) const { return n == kSR ? sr() : regs_[n]; }
-  void set_reg(int n, uint16_t value) {
+  // Registers are 20 bits wide (SLAU367 §4.3); SR's value fits in 16 bits.
+  uint32_t reg(int n) const { return n == kSR ? sr() : regs_[n]; }
+  void set_reg(int n, uint32_t value) {
     if (n == kSR) {
-      set_sr(value);
+      set_sr(uint16_t(value));
     } else {
-      regs_[n] = value;
+      regs_[n] = value & kAddrMask;
     }
   }
-  uint16_t pc() const { return regs_[kPC]; }
+  uint32_t pc() const { return regs_[kPC]; }
+  // Address of the instruction executing now (during a bus access) or last executed; for reports
+  // of what an access did (UnmodelledAccess), like Fault::pc.
+  uint32_t instruction_pc() const { return insn_pc_; }
   uint16_t sr() const { return uint16_t(regs_[kSR] | arith_flags()); }
   bool sleeping() const { return regs_[kSR] & kSrCPUOFF; }
 
-  void add_breakpoint(uint16_t addr);
+  void add_breakpoint(uint32_t addr);
   void clear_breakpoints();
 
  private:
   template <bool kCheckBreakpoints>
   StopReason run_loop(uint64_t cycle_limit);
+  static constexpr uint32_t kAddrMask = Bus::kAddrMask;
   template <bool kWaitStates>
-  uint16_t fast_loop(uint16_t pc, uint64_t cycle_limit);
+  uint32_t fast_loop(uint32_t pc, uint64_t cycle_limit);
   void refresh_fetch_pages();
   StopReason stop_reason_after_step(bool had_fault);
-  uint16_t step(uint16_t pc);
+  uint32_t step(uint32_t pc);
   // Predecoded dispatch: one handler per 16-bit opcode word, specialised on the operation, the
   // addressing modes and the operand size. The table depends only on the opcode word (extension
   // words are always fetched at run time), so it needs no invalidation for self-modifying code.
@@ -75,32 +84,59 @@ class Cpu {
   static uint32_t exec_jump(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   static uint32_t exec_reti(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   static uint32_t exec_illegal(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  // MSP430X (cpu_x.cpp). Address instructions (0x0000-0x0FFF) are specialised on bits 7:4 (the
+  // form); an extension word (0x1800-0x1FFF) fetches the instruction word after it and dispatches
+  // through a second table, one handler per (operation, source mode, destination mode) of that
+  // word; data length, repeat count and operand high bits are read from the extension word.
+  template <unsigned kForm>
+  static uint32_t exec_address(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  static uint32_t exec_calla(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);  // 0x1340-0x13BF
+  template <bool kPop, bool kWord>  // PUSHM.A 0x14xx, PUSHM.W 0x15xx, POPM.A 0x16xx, POPM.W 0x17xx
+  static uint32_t exec_pushm_popm(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  static uint32_t exec_extended(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);  // 0x1800-0x1FFF
+  using XHandler = uint32_t (*)(Cpu&, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
+  template <bool kFormat1, unsigned kOp, unsigned kSrcMode, unsigned kDstMode>
+  static uint32_t exec_x(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
+  static uint32_t exec_x_illegal(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
+  static const XHandler* x_dispatch_table();
+  static Handler address_handler(unsigned form);
+  static Handler pushm_popm_handler(unsigned op);
+  friend struct CpuXDispatch;
+  uint32_t x_address(const XOperand& o, uint32_t& pc, uint32_t high_bits);
+  uint32_t x_read(uint32_t addr, unsigned size);
+  void x_write(uint32_t addr, uint32_t value, unsigned size);
+  void x_set_flags(bool c, bool z, bool n, bool v) {
+    flag_nzc_ = (z ? 0u : 1u) | (n ? 1u << 17 : 0u) | (c ? 1u << 16 : 0u);
+    flag_v_ = v ? 0x8000u : 0u;
+  }
+  bool carry() const { return flag_nzc_ & 0x10000; }
   friend struct CpuDispatch;
   // Makes ctx.cycles exact (`now`) and records the instruction for fault reports.
   void begin_bus_instruction(unsigned op, unsigned pc_after_opcode, uint64_t now);
   void accept_interrupt(int vector);
   void illegal(uint16_t op);
   void write_sr(uint16_t value);
-  uint16_t fetch_ext(uint16_t& pc);
-  bool at_breakpoint(uint16_t pc) const;
+  uint16_t fetch_ext(uint32_t& pc);
+  bool at_breakpoint(uint32_t pc) const;
 
   Bus& bus_;
   McuContext& ctx_;
   const Handler* dispatch_;
-  std::array<uint16_t, 16> regs_{};
-  std::vector<uint16_t> breakpoints_;
-  std::array<uint64_t, 0x10000 / 64> breakpoint_bits_{};  // the same set, one bit per address
+  const XHandler* x_dispatch_;
+  std::array<uint32_t, 16> regs_{};  // 20-bit values; regs_[kSR] holds SR as described below
+  std::vector<uint32_t> breakpoints_;
+  std::array<uint64_t, (kAddrMask + 1) / 64> breakpoint_bits_{};  // the same set, one bit each
   // How the inner loop fetches from each 256-byte page: kFetchFram pages (plain FRAM, no
   // breakpoint) take the bus's FRAM fetch directly, so neither the page kind nor the breakpoint
   // bitmap is tested per instruction there; other pages go through Bus::fetch_opcode, and pages
   // holding a breakpoint test the bitmap first. Rebuilt by run() when fetch_pages_layout_ is not
   // the bus's layout_version() (breakpoint changes set it to kFetchPagesStale).
   enum FetchPage : uint8_t { kFetchFram, kFetchOther, kFetchBreakpoint };
-  std::array<uint8_t, 256> fetch_page_{};
+  std::array<uint8_t, Bus::kPages> fetch_page_{};
   static constexpr unsigned kFetchPagesStale = ~0u;
   unsigned fetch_pages_layout_ = kFetchPagesStale;
   // PC of the breakpoint the last run stopped at: the next run executes it instead of stopping.
-  static constexpr uint32_t kNoResumeBreakpoint = 0x10000;
+  static constexpr uint32_t kNoResumeBreakpoint = kAddrMask + 1;
   uint32_t resume_breakpoint_pc_ = kNoResumeBreakpoint;
   // Lazy arithmetic flags. regs_[kSR] holds only SR's other bits (GIE, CPUOFF, SCG0...); C, Z, N
   // and V are kept in the form the flag-setting operations produce them cheaply, and decoded only
@@ -128,7 +164,7 @@ class Cpu {
     regs_[kSR] = uint16_t(value & ~(kSrC | kSrZ | kSrN | kSrV));
     set_arith_flags(value);
   }
-  uint16_t insn_pc_ = 0;   // address of the instruction being executed (for faults)
+  uint32_t insn_pc_ = 0;   // address of the instruction being executed (for faults)
   uint16_t insn_op_ = 0;   // its first word
   bool ie_delay_ = false;  // GIE was just set: the next instruction runs before any interrupt
 };

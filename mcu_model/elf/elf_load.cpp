@@ -1,43 +1,18 @@
 #include "mcu_model/elf/elf_load.h"
 
-#include <sstream>
-
 namespace ehsim::mcu {
 namespace {
 
-std::string range(uint64_t start, uint64_t len) {
-  std::ostringstream s;
-  s << std::hex << std::uppercase << "0x" << start << "-0x" << (len ? start + len - 1 : start);
-  return s.str();
-}
-
-bool fail(std::string* error, const ElfImage& image, const ElfSegment& seg, uint64_t start,
-          uint64_t len, const std::string& what) {
-  if (error) {
-    *error = image.path + ": segment " + std::to_string(seg.index) + " (" + range(start, len) +
-             ") " + what;
-  }
+bool fail(std::string* error, const FirmwareImage& image, const FirmwareSegment& seg,
+          uint64_t start, uint64_t len, const std::string& what) {
+  if (error) *error = image.path + ": " + seg.name + " (" + hex_range(start, len) + ") " + what;
   return false;
-}
-
-// True if every byte of [start, start+len) lies in loadable memory (FRAM, SRAM or ROM).
-bool loadable(const MemoryMap& map, uint64_t start, uint64_t len) {
-  uint64_t addr = start;
-  while (addr < start + len) {
-    if (addr > 0xFFFFFFFFull) return false;
-    const Region* region = map.find(uint32_t(addr));
-    if (!region || region->kind == RegionKind::kVacant || region->kind == RegionKind::kPeripheral) {
-      return false;
-    }
-    addr = region->end();
-  }
-  return true;
 }
 
 bool all_fram(const MemoryMap& map, uint64_t start, uint64_t len) {
   uint64_t addr = start;
   while (addr < start + len) {
-    if (addr > 0xFFFFFFFFull) return false;
+    if (addr >= kAddressSpaceEnd) return false;
     const Region* region = map.find(uint32_t(addr));
     if (!region || region->kind != RegionKind::kFram) return false;
     addr = region->end();
@@ -47,21 +22,39 @@ bool all_fram(const MemoryMap& map, uint64_t start, uint64_t len) {
 
 }  // namespace
 
-bool load_elf_into(const ElfImage& image, Bus& bus, std::string* error) {
+std::string check_loadable(const MemoryMap& map, uint64_t start, uint64_t len) {
+  if (start + len > kAddressSpaceEnd) {
+    return "lies beyond the 1 MB address space (0x0-0xFFFFF)";
+  }
+  uint64_t addr = start;
+  while (addr < start + len) {
+    const Region* region = map.find(uint32_t(addr));
+    if (!region) {
+      return "reaches " + hex_address(addr) + ", where the " + map.device +
+             " has no memory (not FRAM, SRAM or ROM)";
+    }
+    if (region->kind == RegionKind::kPeripheral || region->kind == RegionKind::kVacant) {
+      return "overlaps the peripheral region '" + region->name + "' (" +
+             hex_range(region->start, region->size) + ") of the " + map.device;
+    }
+    addr = region->end();
+  }
+  return "";
+}
+
+bool load_firmware_into(const FirmwareImage& image, Bus& bus, std::string* error) {
   const MemoryMap& map = bus.map();
-  for (const ElfSegment& seg : image.segments) {
+  for (const FirmwareSegment& seg : image.segments) {
     if (seg.filesz > 0) {
-      if (!loadable(map, seg.paddr, seg.filesz)) {
-        return fail(error, image, seg, seg.paddr, seg.filesz,
-                    "lies outside the memory map's FRAM/SRAM/ROM");
-      }
+      const std::string problem = check_loadable(map, seg.paddr, seg.filesz);
+      if (!problem.empty()) return fail(error, image, seg, seg.paddr, seg.filesz, problem);
       std::string bus_error;
       if (!bus.load(seg.paddr, seg.bytes.data(), seg.bytes.size(), &bus_error)) {
         return fail(error, image, seg, seg.paddr, seg.filesz, "cannot be loaded: " + bus_error);
       }
     }
-    // p_memsz beyond p_filesz: zero-fill only in FRAM (a programmer can write it there); in SRAM
-    // it is .bss, which crt0 clears at every boot.
+    // memsz beyond filesz: zero-fill only in FRAM (a programmer can write it there); in SRAM it
+    // is .bss, which crt0 clears at every boot.
     const uint64_t fill_start = uint64_t(seg.paddr) + seg.filesz;
     const uint64_t fill_len = seg.memsz - seg.filesz;
     if (fill_len > 0 && all_fram(map, fill_start, fill_len)) {

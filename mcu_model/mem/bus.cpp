@@ -10,19 +10,36 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 
 namespace {
 constexpr uint16_t kVacantWord = 0x3FFF;  // what the device returns for vacant memory (facts §2.1)
+// What a read of an unattached peripheral-area address returns (UnmodelledAccess contract).
+constexpr uint16_t kUnmodelledWord = 0;
 }  // namespace
 
+void Bus::report_unmodelled(uint32_t addr, bool write, uint8_t size, uint16_t value,
+                            const Peripheral* p) {
+  UnmodelledAccess a;
+  a.address = size == 2 ? uint16_t(addr & 0xFFFE) : addr;
+  a.write = write;
+  a.size = size;
+  a.value = value;
+  a.peripheral = p ? p->name().c_str() : nullptr;
+  ctx_.report_unmodelled(a);
+}
+
 Bus::Bus(const MemoryMap& map, McuContext& ctx)
-    : map_(map), ctx_(ctx), periph_index_(kImageSize, 0) {
-  for (uint32_t page = 0; page < 256; ++page) {
+    : map_(map), ctx_(ctx), periph_index_(kPeripheralSpace, 0) {
+  // A page is uniform when one region (or none) covers all of it: regions are contiguous
+  // ranges, so it is enough that the region at its first byte reaches its end, or that no region
+  // starts inside it (two lookups per page instead of 256: the 1 MB map has 4096 pages).
+  for (uint32_t page = 0; page < kPages; ++page) {
     const uint32_t start = page << kPageShift;
+    const uint32_t end = start + (1u << kPageShift);
     const Region* first = map_.find(start);
-    bool uniform = true;
-    for (uint32_t a = start + 1; a < start + (1u << kPageShift); ++a) {
-      if (map_.find(a) != first) {
-        uniform = false;
-        break;
-      }
+    bool uniform;
+    if (first) {
+      uniform = first->end() >= end;
+    } else {
+      const Region* next = map_.find_next(start);
+      uniform = next == nullptr || next->start >= end;
     }
     if (!uniform) {
       page_kind_[page] = kPageMixed;
@@ -38,7 +55,7 @@ void Bus::attach(Peripheral& peripheral) {
   fetch_line_ = kNoLine;  // its page may no longer be plain FRAM
   const uint8_t index = uint8_t(periphs_.size());
   const uint32_t end =
-      std::min<uint32_t>(kImageSize, uint32_t(peripheral.base()) + peripheral.size());
+      std::min<uint32_t>(kPeripheralSpace, uint32_t(peripheral.base()) + peripheral.size());
   for (uint32_t a = peripheral.base(); a < end; ++a) {
     periph_index_[a] = index;
     // A peripheral outside the peripheral area takes its page off the fast path.
@@ -46,17 +63,18 @@ void Bus::attach(Peripheral& peripheral) {
   }
 }
 
-RegionKind Bus::kind_at(uint16_t addr) const {
+RegionKind Bus::kind_at(uint32_t addr) const {
   const Region* r = map_.find(addr);
   return r ? r->kind : RegionKind::kVacant;
 }
 
-Peripheral* Bus::peripheral_at(uint16_t addr) const {
+Peripheral* Bus::peripheral_at(uint32_t addr) const {
+  if (addr >= kPeripheralSpace) return nullptr;
   const uint8_t index = periph_index_[addr];
   return index ? periphs_[index - 1] : nullptr;
 }
 
-uint16_t Bus::slow_read_word(uint16_t addr, FaultKind fault) {
+uint16_t Bus::slow_read_word(uint32_t addr, FaultKind fault) {
   set_attention();  // a peripheral or a fault may interrupt or stop the CPU
   if (Peripheral* p = peripheral_at(addr)) {
     if (fault == FaultKind::kVacantFetch) {
@@ -64,18 +82,27 @@ uint16_t Bus::slow_read_word(uint16_t addr, FaultKind fault) {
       return kVacantWord;
     }
     ++stats_.peripheral_accesses;
-    return p->read_word(uint16_t(addr - p->base()));
+    const uint16_t offset = uint16_t(addr - p->base());
+    if (!p->modelled(offset)) report_unmodelled(addr, false, 2, 0, p);
+    return p->read_word(offset);
   }
   switch (kind_at(addr)) {
     case RegionKind::kSram:
       ++stats_.sram_accesses;
       return load16(addr);
     case RegionKind::kFram:
+      if (!guard_allows(addr, fault == FaultKind::kVacantFetch ? FramGuard::Access::kExecute
+                                                               : FramGuard::Access::kRead)) {
+        return kVacantWord;
+      }
       fram_read_timing(addr);
       return load16(addr);
     case RegionKind::kRom:
       return load16(addr);
     case RegionKind::kPeripheral:
+      if (fault == FaultKind::kVacantFetch) break;
+      report_unmodelled(addr, false, 2, 0, nullptr);
+      return kUnmodelledWord;
     case RegionKind::kVacant:
       break;
   }
@@ -83,22 +110,29 @@ uint16_t Bus::slow_read_word(uint16_t addr, FaultKind fault) {
   return kVacantWord;
 }
 
-uint8_t Bus::slow_read_byte(uint16_t addr) {
+uint8_t Bus::slow_read_byte(uint32_t addr) {
   set_attention();
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
-    return p->read_byte(uint16_t(addr - p->base()));
+    const uint16_t offset = uint16_t(addr - p->base());
+    if (!p->modelled(uint16_t(offset & ~1u))) report_unmodelled(addr, false, 1, 0, p);
+    return p->read_byte(offset);
   }
   switch (kind_at(addr)) {
     case RegionKind::kSram:
       ++stats_.sram_accesses;
       return image_[addr];
     case RegionKind::kFram:
+      if (!guard_allows(addr, FramGuard::Access::kRead)) {
+        return (addr & 1) ? uint8_t(kVacantWord >> 8) : uint8_t(kVacantWord);
+      }
       fram_read_timing(addr);
       return image_[addr];
     case RegionKind::kRom:
       return image_[addr];
     case RegionKind::kPeripheral:
+      report_unmodelled(addr, false, 1, 0, nullptr);
+      return uint8_t(kUnmodelledWord);
     case RegionKind::kVacant:
       break;
   }
@@ -106,11 +140,13 @@ uint8_t Bus::slow_read_byte(uint16_t addr) {
   return (addr & 1) ? uint8_t(kVacantWord >> 8) : uint8_t(kVacantWord);
 }
 
-void Bus::slow_write_word(uint16_t addr, uint16_t value) {
+void Bus::slow_write_word(uint32_t addr, uint16_t value) {
   set_attention();
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
-    p->write_word(uint16_t(addr - p->base()), value);
+    const uint16_t offset = uint16_t(addr - p->base());
+    if (!p->modelled(offset)) report_unmodelled(addr, true, 2, value, p);
+    p->write_word(offset, value);
     return;
   }
   switch (kind_at(addr)) {
@@ -119,6 +155,7 @@ void Bus::slow_write_word(uint16_t addr, uint16_t value) {
       store16(addr, value);
       return;
     case RegionKind::kFram:
+      if (!guard_allows(addr, FramGuard::Access::kWrite)) return;
       fram_write_timing();
       store16(addr, value);
       return;
@@ -126,17 +163,21 @@ void Bus::slow_write_word(uint16_t addr, uint16_t value) {
       ctx_.raise_fault(FaultKind::kWriteProtected, addr);
       return;
     case RegionKind::kPeripheral:
+      report_unmodelled(addr, true, 2, value, nullptr);
+      return;
     case RegionKind::kVacant:
       break;
   }
   ctx_.raise_fault(FaultKind::kVacantWrite, addr);
 }
 
-void Bus::slow_write_byte(uint16_t addr, uint8_t value) {
+void Bus::slow_write_byte(uint32_t addr, uint8_t value) {
   set_attention();
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
-    p->write_byte(uint16_t(addr - p->base()), value);
+    const uint16_t offset = uint16_t(addr - p->base());
+    if (!p->modelled(uint16_t(offset & ~1u))) report_unmodelled(addr, true, 1, value, p);
+    p->write_byte(offset, value);
     return;
   }
   switch (kind_at(addr)) {
@@ -145,6 +186,7 @@ void Bus::slow_write_byte(uint16_t addr, uint8_t value) {
       image_[addr] = value;
       return;
     case RegionKind::kFram:
+      if (!guard_allows(addr, FramGuard::Access::kWrite)) return;
       fram_write_timing();
       image_[addr] = value;
       return;
@@ -152,6 +194,8 @@ void Bus::slow_write_byte(uint16_t addr, uint8_t value) {
       ctx_.raise_fault(FaultKind::kWriteProtected, addr);
       return;
     case RegionKind::kPeripheral:
+      report_unmodelled(addr, true, 1, value, nullptr);
+      return;
     case RegionKind::kVacant:
       break;
   }
@@ -167,10 +211,10 @@ bool Bus::load(uint32_t addr, const uint8_t* data, size_t len, std::string* erro
     if (!backed || a >= kImageSize) {
       if (error) {
         char buf[160];
-        std::snprintf(buf, sizeof buf, "cannot load %zu bytes at 0x%05X: address 0x%05X is %s", len,
-                      unsigned(addr), unsigned(a),
-                      !backed ? "not backed by FRAM, SRAM or ROM"
-                              : "beyond the 64 KB reachable by the 16-bit CPU");
+        std::snprintf(
+            buf, sizeof buf, "cannot load %zu bytes at 0x%05X: address 0x%05X is %s", len,
+            unsigned(addr), unsigned(a),
+            !backed ? "not backed by FRAM, SRAM or ROM" : "beyond the 1 MB address space");
         *error = buf;
       }
       return false;
@@ -180,7 +224,8 @@ bool Bus::load(uint32_t addr, const uint8_t* data, size_t len, std::string* erro
   return true;
 }
 
-uint8_t Bus::peek_byte(uint16_t addr) {
+uint8_t Bus::peek_byte(uint32_t addr) {
+  addr &= kAddrMask;
   if (Peripheral* p = peripheral_at(addr)) {
     const uint16_t word = p->peek_word(uint16_t((addr - p->base()) & ~1u));
     return (addr & 1) ? uint8_t(word >> 8) : uint8_t(word);
@@ -188,14 +233,33 @@ uint8_t Bus::peek_byte(uint16_t addr) {
   return image_[addr];
 }
 
-uint16_t Bus::peek_word(uint16_t addr) {
-  addr &= 0xFFFE;
+uint16_t Bus::peek_word(uint32_t addr) {
+  addr &= kWordAddrMask;
   if (Peripheral* p = peripheral_at(addr)) return p->peek_word(uint16_t(addr - p->base()));
   return load16(addr);
 }
 
-void Bus::poke_byte(uint16_t addr, uint8_t value) {
-  image_[addr] = value;
+void Bus::poke_byte(uint32_t addr, uint8_t value) {
+  image_[addr & kAddrMask] = value;
+}
+
+void Bus::set_fram_guard(FramGuard* guard) {
+  const bool was_guarded = fram_guard_ != nullptr;
+  fram_guard_ = guard;
+  if ((guard != nullptr) == was_guarded) return;
+  // Guarded plain-FRAM pages go through the slow path (kPageMixed resolves per byte); unguarded
+  // they return to the fast paths.
+  for (unsigned page = 0; page < kPages; ++page) {
+    if (guard && page_kind_[page] == kPageFram) {
+      page_kind_[page] = kPageMixed;
+      guarded_page_[page] = true;
+    } else if (!guard && guarded_page_[page]) {
+      page_kind_[page] = kPageFram;
+      guarded_page_[page] = false;
+    }
+  }
+  ++layout_version_;
+  fetch_line_ = kNoLine;  // the CPU's fetch-line shortcut must not survive the change
 }
 
 void Bus::set_fram_wait_states(unsigned nwaits) {

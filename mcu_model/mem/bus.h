@@ -1,5 +1,6 @@
-// The MCU's memory bus: one 64 KB byte image for the CPU's address space, a page table that says
-// what each 256-byte page is (SRAM, FRAM, ROM, peripheral, vacant), the FRAM controller's wait
+// The MCU's memory bus: one 1 MB byte image for the MSP430X CPU's 20-bit address space (SLAU367
+// §4.1: the CPUX addresses 1 MB; the FR5994's FRAM reaches 0x43FFF, facts §2.1), a page table that
+// says what each 256-byte page is (SRAM, FRAM, ROM, peripheral, vacant), the FRAM controller's wait
 // states and read cache, and routing of peripheral accesses.
 //
 // CONTRACT (used by cpu/, periph/, elf/, sim/): the public API below is fixed; the fast paths may
@@ -19,6 +20,14 @@
 
 namespace ehsim::mcu {
 
+// Checks CPU accesses to FRAM while set (the MPU): allow() false suppresses the access.
+class FramGuard {
+ public:
+  enum class Access : uint8_t { kRead, kWrite, kExecute };
+  virtual ~FramGuard() = default;
+  virtual bool allow(uint32_t addr, Access access) = 0;
+};
+
 struct BusStats {
   uint64_t fram_reads = 0;       // CPU reads (fetch + data) that targeted FRAM
   uint64_t fram_cache_hits = 0;  // of which served by the FRAM cache
@@ -37,21 +46,23 @@ class Bus {
 
   // CPU accesses. Word accesses ignore address bit 0. Timing side effects (FRAM wait states)
   // are added to ctx.cycles; faults are latched in ctx (read returns 0x3FFF like the device's
-  // vacant-memory answer, a write is dropped).
-  uint16_t fetch_word(uint16_t addr);  // instruction stream (a fault here is kVacantFetch)
+  // vacant-memory answer, a write is dropped). Data accesses to the peripheral area where no
+  // peripheral is attached, and to offsets a peripheral does not model, are reported as
+  // UnmodelledAccess instead (see its contract in mcu_context.h).
+  uint16_t fetch_word(uint32_t addr);  // instruction stream (a fault here is kVacantFetch)
 
   // CPU run-loop fast path. fetch_opcode() is fetch_word() except that an FRAM fetch is not yet
   // added to stats().fram_reads: the CPU counts its opcode fetches in a register and hands the
   // count to note_opcode_fetches() before it returns, so the statistics are exact whenever anyone
   // outside a CPU run reads them (one memory increment less per instruction).
-  uint16_t fetch_opcode(uint16_t addr);
+  uint16_t fetch_opcode(uint32_t addr);
   // fetch_opcode() for an address the caller knows is on an FRAM page (is_fram_page());
   // kWaitStates = false when the caller knows NWAITS is 0.
   template <bool kWaitStates>
-  uint16_t fetch_fram_opcode(uint16_t addr) {
-    addr &= 0xFFFE;
+  uint16_t fetch_fram_opcode(uint32_t addr) {
+    addr &= kWordAddrMask;
     fram_cache_access<kWaitStates>(addr);
-    fetch_line_ = uint16_t(addr >> kCacheLineShift);
+    fetch_line_ = addr >> kCacheLineShift;
     return load16(addr);
   }
   // Opcode fetches from the line of the last fetch_fram_opcode(), while nothing has changed the
@@ -59,13 +70,17 @@ class Bus {
   // CPU may take the word straight from the image with fetch_in_line(). The CPU calls
   // fetch_fram_opcode() only for pages it knows hold no breakpoint, so neither does this line.
   static constexpr unsigned kCacheLineShift = 3;  // 8-byte lines
-  uint16_t fetch_line() const { return fetch_line_; }
-  uint16_t fetch_in_line(uint16_t addr) const { return load16(uint16_t(addr & 0xFFFE)); }
+  uint32_t fetch_line() const { return fetch_line_; }
+  uint16_t fetch_in_line(uint32_t addr) const { return load16(addr & kWordAddrMask); }
   // Forgets fetch_line() (the CPU's breakpoints changed).
   void clear_fetch_line() { fetch_line_ = kNoLine; }
   // The 256-byte page that holds addr is plain FRAM (fetch_fram_opcode() may be used on it). Page
   // kinds are fixed once peripherals are attached.
   static constexpr unsigned kPageShift = 8;  // 256-byte pages
+  // The 20-bit address space (SLAU367 §4.1) and its 4096 pages.
+  static constexpr uint32_t kAddrMask = 0xFFFFF;
+  static constexpr uint32_t kWordAddrMask = 0xFFFFE;  // word accesses ignore bit 0
+  static constexpr uint32_t kPages = (kAddrMask + 1) >> kPageShift;
   bool is_fram_page(unsigned page) const { return page_kind_[page] == kPageFram; }
   // Changes whenever attach() changes page kinds, so users of is_fram_page() know to re-read.
   unsigned layout_version() const { return layout_version_; }
@@ -86,18 +101,25 @@ class Bus {
   // loop_limit(): set_loop_limit() arms it with the cycle limit, set_attention() zeroes it.
   void set_loop_limit(uint64_t cycle_limit) { loop_limit_ = attention_ ? 0 : cycle_limit; }
   uint64_t loop_limit() const { return loop_limit_; }
-  uint16_t read_word(uint16_t addr);
-  uint8_t read_byte(uint16_t addr);
-  void write_word(uint16_t addr, uint16_t value);
-  void write_byte(uint16_t addr, uint8_t value);
+  // Addresses are 20-bit (the CPU masks them); bits above 19 are ignored.
+  uint16_t read_word(uint32_t addr);
+  uint8_t read_byte(uint32_t addr);
+  void write_word(uint32_t addr, uint16_t value);
+  void write_byte(uint32_t addr, uint8_t value);
 
   // Host-side access for the loader, dumps and tests: no timing, no peripheral side effects
   // (peripherals are read with peek_word), may write ROM/FRAM. load() fails with a message if the
   // range is not backed by FRAM, SRAM or ROM.
   bool load(uint32_t addr, const uint8_t* data, size_t len, std::string* error);
-  uint8_t peek_byte(uint16_t addr);
-  uint16_t peek_word(uint16_t addr);
-  void poke_byte(uint16_t addr, uint8_t value);
+  uint8_t peek_byte(uint32_t addr);
+  uint16_t peek_word(uint32_t addr);
+  void poke_byte(uint32_t addr, uint8_t value);
+
+  // Memory protection: while a guard is set, every FRAM page leaves the fast paths (so the CPU
+  // must re-read is_fram_page(): layout_version() changes) and each CPU access to FRAM, fetches
+  // included, asks guard->allow() first. A refused read or fetch returns 3FFFh, a refused write is
+  // dropped; the guard itself reports the violation. nullptr: no guard, FRAM pages fast again.
+  void set_fram_guard(FramGuard* guard);
 
   // FRAM controller (FRCTL0.NWAITS, set by the FRCTL peripheral). Wait states apply to FRAM
   // accesses that miss the cache.
@@ -115,7 +137,7 @@ class Bus {
   const BusStats& stats() const;
   void reset_stats();
 
-  // The 64 KB image, for fast paths and debuggers. Peripheral pages hold no data here.
+  // The 1 MB image, for fast paths and debuggers. Peripheral pages hold no data here.
   uint8_t* image();
 
  private:
@@ -134,23 +156,23 @@ class Bus {
   // 8-byte (64-bit) lines (kCacheLineShift), LRU, write-around; SLAU367P's FRCTL_A "Wait State
   // Control" section says wait states are only needed for accesses that reach the FRAM array).
   static constexpr unsigned kCacheSets = 2;
-  static constexpr uint16_t kNoLine = 0xFFFF;  // line numbers are < 0x2000
-  // One set is one word: the MRU way's line in bits 0-15, the LRU way's in bits 16-31. With two
-  // ways, LRU replacement is "the new line becomes MRU, the old MRU becomes LRU" both on a miss and
-  // on a hit in the LRU way, so the update is one shift and needs no branch on which way hit.
-  static constexpr uint32_t kEmptySet = (uint32_t(kNoLine) << 16) | kNoLine;
+  static constexpr uint32_t kNoLine = 0xFFFFFFFF;  // line numbers are < 0x20000
+  // One set is one 64-bit word: the MRU way's line in bits 0-31, the LRU way's in bits 32-63. With
+  // two ways, LRU replacement is "the new line becomes MRU, the old MRU becomes LRU" both on a miss
+  // and on a hit in the LRU way, so the update is one shift and needs no branch on which way hit.
+  static constexpr uint64_t kEmptySet = (uint64_t(kNoLine) << 32) | kNoLine;
 
   // Word addresses are even here, so addr + 1 never wraps. The image is little endian like the
   // MSP430; the host is assumed little endian too (x86-64, AArch64).
-  uint16_t load16(uint16_t addr) const {
+  uint16_t load16(uint32_t addr) const {
     uint16_t v;
     std::memcpy(&v, image_.data() + addr, 2);
     return v;
   }
-  void store16(uint16_t addr, uint16_t v) { std::memcpy(image_.data() + addr, &v, 2); }
+  void store16(uint32_t addr, uint16_t v) { std::memcpy(image_.data() + addr, &v, 2); }
   // A CPU read that reaches the FRAM controller: a hit is free, a miss fills the LRU way and costs
   // NWAITS cycles.
-  void fram_read_timing(uint16_t addr) {
+  void fram_read_timing(uint32_t addr) {
     ++stats_.fram_reads;
     fram_cache_access(addr);
   }
@@ -158,16 +180,16 @@ class Bus {
   // kWaitStates = false: the caller knows NWAITS is 0, so a miss costs no cycles and only the
   // cache state and the miss count change (no read-modify-write of ctx.cycles per miss).
   template <bool kWaitStates = true>
-  void fram_cache_access(uint16_t addr) {
-    const uint16_t line = uint16_t(addr >> kCacheLineShift);
+  void fram_cache_access(uint32_t addr) {
+    const uint32_t line = addr >> kCacheLineShift;
     if (line == mru_line_) return;  // the most recent line is always the MRU way of its set
     mru_line_ = line;
     fetch_line_ = kNoLine;
-    uint32_t& set = sets_[line & (kCacheSets - 1)];
-    const uint32_t old = set;
-    const bool mru_hit = (old & 0xFFFF) == line;
-    const bool miss = !mru_hit && (old >> 16) != line;
-    set = mru_hit ? old : (old << 16) | line;
+    uint64_t& set = sets_[line & (kCacheSets - 1)];
+    const uint64_t old = set;
+    const bool mru_hit = uint32_t(old) == line;
+    const bool miss = !mru_hit && uint32_t(old >> 32) != line;
+    set = mru_hit ? old : (old << 32) | line;
     fram_misses_ += miss;
     if (kWaitStates && miss) {
       ctx_.cycles += nwaits_;
@@ -183,29 +205,35 @@ class Bus {
     stats_.fram_wait_cycles += nwaits_;
   }
 
-  uint16_t slow_read_word(uint16_t addr, FaultKind fault);
-  uint8_t slow_read_byte(uint16_t addr);
-  void slow_write_word(uint16_t addr, uint16_t value);
-  void slow_write_byte(uint16_t addr, uint8_t value);
-  RegionKind kind_at(uint16_t addr) const;
-  Peripheral* peripheral_at(uint16_t addr) const;
+  // An UnmodelledAccess (mcu_context.h) at addr, on the slow path only.
+  void report_unmodelled(uint32_t addr, bool write, uint8_t size, uint16_t value,
+                         const Peripheral* p);
+  uint16_t slow_read_word(uint32_t addr, FaultKind fault);
+  uint8_t slow_read_byte(uint32_t addr);
+  void slow_write_word(uint32_t addr, uint16_t value);
+  void slow_write_byte(uint32_t addr, uint8_t value);
+  RegionKind kind_at(uint32_t addr) const;
+  Peripheral* peripheral_at(uint32_t addr) const;
 
   MemoryMap map_;
   McuContext& ctx_;
-  // The 64 KB image is held inline (not behind a pointer): every fetch and data access saves a
+  // The 1 MB image is held inline (not behind a pointer): every fetch and data access saves a
   // dependent load.
-  static constexpr uint32_t kImageSize = 0x10000;  // the 16-bit address space
+  static constexpr uint32_t kImageSize = kAddrMask + 1;  // the 20-bit address space
   std::array<uint8_t, kImageSize> image_{};
-  std::array<uint8_t, 256> page_kind_{};
-  std::vector<uint8_t> periph_index_;  // per byte address: 0 = none, else index+1 into periphs_
+  std::array<uint8_t, kPages> page_kind_{};
+  // Peripherals live in the lower 64 KB (their base is 16-bit): one entry per byte address there,
+  // 0 = none, else index+1 into periphs_.
+  static constexpr uint32_t kPeripheralSpace = 0x10000;
+  std::vector<uint8_t> periph_index_;
   std::vector<Peripheral*> periphs_;
   unsigned nwaits_ = 0;
-  uint16_t mru_line_ = kNoLine;
+  uint32_t mru_line_ = kNoLine;
   // The line of the last opcode fetch served by fetch_fram_opcode(), while that line is still the
   // cache's MRU line (cleared whenever mru_line_ changes): a fetch from it changes no cache state
   // and may read the image directly (fetch_line()).
-  uint16_t fetch_line_ = kNoLine;
-  std::array<uint32_t, kCacheSets> sets_{kEmptySet, kEmptySet};
+  uint32_t fetch_line_ = kNoLine;
+  std::array<uint64_t, kCacheSets> sets_{kEmptySet, kEmptySet};
   // Hits are derived (reads - misses) when stats() is asked, to keep one counter off the hot path.
   uint64_t fram_misses_ = 0;
   mutable BusStats stats_;
@@ -213,10 +241,15 @@ class Bus {
   bool attention_ = false;
   uint64_t loop_limit_ = 0;
   unsigned layout_version_ = 0;
+  FramGuard* fram_guard_ = nullptr;
+  std::array<bool, kPages> guarded_page_{};  // FRAM pages moved off the fast paths by the guard
+  bool guard_allows(uint32_t addr, FramGuard::Access access) {
+    return !fram_guard_ || fram_guard_->allow(addr, access);
+  }
 };
 
-inline uint16_t Bus::fetch_opcode(uint16_t addr) {
-  addr &= 0xFFFE;
+inline uint16_t Bus::fetch_opcode(uint32_t addr) {
+  addr &= kWordAddrMask;
   if (page_kind_[addr >> kPageShift] == kPageFram) {
     // The MRU-line test in fram_cache_access() hits on most fetches; a branch-free lookup was
     // measured: more host instructions, no faster (bench/RESULTS.md).
@@ -228,8 +261,8 @@ inline uint16_t Bus::fetch_opcode(uint16_t addr) {
   return fetch_word(addr);
 }
 
-inline uint16_t Bus::fetch_word(uint16_t addr) {
-  addr &= 0xFFFE;
+inline uint16_t Bus::fetch_word(uint32_t addr) {
+  addr &= kWordAddrMask;
   const uint8_t kind = page_kind_[addr >> kPageShift];
   if (kind == kPageFram) {
     fram_read_timing(addr);
@@ -242,8 +275,8 @@ inline uint16_t Bus::fetch_word(uint16_t addr) {
   return slow_read_word(addr, FaultKind::kVacantFetch);
 }
 
-inline uint16_t Bus::read_word(uint16_t addr) {
-  addr &= 0xFFFE;
+inline uint16_t Bus::read_word(uint32_t addr) {
+  addr &= kWordAddrMask;
   const uint8_t kind = page_kind_[addr >> kPageShift];
   if (kind == kPageSram) {
     ++stats_.sram_accesses;
@@ -256,7 +289,8 @@ inline uint16_t Bus::read_word(uint16_t addr) {
   return slow_read_word(addr, FaultKind::kVacantRead);
 }
 
-inline uint8_t Bus::read_byte(uint16_t addr) {
+inline uint8_t Bus::read_byte(uint32_t addr) {
+  addr &= kAddrMask;
   const uint8_t kind = page_kind_[addr >> kPageShift];
   if (kind == kPageSram) {
     ++stats_.sram_accesses;
@@ -269,8 +303,8 @@ inline uint8_t Bus::read_byte(uint16_t addr) {
   return slow_read_byte(addr);
 }
 
-inline void Bus::write_word(uint16_t addr, uint16_t value) {
-  addr &= 0xFFFE;
+inline void Bus::write_word(uint32_t addr, uint16_t value) {
+  addr &= kWordAddrMask;
   const uint8_t kind = page_kind_[addr >> kPageShift];
   if (kind == kPageSram) {
     ++stats_.sram_accesses;
@@ -285,7 +319,8 @@ inline void Bus::write_word(uint16_t addr, uint16_t value) {
   slow_write_word(addr, value);
 }
 
-inline void Bus::write_byte(uint16_t addr, uint8_t value) {
+inline void Bus::write_byte(uint32_t addr, uint8_t value) {
+  addr &= kAddrMask;
   const uint8_t kind = page_kind_[addr >> kPageShift];
   if (kind == kPageSram) {
     ++stats_.sram_accesses;

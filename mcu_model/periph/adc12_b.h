@@ -63,7 +63,7 @@ class Adc12B : public Peripheral {
   void advance_to(uint64_t now) override;
   // MCLK or the ADC's clock source changed: keep the conversion's elapsed fraction, time the
   // remaining ADC clocks at the new rates.
-  void clocks_changed();
+  void clocks_changed() override;
 
   // AVCC, read at the start of each conversion (sample-and-hold).
   void set_supply_voltage_source(VoltageSource source) { supply_ = std::move(source); }

@@ -65,6 +65,8 @@ void Cs::recompute() {
     ctx().mclk_hz = mclk_hz_;
     ctx().request_sync();
   }
+  // After every recompute, changed or not (Peripheral::clocks_changed's contract): the WDT and
+  // the timers re-anchor their counts here, and results depend on where they do.
   if (on_change_) on_change_();
 }
 

@@ -28,6 +28,8 @@ class Cs : public Peripheral {
   void write_word(uint16_t offset, uint16_t value) override;
   void write_byte(uint16_t offset, uint8_t value) override;
   void reset_power_up() override;
+  // CSCTL0..CSCTL6 (TI msp430fr5994.h OFS_CSCTL0..6); offset 0Eh is reserved.
+  bool modelled(uint16_t offset) const override { return offset <= kCsCtl6; }
 
   uint32_t mclk_hz() const { return mclk_hz_; }
   uint32_t smclk_hz() const { return smclk_hz_; }
@@ -39,7 +41,9 @@ class Cs : public Peripheral {
   bool preset_mclk(uint32_t hz);
   // CSCTL1/CSCTL3 values (DCO setting, equal MCLK and SMCLK dividers) giving MCLK = hz.
   static bool find_preset(uint32_t hz, uint16_t* ctl1, uint16_t* ctl3);
-  // Called after the frequencies changed (the WDT re-times its count).
+  // Called after every CS register write that recomputes the clocks and after a CS reset, so after
+  // every change of MCLK, SMCLK or ACLK: the Mcu forwards it to every peripheral's
+  // clocks_changed().
   void set_on_change(std::function<void()> on_change) { on_change_ = std::move(on_change); }
 
  private:

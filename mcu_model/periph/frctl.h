@@ -24,6 +24,10 @@ class FrctlA : public Peripheral {
   void write_word(uint16_t offset, uint16_t value) override;
   void write_byte(uint16_t offset, uint8_t value) override;
   void reset_power_up() override;
+  // FRCTL0, GCCTL0, GCCTL1 (TI msp430fr5994.h OFS_FRCTL0/OFS_GCCTL0/OFS_GCCTL1).
+  bool modelled(uint16_t offset) const override {
+    return offset == kFrctl0 || offset == kGcctl0 || offset == kGcctl1;
+  }
 
   unsigned nwaits() const { return (frctl0_ & kNwaitsMask) >> kNwaitsShift; }
   // NWAITS after every reset, for an MCLK preset above the FRAM's 8 MHz limit (see Mcu).

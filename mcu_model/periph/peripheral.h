@@ -48,7 +48,37 @@ class Peripheral {
   virtual uint64_t next_event_cycle() const { return kNeverCycle; }
   virtual void advance_to(uint64_t /*now*/) {}
 
+  // CONTRACT: called by the MCU on every attached peripheral, in attach order, whenever the
+  // clock system may have changed the frequency of MCLK, SMCLK or ACLK: after every CS register
+  // write that reaches the clock settings (CSCTL1..6 while unlocked) and after a reset of CS,
+  // whether or not a frequency actually changed (so it must be harmless when none did; the WDT and
+  // timers re-anchor their counts at each call, and existing results depend on that). Nothing
+  // else calls it. ctx().cycles is the cycle of the write; ctx().mclk_hz and the Cs accessors
+  // already give the new frequencies. Time before the call was counted at the old rates: a
+  // peripheral that derives state from elapsed cycles catches up to ctx().cycles at its old rates
+  // first, then re-times what remains, and calls ctx().request_sync() if its next_event_cycle()
+  // may have moved. It may read its own registers and the Cs frequencies, and must not access the
+  // bus or other peripherals.
+  virtual void clocks_changed() {}
+
+  // Whether the register at the even `offset` is modelled. The bus reports every CPU access to an
+  // offset for which this is false as an UnmodelledAccess (mcu_context.h) and then still hands it
+  // to read_*/write_*. Peripherals whose register block has gaps or registers they do not
+  // implement override this.
+  virtual bool modelled(uint16_t /*offset*/) const { return true; }
+
  protected:
+  // For accesses a peripheral cannot carry out faithfully although the register is modelled
+  // (e.g. a trigger source that is not implemented): same contract as the bus's reports.
+  void report_unmodelled(uint16_t offset, bool write, uint8_t size, uint16_t value) {
+    UnmodelledAccess a;
+    a.address = uint16_t(base_ + offset);
+    a.write = write;
+    a.size = size;
+    a.value = value;
+    a.peripheral = name_.c_str();
+    ctx_.report_unmodelled(a);
+  }
   McuContext& ctx() { return ctx_; }
   const McuContext& ctx() const { return ctx_; }
 

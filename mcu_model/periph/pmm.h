@@ -25,6 +25,10 @@ class Pmm : public Peripheral {
   uint16_t read_word(uint16_t offset) override;
   void write_word(uint16_t offset, uint16_t value) override;
   void write_byte(uint16_t offset, uint8_t value) override;
+  // PMMCTL0, PMMCTL2, PMMIFG, PM5CTL0; PMMCTL1 (and the block's gaps) are not modelled.
+  bool modelled(uint16_t offset) const override {
+    return offset == kPmmCtl0 || offset == kPmmCtl2 || offset == kPmmIfg || offset == kPm5Ctl0;
+  }
   // BOR: LOCKLPM5 set, PMMBORIFG set.
   void reset_power_up() override;
   // PUC keeps LOCKLPM5 and the flags (they are reset by BOR only).

@@ -21,6 +21,8 @@ class Sfr : public Peripheral {
   uint16_t read_word(uint16_t offset) override;
   void write_word(uint16_t offset, uint16_t value) override;
   void reset_power_up() override;
+  // SFRIE1, SFRIFG1, SFRRPCR (TI msp430fr5994.h OFS_SFR*); the rest of the block is reserved.
+  bool modelled(uint16_t offset) const override { return offset <= kSfrRpcr; }
 
   void set_wdt_flag();
 

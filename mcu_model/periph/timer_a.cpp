@@ -6,8 +6,17 @@ namespace ehsim::mcu {
 
 namespace {
 using u128 = unsigned __int128;
-constexpr uint64_t kFullPeriod = 0x10000;  // continuous mode: 0 … FFFFh
+constexpr uint16_t kCntlMask = 0x1800;  // TBxCTL.CNTL, bits 12:11 (TI msp430fr5994.h CNTL_x)
+// Writable TAxCTL bits: TASSEL, ID, MC, TAIE, TAIFG (TACLR always reads 0; bits 15:10 and 3 are
+// unused); TBxCTL adds TBCLGRP (14:13) and CNTL (12:11) (TI msp430fr5994.h).
+constexpr uint16_t kCtlBitsA = 0x03F3, kCtlBitsB = 0x7BF3;
 }  // namespace
+
+uint64_t TimerA::full_period() const {
+  if (!config_.timer_b) return 0x10000;
+  static constexpr unsigned kLengthBits[4] = {16, 12, 10, 8};
+  return uint64_t{1} << kLengthBits[(ctl_ & kCntlMask) >> 11];
+}
 
 TimerA::TimerA(McuContext& ctx, const Cs& cs, const TimerAConfig& config)
     : Peripheral(config.name, config.base, 0x30, ctx), cs_(cs), config_(config) {
@@ -81,8 +90,11 @@ void TimerA::reset_power_up() {
 uint64_t TimerA::ticks_until_value(uint16_t value) const {
   const uint64_t v = value, r = r_;
   switch (mode()) {
-    case kContinuous:
-      return (v + kFullPeriod - r - 1) % kFullPeriod + 1;
+    case kContinuous: {
+      const uint64_t period = full_period();
+      if (v >= period) return 0;  // beyond a shortened Timer_B count
+      return (v + period - r % period - 1) % period + 1;
+    }
     case kUp: {
       const uint64_t top = ccr_[0];
       if (v > top) return 0;
@@ -132,7 +144,7 @@ void TimerA::step(uint64_t ticks) {
   if (ticks == 0) return;
   switch (mode()) {
     case kContinuous:
-      r_ = uint16_t((r_ + ticks) % kFullPeriod);
+      r_ = uint16_t((r_ + ticks) % full_period());
       break;
     case kUp: {
       const uint64_t period = uint64_t(ccr_[0]) + 1;
@@ -258,7 +270,7 @@ void TimerA::write_word(uint16_t offset, uint16_t value) {
   // Bring the count up to now under the old settings before anything changes.
   catch_up(ctx().cycles);
   if (offset == kCtl) {
-    ctl_ = value & 0x03F3;  // TACLR always reads 0; bits 15:10 and 3 are unused
+    ctl_ = value & (config_.timer_b ? kCtlBitsB : kCtlBitsA);
     if (value & kTaclr) {
       // TACLR resets TAR, the clock dividers and the count direction (SLAU367P TAxCTL.TACLR).
       r_ = 0;

@@ -1,13 +1,19 @@
-// Timer_A (SLAU367P chapter "Timer_A"; offsets and bits from TI msp430fr5994.h; facts §3.2). One
-// class for TA0..TA4, parameterised by base address, number of capture/compare registers and the
-// two vector numbers. The counter is computed lazily from ctx.cycles (no per-cycle work): the
-// state is (TAR, direction) at an anchor cycle plus the fraction of a timer tick accumulated, and
-// next_event_cycle() gives the first cycle at which an enabled CCIFG or TAIFG will be set.
-// Modelled: TASSEL ACLK/SMCLK, ID and TAIDEX dividers, MC stop/up/continuous/up-down, TACLR,
-// TAIE/TAIFG, compare mode CCIE/CCIFG, TAxIV. Not modelled: capture mode (CAP = 1 keeps the
-// registers but nothing is captured and no compare flag is set), the TAxCLK/INCLK pins (those
-// source selections do not count), and output units (OUTMOD 1-7 do not drive anything; the OUT
-// bit is the mode-0 register bit only).
+// Timer_A (SLAU367P chapter "Timer_A"; offsets and bits from TI msp430fr5994.h; facts §3.2) and
+// Timer_B (SLAU367P chapter "Timer_B"). One class for TA0..TA4 and TB0, parameterised by base
+// address, number of capture/compare registers, the two vector numbers and whether it is a
+// Timer_B: Timer_B has the same register layout (TBxCTL 00h, TBxCCTLn 02h+2n, TBxR 10h, TBxCCRn
+// 12h+2n, TBxEX0 20h, TBxIV 2Eh), modes, flags and TBxIV values, plus the counter length CNTL
+// (TBxCTL bits 12:11: 16, 12, 10 or 8 bits, which sets the continuous-mode period) and the
+// compare-latch grouping TBCLGRP (bits 14:13, stored only). The counter is computed lazily from
+// ctx.cycles (no per-cycle work): the state is (TAR, direction) at an anchor cycle plus the
+// fraction of a timer tick accumulated, and next_event_cycle() gives the first cycle at which an
+// enabled CCIFG or TAIFG will be set. Modelled: TASSEL ACLK/SMCLK, ID and TAIDEX dividers, MC
+// stop/up/continuous/up-down, TACLR, TAIE/TAIFG, compare mode CCIE/CCIFG, TAxIV. Not modelled:
+// capture mode (CAP = 1 keeps the registers but nothing is captured and no compare flag is set),
+// the TAxCLK/INCLK pins (those source selections do not count), and output units (OUTMOD 1-7 do not
+// drive anything; the OUT bit is the mode-0 register bit only). Timer_B: the compare latches TBxCLn
+// load immediately (CLLD = 0 behaviour whatever CLLD says), and CNTL limits the continuous-mode
+// count only.
 #pragma once
 
 #include <array>
@@ -21,9 +27,10 @@ namespace ehsim::mcu {
 struct TimerAConfig {
   const char* name;
   uint16_t base;
-  unsigned num_ccr;  // capture/compare registers (CCR0..CCRn-1)
-  int vector_ccr0;   // TIMERx_A0: CCR0 CCIFG, auto-cleared on accept
-  int vector_other;  // TIMERx_A1: CCR1..n CCIFG and TAIFG through TAxIV
+  unsigned num_ccr;      // capture/compare registers (CCR0..CCRn-1)
+  int vector_ccr0;       // TIMERx_A0: CCR0 CCIFG, auto-cleared on accept
+  int vector_other;      // TIMERx_A1: CCR1..n CCIFG and TAIFG through TAxIV
+  bool timer_b = false;  // a Timer_B (CNTL, TBCLGRP)
 };
 
 // Instances (facts §3.2 bases and CCR counts from TI msp430fr5994.h; vectors facts §2.1).
@@ -32,6 +39,9 @@ inline constexpr TimerAConfig kTimerA1{"TA1", 0x0380, 3, 41, 40};
 inline constexpr TimerAConfig kTimerA2{"TA2", 0x0400, 2, 38, 37};
 inline constexpr TimerAConfig kTimerA3{"TA3", 0x0440, 2, 35, 34};
 inline constexpr TimerAConfig kTimerA4{"TA4", 0x07C0, 3, 29, 28};
+// TB0 @03C0h (facts §2.1) with TB0CCR0..6 (TI msp430fr5994.h OFS_TB0CCR6 = 1Eh); vectors
+// TIMER0_B0 51, TIMER0_B1 50 (facts §2.1).
+inline constexpr TimerAConfig kTimerB0{"TB0", 0x03C0, 7, 51, 50, true};
 
 class TimerA : public Peripheral {
  public:
@@ -59,7 +69,7 @@ class TimerA : public Peripheral {
   uint64_t next_event_cycle() const override;
   void advance_to(uint64_t now) override;
   // The clock frequencies changed: keep the count so far, time the rest at the new rate.
-  void clocks_changed();
+  void clocks_changed() override;
 
   const TimerAConfig& config() const { return config_; }
   // For a current model: the counter is running, and the frequency of its selected clock.
@@ -69,6 +79,9 @@ class TimerA : public Peripheral {
  private:
   enum Mode : unsigned { kStop = 0, kUp = 1, kContinuous = 2, kUpDown = 3 };
   Mode mode() const { return Mode((ctl_ & kMcMask) >> 4); }
+  // Continuous-mode period: 10000h, or for Timer_B 2^CNTL-length (TBxCTL.CNTL: 0 16-bit,
+  // 1 12-bit, 2 10-bit, 3 8-bit; SLAU367P "TBxCTL").
+  uint64_t full_period() const;
   uint32_t source_hz() const;
   unsigned divider() const;
   void refresh_rates();
@@ -92,5 +105,8 @@ class TimerA : public Peripheral {
   uint32_t src_hz_ = 0, mclk_hz_ = 1;
   unsigned div_ = 1;
 };
+
+// Timer_B0 is this class with kTimerB0.
+using TimerB = TimerA;
 
 }  // namespace ehsim::mcu

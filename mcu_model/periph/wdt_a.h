@@ -36,7 +36,7 @@ class WdtA : public Peripheral {
   void advance_to(uint64_t now) override;
 
   // The clock frequencies changed: keep the count so far, time the rest at the new rate.
-  void clocks_changed();
+  void clocks_changed() override;
   // Interval length in source-clock ticks for WDTIS (SLAU367P WDTCTL.WDTIS).
   static uint64_t interval_ticks(unsigned wdtis);
 

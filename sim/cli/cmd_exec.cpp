@@ -1,5 +1,6 @@
-// `ehsim exec FIRMWARE.elf`: run a firmware image on continuous power and report how it ended,
-// the registers, captured output and requested memory, as text or as one JSON object.
+// `ehsim exec FIRMWARE`: run a firmware image (ELF, Intel HEX or TI-TXT, told apart by content) on
+// continuous power and report how it ended, the registers, captured output and requested memory,
+// as text or as one JSON object.
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdlib>
@@ -15,6 +16,7 @@
 
 #include "freeml/reference/samples.h"
 #include "mcu_model/elf/elf_image.h"
+#include "mcu_model/elf/firmware_image.h"
 #include "mcu_model/mcu.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/commands.h"
@@ -35,30 +37,36 @@ using mcu::ExitReason;
 struct ExecOptions {
   std::string firmware;
   uint64_t max_cycles = mcu::kNeverCycle;
-  std::string until;
+  std::optional<Location> until;
   uint32_t mclk_hz = 0;
   std::vector<DumpRequest> dumps;
   std::vector<LoadRequest> loads;
   std::string samples;
   mcu::FaultPolicy fault_policy = mcu::FaultPolicy::kStop;
   bool json = false;
-  std::string gdb;  // --gdb [HOST:]PORT
+  std::string gdb;      // --gdb [HOST:]PORT
+  bool strict = false;  // --strict: unmodelled peripheral registers are a fault
 };
 
 // Returns -1 to continue, else the exit status.
 int parse_options(int argc, char** argv, ExecOptions* opts) {
-  po::options_description visible("ehsim exec FIRMWARE.elf [options]");
-  std::string max_cycles, mclk, fault = "stop";
+  po::options_description visible("ehsim exec FIRMWARE [options]");
+  std::string max_cycles, mclk, fault = "stop", until;
   std::vector<std::string> dumps, loads;
   visible.add_options()("help,h", "show this help")("max-cycles", po::value(&max_cycles),
                                                     "stop after N MCLK cycles")(
-      "until", po::value(&opts->until), "stop before executing the instruction at SYMBOL")(
+      "until", po::value(&until),
+      "stop before executing the instruction at SYMBOL or ADDR (hex with 0x or decimal)")(
       "mclk", po::value(&mclk), "initial MCLK frequency (e.g. 8MHz; default: device reset, 1MHz)")(
       "dump", po::value(&dumps)->composing(),
-      "report LEN bytes at ADDR (ADDR:LEN, hex with 0x or decimal; repeatable)")(
+      "report LEN bytes at ADDR (ADDR:LEN, hex with 0x or decimal, up to 0xFFFFF) or at an ELF "
+      "symbol (SYMBOL: its st_size bytes, or SYMBOL:LEN); repeatable")(
       "fault", po::value(&fault),
       "on a CPU fault: 'stop' (default) or 'puc' (reset like the device)")(
       "json", po::bool_switch(&opts->json), "print one JSON object")(
+      "strict", po::bool_switch(&opts->strict),
+      "an access to a peripheral register ehsim does not model is a fault (default: counted in "
+      "unmodelled_accesses)")(
       "load", po::value(&loads)->composing(),
       "write FILE's bytes at an ELF symbol (FILE@SYMBOL; not larger than the symbol) or address "
       "(FILE@ADDR) before reset, e.g. model.fmlb@freeml_model (repeatable)")(
@@ -68,8 +76,7 @@ int parse_options(int argc, char** argv, ExecOptions* opts) {
       "samples", po::value(&opts->samples),
       "feed host_io input samples from a FreeML sample file (freeml/FORMAT.md)");
   po::variables_map vm;
-  const int status =
-      parse_command_line("exec", argc, argv, visible, "firmware", "FIRMWARE.elf", &vm);
+  const int status = parse_command_line("exec", argc, argv, visible, "firmware", "FIRMWARE", &vm);
   if (status >= 0) return status;
   opts->firmware = vm["firmware"].as<std::string>();
   if (vm.count("max-cycles") &&
@@ -79,6 +86,14 @@ int parse_options(int argc, char** argv, ExecOptions* opts) {
     return 2;
   }
   std::string error;
+  if (vm.count("until")) {
+    Location location;
+    if (!parse_location("--until", until, &location, &error)) {
+      std::cerr << "ehsim exec: " << error << "\n";
+      return 2;
+    }
+    opts->until = location;
+  }
   if (vm.count("mclk")) {
     double mclk_hz = 0;
     try {
@@ -176,11 +191,21 @@ bool attach_samples(const std::string& path, mcu::Mcu& mcu) {
   return true;
 }
 
+// How far the bus's host-side peek and the CPU's breakpoints reach: the whole 1 MB address space
+// once they take 20-bit addresses, 64 KB while they take 16-bit ones. Read off their signatures,
+// so that a dump or stop address the build cannot reach is refused, never wrapped.
+template <typename C, typename R, typename Arg>
+constexpr uint32_t reach_of(R (C::*)(Arg)) {
+  return sizeof(Arg) >= 4 ? uint32_t(mcu::kAddressSpaceEnd) : uint32_t(1) << (8 * sizeof(Arg));
+}
+constexpr uint32_t kPeekReach = reach_of(&mcu::Bus::peek_byte);
+constexpr uint32_t kBreakpointReach = reach_of(&mcu::Mcu::add_breakpoint);
+
 std::string hex_bytes(mcu::Bus& bus, const DumpRequest& dump) {
   std::ostringstream s;
   s << std::hex << std::setfill('0');
   for (uint32_t i = 0; i < dump.len; ++i)
-    s << std::setw(2) << unsigned(bus.peek_byte(uint16_t(dump.addr + i)));
+    s << std::setw(2) << unsigned(bus.peek_byte(dump.addr + i));
   return s.str();
 }
 
@@ -209,6 +234,7 @@ nlohmann::ordered_json make_report(mcu::Mcu& mcu, const ExecOptions& opts) {
     gpio.push_back({{"cycle", w.cycle}, {"port", w.port}, {"value", w.value}});
   }
   j["gpio"] = gpio;
+  j["unmodelled_accesses"] = mcu.unmodelled_accesses();
   if (mcu.exit_reason() == ExitReason::kFault) {
     const auto& f = ctx.fault;
     j["fault"] = {{"kind", mcu::to_string(f.kind)},
@@ -272,13 +298,14 @@ int cmd_exec(int argc, char** argv) {
     std::error_code ec;
     if (fs::exists(opts.firmware, ec) && !fs::is_regular_file(opts.firmware, ec)) {
       std::cerr << "ehsim exec: " << opts.firmware
-                << ": not a regular file; expected an ELF file\n";
+                << ": not a regular file; expected a firmware image (ELF, Intel HEX or TI-TXT)\n";
       return 2;
     }
   }
   mcu::McuConfig config;
   config.fault_policy = opts.fault_policy;
   config.max_cycles = opts.max_cycles;
+  config.strict_peripherals = opts.strict;
   config.stop_simulation_when_done = false;
   // On continuous power nothing else shares SystemC time with the MCU, and the CPU still stops at
   // every peripheral event, so a long quantum only saves kernel round trips (a quarter of the
@@ -299,16 +326,19 @@ int cmd_exec(int argc, char** argv) {
     return 2;
   }
   mcu::Mcu& mcu = platform->mcu();
-  const mcu::ElfImage& image = platform->image();
-  if (!opts.until.empty()) {
-    const std::optional<uint32_t> until_addr = image.symbol(opts.until);
-    if (!until_addr) {
-      std::cerr << "ehsim exec: --until: no symbol '" << opts.until << "' in " << opts.firmware
-                << "\n";
+  const mcu::FirmwareImage& image = platform->image();
+  std::string error;
+  if (opts.until && !resolve_location("--until", image, kBreakpointReach, &*opts.until, &error)) {
+    std::cerr << "ehsim exec: " << error << "\n";
+    return 2;
+  }
+  for (auto& dump : opts.dumps) {
+    if (!resolve_dump(image, kPeekReach, &dump, &error)) {
+      std::cerr << "ehsim exec: " << error << "\n";
       return 2;
     }
-    mcu.add_breakpoint(uint16_t(*until_addr));
   }
+  if (opts.until) mcu.add_breakpoint(opts.until->addr);
   if (!apply_loads(opts, image, mcu)) return 2;
   if (!opts.samples.empty() && !attach_samples(opts.samples, mcu)) return 2;
   std::unique_ptr<GdbServer> gdb;

@@ -26,26 +26,15 @@ namespace {
 namespace fs = std::filesystem;
 namespace po = boost::program_options;
 
-// --dump SYMBOL:LEN or ADDR:LEN, checked against the firmware's symbols before the run starts.
-DumpRequest resolve_dump(const std::string& text, const mcu::ElfImage& image) {
-  std::string error;
+// --dump SYMBOL[:LEN] or ADDR:LEN, checked against the firmware's symbols before the run starts.
+DumpRequest resolve_run_dump(const std::string& text, const mcu::FirmwareImage& image) {
   DumpRequest dump;
-  if (parse_dump(text, &dump, &error)) return dump;
-  const size_t colon = text.rfind(':');
-  uint64_t len = 0;
-  const std::string symbol = text.substr(0, colon);
-  const std::optional<uint32_t> addr = image.symbol(symbol);
-  if (colon == std::string::npos || colon == 0 || !addr ||
-      !parse_u64(text.substr(colon + 1), &len)) {
-    throw InputError("--dump: '" + text + "' is not SYMBOL:LEN or ADDR:LEN" +
-                     (colon != std::string::npos && colon > 0 && !addr
-                          ? " (no symbol '" + symbol + "' in " + image.path + ")"
-                          : std::string(" (e.g. counter_state:8 or 0x1C00:16)")));
+  std::string error;
+  if (!parse_dump(text, &dump, &error) ||
+      !resolve_dump(image, uint32_t(mcu::kAddressSpaceEnd), &dump, &error)) {
+    throw InputError(error);
   }
-  if (len == 0 || *addr > 0xFFFF || len > 0x10000 - *addr) {
-    throw InputError("--dump: '" + text + "' does not lie in the 64 KB address space");
-  }
-  return DumpRequest{symbol, *addr, uint32_t(len)};
+  return dump;
 }
 
 nlohmann::ordered_json read_dumps(const std::vector<DumpRequest>& dumps, mcu::Bus& bus) {
@@ -55,7 +44,7 @@ nlohmann::ordered_json read_dumps(const std::vector<DumpRequest>& dumps, mcu::Bu
     std::string hex;
     char byte[3];
     for (uint32_t i = 0; i < d.len; ++i) {
-      std::snprintf(byte, sizeof byte, "%02x", unsigned(bus.peek_byte(uint16_t(d.addr + i))));
+      std::snprintf(byte, sizeof byte, "%02x", unsigned(bus.peek_byte(d.addr + i)));
       hex += byte;
     }
     memory[d.key] = hex;
@@ -90,16 +79,18 @@ void print_run_details(mcu::Mcu& mcu, const Platform& platform,
 }
 
 int run(const std::string& scenario_file, std::string out_dir, const std::vector<std::string>& sets,
-        const std::vector<std::string>& dump_texts, const std::string& gdb_endpoint, bool vcd,
-        bool progress, bool force) {
+        const std::vector<std::string>& dump_texts, const std::string& gdb_endpoint, bool strict,
+        bool vcd, bool progress, bool force) {
   RunScenario sc = load_run_scenario(scenario_file, sets, default_firmware_dir());
+  if (strict) sc.device.strict_peripherals = true;
   if (vcd) sc.outputs.vcd = true;
   if (out_dir.empty()) out_dir = (fs::path("out") / fs::path(scenario_file).stem()).string();
 
   Platform platform(sc);  // create and map: every input checked
   mcu::Mcu& mcu = platform.mcu();
   std::vector<DumpRequest> dumps;
-  for (const std::string& text : dump_texts) dumps.push_back(resolve_dump(text, platform.image()));
+  for (const std::string& text : dump_texts)
+    dumps.push_back(resolve_run_dump(text, platform.image()));
   // Every input is valid: only now does the output directory appear, so bad input leaves none.
   // A sweep point's directory already holds the sweep's files for the point.
   OutputDir out(out_dir, "run", force, {"sweep-point"});
@@ -133,7 +124,7 @@ int cmd_run(int argc, char** argv) {
   std::string out_dir;
   std::vector<std::string> sets, dumps;
   std::string gdb;
-  bool vcd = false, no_progress = false, force = false;
+  bool vcd = false, no_progress = false, force = false, strict = false;
   visible.add_options()("help,h", "show this help")(
       "out", po::value(&out_dir), "output directory (default: out/<scenario name>)")(
       "set", po::value(&sets)->composing(),
@@ -142,6 +133,9 @@ int cmd_run(int argc, char** argv) {
       "gdb", po::value(&gdb),
       "wait for msp430-elf-gdb on [HOST:]PORT (loopback by default; 0 picks a free port); it "
       "takes control at the first boot (docs/debug.md)")(
+      "strict", po::bool_switch(&strict),
+      "an access to a peripheral register ehsim does not model is a fault (default: an "
+      "unmodelled_access event; same as device.strict_peripherals)")(
       "dump", po::value(&dumps)->composing(),
       "after the run, report LEN bytes at SYMBOL or ADDR (SYMBOL:LEN or ADDR:LEN; on the terminal "
       "and in summary.json's \"memory\"; repeatable)")("no-progress", po::bool_switch(&no_progress),
@@ -152,7 +146,7 @@ int cmd_run(int argc, char** argv) {
       parse_command_line("run", argc, argv, visible, "scenario", "SCENARIO.json", &vm);
   if (status >= 0) return status;
   try {
-    return run(vm["scenario"].as<std::string>(), out_dir, sets, dumps, gdb, vcd,
+    return run(vm["scenario"].as<std::string>(), out_dir, sets, dumps, gdb, strict, vcd,
                !no_progress && isatty(STDERR_FILENO), force);
   } catch (const InputError& e) {
     std::cerr << "ehsim run: " << e.what() << "\n";

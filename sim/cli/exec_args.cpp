@@ -30,21 +30,117 @@ bool parse_u64(const std::string& text, uint64_t* value) {
   return true;
 }
 
+namespace {
+
+constexpr uint64_t kAddressSpaceEnd = mcu::kAddressSpaceEnd;
+
+bool is_address(const std::string& text) {
+  return !text.empty() && std::isdigit(static_cast<unsigned char>(text[0]));
+}
+
+std::string space_name(uint32_t reach) {
+  return reach == kAddressSpaceEnd
+             ? "the 1 MB address space 0x0-0xFFFFF"
+             : "the " + std::to_string(reach >> 10) + " KB this build's bus holds (0x0-" +
+                   mcu::hex_address(reach - 1) + ")";
+}
+
+}  // namespace
+
 bool parse_dump(const std::string& text, DumpRequest* dump, std::string* error) {
-  const size_t colon = text.find(':');
+  const size_t colon = text.rfind(':');
+  const std::string where = text.substr(0, colon);
   uint64_t addr = 0, len = 0;
-  if (colon == std::string::npos || !parse_u64(text.substr(0, colon), &addr) ||
-      !parse_u64(text.substr(colon + 1), &len)) {
-    *error = "--dump: '" + text + "' is not ADDR:LEN (e.g. 0x1C00:16; hex with 0x or decimal)";
+  const bool has_len = colon != std::string::npos;
+  const bool ok = !where.empty() && (!has_len || parse_u64(text.substr(colon + 1), &len)) &&
+                  (!is_address(where) || (has_len && parse_u64(where, &addr)));
+  if (!ok) {
+    *error = "--dump: '" + text +
+             "' is not ADDR:LEN, SYMBOL or SYMBOL:LEN (e.g. 0x1C00:16 or buffer; hex with 0x or "
+             "decimal)";
     return false;
   }
-  if (len == 0 || addr > 0xFFFF || len > 0x10000 - addr) {
-    *error = "--dump: '" + text + "' does not lie in the 64 KB address space 0x0000-0xFFFF";
+  if ((has_len && len == 0) || addr >= kAddressSpaceEnd || len > kAddressSpaceEnd - addr) {
+    *error = "--dump: '" + text + "' does not lie in " + space_name(uint32_t(kAddressSpaceEnd));
     return false;
   }
-  dump->key = text.substr(0, colon);
+  dump->key = where;
+  dump->symbol = is_address(where) ? "" : where;
   dump->addr = uint32_t(addr);
   dump->len = uint32_t(len);
+  return true;
+}
+
+const mcu::FirmwareSymbol* find_firmware_symbol(const mcu::FirmwareImage& image,
+                                                const std::string& name, std::string* error) {
+  if (const mcu::FirmwareSymbol* sym = image.find_symbol(name)) return sym;
+  *error = "no symbol '" + name + "' in " + image.path;
+  if (image.format != mcu::FirmwareFormat::kElf) {
+    *error +=
+        std::string(" (") + to_string(image.format) + " files have no symbols: give an address)";
+  }
+  return nullptr;
+}
+
+bool resolve_dump(const mcu::FirmwareImage& image, uint32_t reach, DumpRequest* dump,
+                  std::string* error) {
+  if (!dump->symbol.empty()) {
+    const mcu::FirmwareSymbol* sym = find_firmware_symbol(image, dump->symbol, error);
+    if (!sym) {
+      *error = "--dump: " + *error;
+      return false;
+    }
+    dump->addr = sym->address;
+    if (dump->len == 0) dump->len = sym->size;
+    if (dump->len == 0) {
+      *error = "--dump: symbol '" + dump->symbol + "' has no size (st_size 0): give " +
+               dump->symbol + ":LEN";
+      return false;
+    }
+  }
+  if (dump->addr >= reach || dump->len > reach - dump->addr) {
+    *error = "--dump: " + dump->key + " (" + mcu::hex_range(dump->addr, dump->len) +
+             ") does not lie in " + space_name(reach);
+    return false;
+  }
+  return true;
+}
+
+bool parse_location(const std::string& option, const std::string& text, Location* location,
+                    std::string* error) {
+  if (text.empty()) {
+    *error = option + ": expected a SYMBOL or an ADDR";
+    return false;
+  }
+  location->symbol.clear();
+  if (!is_address(text)) {
+    location->symbol = text;
+    return true;
+  }
+  uint64_t addr = 0;
+  if (!parse_u64(text, &addr) || addr >= kAddressSpaceEnd) {
+    *error = option + ": '" + text + "' is not an address in 0x0-0xFFFFF";
+    return false;
+  }
+  location->addr = uint32_t(addr);
+  return true;
+}
+
+bool resolve_location(const std::string& option, const mcu::FirmwareImage& image, uint32_t reach,
+                      Location* location, std::string* error) {
+  if (!location->symbol.empty()) {
+    const mcu::FirmwareSymbol* sym = find_firmware_symbol(image, location->symbol, error);
+    if (!sym) {
+      *error = option + ": " + *error;
+      return false;
+    }
+    location->addr = sym->address;
+  }
+  if (location->addr >= reach) {
+    *error =
+        option + ": " + mcu::hex_address(location->addr) + " does not lie in " + space_name(reach);
+    return false;
+  }
   return true;
 }
 
@@ -69,53 +165,6 @@ bool parse_load(const std::string& text, LoadRequest* load, std::string* error) 
     load->symbol = target;
   }
   return true;
-}
-
-namespace {
-
-uint32_t le(const std::vector<uint8_t>& b, size_t off, int bytes) {
-  uint32_t v = 0;
-  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | b[off + size_t(i)];
-  return v;
-}
-
-}  // namespace
-
-bool elf_symbol_size(const std::vector<uint8_t>& b, const std::string& name, uint32_t* size,
-                     std::string* error) {
-  // ELF32 header: e_shoff at 32, e_shentsize at 46, e_shnum at 48 (System V gABI).
-  if (b.size() < 52 || b[4] != 1 || b[5] != 1) {
-    *error = "not an ELF32 little-endian file";
-    return false;
-  }
-  const uint32_t shoff = le(b, 32, 4), shentsize = le(b, 46, 2), shnum = le(b, 48, 2);
-  if (shentsize < 40 || uint64_t(shoff) + uint64_t(shnum) * shentsize > b.size()) {
-    *error = "section headers lie outside the file";
-    return false;
-  }
-  for (uint32_t i = 0; i < shnum; ++i) {
-    const size_t sh = shoff + size_t(i) * shentsize;
-    if (le(b, sh + 4, 4) != 2) continue;  // SHT_SYMTAB
-    const uint32_t off = le(b, sh + 16, 4), len = le(b, sh + 20, 4), link = le(b, sh + 24, 4);
-    if (link >= shnum || uint64_t(off) + len > b.size()) break;
-    const size_t strsh = shoff + size_t(link) * shentsize;
-    const uint32_t stroff = le(b, strsh + 16, 4), strlen_ = le(b, strsh + 20, 4);
-    if (uint64_t(stroff) + strlen_ > b.size()) break;
-    for (uint32_t s = off; s + 16 <= off + len; s += 16) {  // Elf32_Sym is 16 bytes
-      const uint32_t name_off = le(b, s, 4);
-      if (name_off >= strlen_) continue;
-      const char* p = reinterpret_cast<const char*>(b.data() + stroff + name_off);
-      const size_t max = strlen_ - name_off;
-      size_t n = 0;
-      while (n < max && p[n] != 0) ++n;
-      if (n == name.size() && name.compare(0, n, p, n) == 0) {
-        *size = le(b, s + 8, 4);
-        return true;
-      }
-    }
-  }
-  *error = "no symbol '" + name + "' with a size in the ELF symbol table";
-  return false;
 }
 
 }  // namespace ehsim

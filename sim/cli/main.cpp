@@ -18,7 +18,7 @@ struct Subcommand {
 };
 
 const Subcommand kSubcommands[] = {
-    {"exec", ehsim::cmd_exec, "run an MSP430 ELF on continuous power"},
+    {"exec", ehsim::cmd_exec, "run MSP430 firmware (ELF, Intel HEX, TI-TXT) on continuous power"},
     {"run", ehsim::cmd_run, "run firmware on harvested power from a scenario"},
     {"supply", ehsim::cmd_supply, "simulate the power circuit alone from a scenario"},
     {"sweep", ehsim::cmd_sweep, "run a scenario over parameter values, one process per point"},

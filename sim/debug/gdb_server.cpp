@@ -184,7 +184,7 @@ std::string GdbServer::read_registers() {
 
 std::string GdbServer::read_memory(uint32_t addr, uint32_t len) {
   std::vector<uint8_t> bytes;
-  for (uint32_t i = 0; i < len; ++i) bytes.push_back(mcu_.bus().peek_byte(uint16_t(addr + i)));
+  for (uint32_t i = 0; i < len; ++i) bytes.push_back(mcu_.bus().peek_byte(addr + i));
   return rsp::to_hex(bytes);
 }
 
@@ -220,7 +220,7 @@ bool GdbServer::handle(const std::string& p, mcu::DebugAction* action) {
       for (int r = 0; r < kRegisterCount; ++r) {
         const auto v = rsp::from_le_hex(hex.substr(r * kRegisterBytes * 2, kRegisterBytes * 2));
         if (!v) return reply("E01");
-        if (r != 3) mcu_.cpu().set_reg(r, uint16_t(*v));
+        if (r != 3) mcu_.cpu().set_reg(r, *v);
       }
       return reply("OK");
     }
@@ -234,7 +234,7 @@ bool GdbServer::handle(const std::string& p, mcu::DebugAction* action) {
       const auto r = rsp::parse_hex_number(p.substr(1, eq - 1));
       const auto v = eq == std::string::npos ? std::nullopt : rsp::from_le_hex(p.substr(eq + 1));
       if (!r || !v || *r >= kRegisterCount) return reply("E01");
-      if (*r != 3) mcu_.cpu().set_reg(int(*r), uint16_t(*v));
+      if (*r != 3) mcu_.cpu().set_reg(int(*r), *v);
       return reply("OK");
     }
     case 'm': {
@@ -258,7 +258,7 @@ bool GdbServer::handle(const std::string& p, mcu::DebugAction* action) {
         bytes.assign(p.begin() + long(colon) + 1, p.end());
       }
       if (bytes.size() != len) return reply("E01");
-      for (uint32_t i = 0; i < len; ++i) mcu_.bus().poke_byte(uint16_t(addr + i), bytes[i]);
+      for (uint32_t i = 0; i < len; ++i) mcu_.bus().poke_byte(addr + i, bytes[i]);
       return reply("OK");
     }
     case 'Z':
@@ -274,7 +274,7 @@ bool GdbServer::handle(const std::string& p, mcu::DebugAction* action) {
         breakpoints_.erase(addr);
       }
       mcu_.cpu().clear_breakpoints();
-      for (uint32_t a : breakpoints_) mcu_.cpu().add_breakpoint(uint16_t(a));
+      for (uint32_t a : breakpoints_) mcu_.cpu().add_breakpoint(a);
       return reply("OK");
     }
     case 'c':

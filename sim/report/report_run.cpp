@@ -23,8 +23,12 @@ using report::num;
 
 namespace {
 
+// Time bins of the plots: more than the ~850 pixel columns of a plot's data area, so the voltage
+// envelope (min/max per bin) is at least per-pixel.
 constexpr size_t kBins = 1200;
 constexpr size_t kMaxMarkerSeries = 6;
+constexpr size_t kMaxUartLines = 200;
+constexpr size_t kMaxGpioLanes = 16;
 
 json read_json_file(const fs::path& path, bool required) {
   std::ifstream in(path);
@@ -115,6 +119,141 @@ std::string hex_id(uint16_t id) {
   return buf;
 }
 
+report::Series series(const std::string& name, const std::string& col) {
+  report::Series s;
+  s.name = name;
+  s.color = col;
+  return s;
+}
+
+// A plot against simulated time; `right` lines its time axis up with the voltage plot's.
+report::Plot time_plot(const std::string& id, const std::string& title, const std::string& y_label,
+                       const report::Axis& time_axis, double right) {
+  report::Plot p;
+  p.id = id;
+  p.title = title;
+  p.x = time_axis;
+  p.y.label = y_label;
+  p.min_right = right;
+  return p;
+}
+
+// How the report names a marker everywhere: the firmware-given name with its id, else the id.
+std::string marker_label(uint16_t id, const std::map<uint16_t, std::string>& names) {
+  const auto it = names.find(id);
+  if (it != names.end() && !it->second.empty()) return it->second + " (" + hex_id(id) + ")";
+  return "marker " + hex_id(id);
+}
+
+// The "GPIO" section: one lane per port bit that changes, from the gpio events (port output
+// values). Each lane is drawn as the min/max of the bit's level per time bin, so a bin holding
+// many changes shows as a filled block and the SVG stays bounded however often a pin toggles.
+struct GpioPort {
+  std::vector<std::pair<double, uint32_t>> changes;  // time, value (in event order)
+  uint64_t events = 0;
+};
+
+std::string gpio_section(const std::map<std::string, GpioPort>& ports, double end_s,
+                         const report::Axis& time_axis, double right) {
+  std::string out = "<h2>GPIO</h2>\n";
+  if (ports.empty()) return out + "<p>No GPIO output changes were recorded.</p>\n";
+  out += "<table class=\"gpio\"><tr><th>port</th><th>events</th><th>last value</th></tr>";
+  struct Lane {
+    std::string name;
+    const GpioPort* port;
+    unsigned bit;
+  };
+  std::vector<Lane> lanes;
+  size_t hidden = 0;
+  for (const auto& [name, port] : ports) {
+    char last[16];
+    std::snprintf(last, sizeof last, "0x%02x",
+                  unsigned(port.changes.empty() ? 0 : port.changes.back().second));
+    out += "<tr><th>" + esc(name) + "</th><td class=\"num\">" + std::to_string(port.events) +
+           "</td><td class=\"num\">" + last + "</td></tr>";
+    uint32_t ever_changed = 0;
+    for (size_t k = 1; k < port.changes.size(); ++k) {
+      ever_changed |= port.changes[k].second ^ port.changes[k - 1].second;
+    }
+    // A port that never changes still gets a lane (bit 0) so it shows on the timeline.
+    if (!ever_changed && !port.changes.empty()) ever_changed = port.changes.front().second & 1u;
+    for (unsigned bit = 0; bit < 32; ++bit) {
+      if (!(ever_changed >> bit & 1u)) continue;
+      if (lanes.size() >= kMaxGpioLanes) {
+        ++hidden;
+        continue;
+      }
+      lanes.push_back({name + "." + std::to_string(bit), &port, bit});
+    }
+  }
+  out += "</table>\n";
+  if (lanes.empty()) return out;
+  report::Plot pg = time_plot(
+      "gpio", "GPIO outputs (one lane per pin that changes; filled: several changes per column)",
+      "pin", time_axis, right);
+  pg.height = int(std::max<size_t>(160, 90 + 28 * lanes.size()));
+  // Lane 0 at the top.
+  for (size_t i = lanes.size(); i-- > 0;) pg.y.categories.push_back(lanes[i].name);
+  report::fit_axis(pg.y, {}, false);
+  for (size_t i = 0; i < lanes.size(); ++i) {
+    const Lane& lane = lanes[i];
+    const double base = double(lanes.size() - 1 - i) - 0.3;
+    std::vector<double> lo(kBins, NAN), hi(kBins, NAN);
+    int level = -1;  // unknown before the first event
+    size_t next = 0;
+    const auto& ch = lane.port->changes;
+    for (size_t b = 0; b < kBins; ++b) {
+      const double t1 = (double(b) + 1) * end_s / double(kBins);
+      int mn = level, mx = level;
+      for (; next < ch.size() && (ch[next].first < t1 || b + 1 == kBins); ++next) {
+        level = int(ch[next].second >> lane.bit & 1u);
+        mn = mn < 0 ? level : std::min(mn, level);
+        mx = std::max(mx, level);
+      }
+      if (mn < 0) continue;
+      lo[b] = base + 0.6 * mn;
+      hi[b] = base + 0.6 * mx;
+    }
+    report::Series s = series(lane.name, report::color(i));
+    // Each run of bins with the same range as its two ends: level edges are vertical, and a pin
+    // held for long costs two points.
+    const auto same = [&](size_t a, size_t b) {
+      return !std::isnan(lo[a]) && !std::isnan(lo[b]) && lo[a] == lo[b] && hi[a] == hi[b];
+    };
+    for (size_t b = 0; b < kBins; ++b) {
+      if (std::isnan(lo[b])) continue;
+      const bool first = b == 0 || !same(b - 1, b), last = b + 1 == kBins || !same(b, b + 1);
+      for (const auto& [edge, keep] : {std::pair{0.0, first}, std::pair{1.0, last}}) {
+        if (!keep) continue;
+        s.x.push_back((double(b) + edge) * end_s / double(kBins));
+        s.y.push_back(lo[b]);
+        s.y_hi.push_back(hi[b]);
+      }
+    }
+    pg.series.push_back(s);
+  }
+  out += report::render_plot(pg);
+  if (hidden) {
+    out += "<p class=\"sub\">(" + std::to_string(hidden) + " more changing pins not drawn)</p>\n";
+  }
+  return out;
+}
+
+// The "UART output" section: the firmware's UART text lines, HTML-escaped, the first
+// kMaxUartLines of them.
+std::string uart_section(const std::vector<std::string>& first, uint64_t total) {
+  std::string out = "<h2>UART output</h2>\n";
+  if (total == 0) return out + "<p>The firmware wrote no UART text.</p>\n";
+  out += "<pre class=\"uart\">";
+  for (const std::string& line : first) out += esc(line) + "\n";
+  out += "</pre>\n";
+  if (total > first.size()) {
+    out += "<p class=\"sub uart-more\">\u2026 " + std::to_string(total - first.size()) +
+           " more lines (events.jsonl has them all)</p>\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string run_report_html(const std::string& out_dir) {
@@ -126,10 +265,15 @@ std::string run_report_html(const std::string& out_dir) {
                      : 0.0;
   const double v_on = threshold(scenario, "v_on", 1.9), v_off = threshold(scenario, "v_off", 1.8);
 
-  // --- timeseries.csv, streamed into bins (a day-long run has millions of rows).
+  // --- timeseries.csv, streamed into bins (a day-long run has millions of rows). The voltage
+  // envelope's resolution: every row (one per outputs.timeseries_period, default 10 ms; a row is
+  // an instantaneous sample, the run records no min/max within a row's interval) plus every
+  // event that records the capacitor voltage (boot: the voltage the MCU turned on at, i.e. the
+  // top of a charge peak), so a peak that reaches v_on between two rows still reaches v_on.
   struct Bin {
     double vmin = INFINITY, vmax = -INFINITY, vsum = 0, hsum = 0;
-    size_t n = 0;
+    size_t n = 0;   // timeseries rows
+    size_t en = 0;  // envelope samples: rows and events with capacitor_V
   };
   std::vector<Bin> bins(kBins);
   size_t samples = 0;
@@ -171,6 +315,7 @@ std::string run_report_html(const std::string& out_dir) {
         bin.vsum += v;
         if (ch >= 0) bin.hsum += cells[size_t(ch)];
         ++bin.n;
+        ++bin.en;
         ++samples;
       }
     }
@@ -181,9 +326,14 @@ std::string run_report_html(const std::string& out_dir) {
   std::vector<report::Band> on;
   double on_since = -1;
   std::map<uint16_t, std::vector<uint64_t>> marker_bins;
+  std::map<uint16_t, std::string> marker_names;  // firmware-given, first seen
   std::map<std::string, std::vector<uint64_t>> kind_bins;
-  static const std::set<std::string> kPlain = {
-      "boot", "power_loss", "end", "marker", "uart", "host_log", "reset", "fault", "boot_aborted"};
+  std::vector<std::string> uart_lines;
+  uint64_t uart_total = 0;
+  std::map<std::string, GpioPort> gpio;
+  static const std::set<std::string> kPlain = {"boot", "power_loss",  "end",   "marker",
+                                               "uart", "host_log",    "reset", "fault",
+                                               "gpio", "boot_aborted"};
   const auto bin_of = [&](double t) {
     return std::min(kBins - 1, size_t(std::max(0.0, t / end_s * double(kBins))));
   };
@@ -205,8 +355,35 @@ std::string run_report_html(const std::string& out_dir) {
         continue;
       }
       if (!e.is_object() || !e.contains("event") || !e["time_s"].is_number()) continue;
+      if (!e["event"].is_string()) continue;
       const std::string kind = e["event"].get<std::string>();
       const double t = e["time_s"].get<double>();
+      // A boot without capacitor_V (older events.jsonl) happened at v_on all the same.
+      const bool has_v = e.contains("capacitor_V") && e["capacitor_V"].is_number();
+      if ((has_v || kind == "boot") && have_series) {
+        Bin& bin = bins[bin_of(t)];
+        const double v = has_v ? e["capacitor_V"].get<double>() : v_on;
+        bin.vmin = std::min(bin.vmin, v);
+        bin.vmax = std::max(bin.vmax, v);
+        ++bin.en;
+      }
+      if (kind == "uart") {
+        ++uart_total;
+        if (uart_lines.size() < kMaxUartLines && e.contains("text") && e["text"].is_string()) {
+          uart_lines.push_back(e["text"].get<std::string>());
+        }
+        continue;
+      }
+      if (kind == "gpio") {
+        if (!e.contains("port") || !e["port"].is_string() || !e.contains("value") ||
+            !e["value"].is_number_integer()) {
+          continue;
+        }
+        GpioPort& port = gpio[e["port"].get<std::string>()];
+        ++port.events;
+        port.changes.emplace_back(t, uint32_t(e["value"].get<int64_t>()));
+        continue;
+      }
       if (kind == "boot") {
         if (on_since < 0) on_since = t;
       } else if (kind == "power_loss" || kind == "end") {
@@ -215,6 +392,9 @@ std::string run_report_html(const std::string& out_dir) {
       } else if (kind == "marker") {
         const auto id = marker_id(e.value("id", json()));
         if (!id) continue;
+        if (e.contains("name") && e["name"].is_string() && !marker_names.count(*id)) {
+          marker_names[*id] = e["name"].get<std::string>();
+        }
         auto& v = marker_bins[*id];
         if (v.empty()) v.assign(kBins, 0);
         ++v[bin_of(t)];
@@ -225,6 +405,15 @@ std::string run_report_html(const std::string& out_dir) {
       }
     }
     if (on_since >= 0) add_on(on_since, end_s);
+  }
+  const json& summary_markers = at_path(summary, "progress.markers");
+  if (summary_markers.is_array()) {
+    for (const json& m : summary_markers) {
+      const auto id = m.is_object() ? marker_id(m.value("id", json())) : std::nullopt;
+      if (id && m.contains("name") && m["name"].is_string()) {
+        marker_names[*id] = m["name"].get<std::string>();
+      }
+    }
   }
 
   std::ostringstream body;
@@ -259,43 +448,42 @@ std::string run_report_html(const std::string& out_dir) {
   time_axis.lo = 0;
   time_axis.hi = x_max;
 
+  // The time plots share the voltage plot's right margin (its threshold labels), so their time
+  // axes line up.
+  const std::string on_label = "v_on " + num(v_on) + " V", off_label = "v_off " + num(v_off) + " V";
+  const double right = 14 + std::max(report::text_width(on_label), report::text_width(off_label));
   body << "<h2>Supply</h2>\n";
   if (have_series && samples > 0) {
-    report::Plot pv;
-    pv.id = "voltage";
-    pv.title = "capacitor voltage (shaded: MCU powered)";
-    pv.x = time_axis;
-    pv.y.label = "capacitor voltage (V)";
-    report::Series env{"min/max", {}, {}, {}, false, false, report::color(0)};
-    report::Series mean{"capacitor V", {}, {}, {}, false, false, report::color(0)};
-    bool spread = false;
+    report::Plot pv = time_plot("voltage", "capacitor voltage (shaded: MCU powered)",
+                                "capacitor voltage (V)", time_axis, 0);
+    // The envelope (every sample, min/max per bin) and the mean per bin in distinct colours.
+    report::Series env = series("min/max", "#9467bd");
+    env.legend = "min/max per column (all samples)";
+    report::Series mean = series("capacitor V", report::color(0));
+    mean.legend = "capacitor voltage (mean per column)";
     std::vector<double> ys = {v_on, v_off, 0.0};
     for (size_t b = 0; b < kBins; ++b) {
-      if (!bins[b].n) continue;
+      if (!bins[b].en) continue;
       const double t = (double(b) + 0.5) * end_s / double(kBins);
       env.x.push_back(t);
       env.y.push_back(bins[b].vmin);
       env.y_hi.push_back(bins[b].vmax);
+      ys.push_back(bins[b].vmax);
+      if (!bins[b].n) continue;
       mean.x.push_back(t);
       mean.y.push_back(bins[b].vsum / double(bins[b].n));
-      spread = spread || bins[b].n > 1;
-      ys.push_back(bins[b].vmax);
     }
     report::fit_axis(pv.y, ys, true);
-    if (spread) pv.series.push_back(env);
+    pv.series.push_back(env);
     pv.series.push_back(mean);
     pv.bands = on;
     pv.band_label = "powered";
-    pv.hlines = {{v_on, "v_on " + num(v_on) + " V", "#d62728"},
-                 {v_off, "v_off " + num(v_off) + " V", "#ff7f0e"}};
+    pv.hlines = {{v_on, on_label, "#d62728"}, {v_off, off_label, "#ff7f0e"}};
     body << report::render_plot(pv);
 
-    report::Plot ph;
-    ph.id = "harvested";
-    ph.title = "harvested power (mean per bin)";
-    ph.x = time_axis;
-    ph.y.label = "harvested power (W)";
-    report::Series hs{"harvested W", {}, {}, {}, false, false, report::color(2)};
+    report::Plot ph = time_plot("harvested", "harvested power (mean per bin)",
+                                "harvested power (W)", time_axis, right);
+    report::Series hs = series("harvested W", report::color(2));
     for (size_t b = 0; b < kBins; ++b) {
       if (!bins[b].n) continue;
       hs.x.push_back((double(b) + 0.5) * end_s / double(kBins));
@@ -320,7 +508,7 @@ std::string run_report_html(const std::string& out_dir) {
       const auto it = marker_bins.find(uint16_t(id.get<int>()));
       if (it == marker_bins.end() || used.count(it->first)) return;
       used.insert(it->first);
-      lines.emplace_back("marker " + hex_id(it->first) + " (" + what + ")", &it->second);
+      lines.emplace_back(marker_label(it->first, marker_names) + " (" + what + ")", &it->second);
     };
     named("done_marker", "done");
     named("commit_marker", "commit");
@@ -338,20 +526,21 @@ std::string run_report_html(const std::string& out_dir) {
     for (const auto& [kind, v] : kind_bins) lines.emplace_back(kind, &v);
     for (const auto& [n, id] : by_count) {
       if (lines.size() >= kMaxMarkerSeries) break;
-      if (used.insert(id).second) lines.emplace_back("marker " + hex_id(id), &marker_bins[id]);
+      if (used.insert(id).second)
+        lines.emplace_back(marker_label(id, marker_names), &marker_bins[id]);
     }
     body << "<h2>Progress</h2>\n";
     if (lines.empty()) {
       body << "<p>No progress markers were reported.</p>\n";
     } else {
-      report::Plot pp;
-      pp.id = "progress";
-      pp.title = "progress markers and events (cumulative count)";
-      pp.x = time_axis;
-      pp.y.label = "count";
+      report::Plot pp = time_plot("progress", "progress markers and events (cumulative count)",
+                                  "count", time_axis, right);
       std::vector<double> ys = {0.0};
       for (const auto& [label, v] : lines) {
-        report::Series s{label, {0.0}, {0.0}, {}, true, false, ""};
+        report::Series s = series(label, "");
+        s.x = {0.0};
+        s.y = {0.0};
+        s.step = true;
         uint64_t total = 0;
         for (size_t b = 0; b < kBins; ++b) {
           if (!(*v)[b]) continue;
@@ -369,7 +558,28 @@ std::string run_report_html(const std::string& out_dir) {
       pp.band_label = "powered";
       body << report::render_plot(pp);
     }
+    // Every marker id the firmware reported, from summary.progress.markers.
+    if (summary_markers.is_array() && !summary_markers.empty()) {
+      std::string t =
+          "<div class=\"table-box\"><table class=\"markers\"><tr><th>marker</th><th>count</th>"
+          "<th>first (s)</th><th>last (s)</th><th>last arg</th></tr>";
+      for (size_t i = 0; i < summary_markers.size(); ++i) {
+        const json& m = summary_markers[i];
+        const auto id = m.is_object() ? marker_id(m.value("id", json())) : std::nullopt;
+        if (!id) continue;
+        const std::string base = "progress.markers." + std::to_string(i) + ".";
+        t += "<tr><th>" + esc(marker_label(*id, marker_names)) + "</th>" +
+             value_cell(m.value("count", json()), base + "count") +
+             value_cell(m.value("first_time_s", json()), base + "first_time_s") +
+             value_cell(m.value("last_time_s", json()), base + "last_time_s") +
+             value_cell(m.value("last_arg", json()), base + "last_arg") + "</tr>";
+      }
+      body << t << "</table></div>\n";
+    }
   }
+
+  body << uart_section(uart_lines, uart_total);
+  body << gpio_section(gpio, end_s, time_axis, right);
 
   // Energy books.
   body << "<h2>Energy books</h2>\n"

@@ -42,27 +42,63 @@ std::string num(double v) {
   return buf;
 }
 
-std::string si(double v) {
-  if (v == 0 || !std::isfinite(v)) return num(v);
-  if (std::fabs(v) >= 0.01 && std::fabs(v) < 1e4) {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.4g", v);
-    return buf;
-  }
+namespace {
+
+// The SI prefix |v| reads best with: its scale and symbol (`micro` for 1e-6, "u" in the short
+// tick labels, "µ" with a unit). `multiples` false: nothing above 1 (seconds read "1800 s").
+std::pair<double, const char*> si_prefix(double v, const char* micro, bool multiples) {
   static const struct {
     double scale;
     const char* p;
-  } kP[] = {{1e9, "G"},  {1e6, "M"},  {1e3, "k"},  {1, ""},
-            {1e-3, "m"}, {1e-6, "u"}, {1e-9, "n"}, {1e-12, "p"}};
+  } kP[] = {{1e9, "G"},  {1e6, "M"},      {1e3, "k"},  {1, ""},
+            {1e-3, "m"}, {1e-6, nullptr}, {1e-9, "n"}, {1e-12, "p"}};
   const double mag = std::fabs(v);
   for (const auto& p : kP) {
-    if (mag >= p.scale * 0.9999999 || p.scale == 1e-12) {
-      char buf[40];
-      std::snprintf(buf, sizeof buf, "%.3g%s", v / p.scale, p.p);
-      return buf;
+    if (!multiples && p.scale > 1) continue;
+    if (mag >= p.scale * 0.9999999 || p.scale == 1e-12) return {p.scale, p.p ? p.p : micro};
+  }
+  return {1, ""};
+}
+
+}  // namespace
+
+std::string si(double v) {
+  if (v == 0 || !std::isfinite(v)) return num(v);
+  char buf[40];
+  if (std::fabs(v) >= 0.01 && std::fabs(v) < 1e4) {
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+    return buf;
+  }
+  const auto [scale, prefix] = si_prefix(v, "u", true);
+  std::snprintf(buf, sizeof buf, "%.3g%s", v / scale, prefix);
+  return buf;
+}
+
+std::string si_unit(double v, const std::string& unit) {
+  if (unit.empty()) return si(v);
+  if (v == 0 || !std::isfinite(v)) return num(v) + " " + unit;
+  const auto [scale, prefix] = si_prefix(v, "\xC2\xB5", unit != "s");
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.4g", v / scale);
+  return std::string(buf) + " " + prefix + unit;
+}
+
+double text_width(const std::string& text, double font_px) {
+  // Widths in em of DejaVu Sans / Liberation Sans rounded up, so the estimate is never short.
+  double em = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) == 0x80) continue;  // UTF-8 continuation byte: counted with its lead byte
+    if (std::string(" .,:;'|!()[]ijlft-").find(char(c)) != std::string::npos && c < 0x80) {
+      em += 0.42;
+    } else if (c == 'm' || c == 'w' || c == 'M' || c == 'W' || c == '=' || c == '%' || c == '@') {
+      em += 1.0;
+    } else if (c >= 'A' && c <= 'Z') {
+      em += 0.8;
+    } else {
+      em += 0.68;
     }
   }
-  return num(v);
+  return em * font_px;
 }
 
 const char* color(size_t i) {
@@ -112,7 +148,7 @@ std::vector<double> log_ticks(double lo, double hi) {
 }
 
 struct Frame {
-  double left = 72, right = 20, top = 34, bottom = 46;
+  double left = 72, right = 20, top = 34, bottom = 46;  // right widens for threshold labels
   double w, h;
   const Axis *xa, *ya;
   double px(double x) const { return left + frac(*xa, x) * (w - left - right); }
@@ -132,7 +168,7 @@ void axis_ticks(std::ostringstream& s, const Frame& f, const Axis& a, bool is_x)
     for (size_t i = 0; i < a.categories.size(); ++i) ticks.emplace_back(double(i), a.categories[i]);
   } else {
     for (double t : a.log ? log_ticks(a.lo, a.hi) : linear_ticks(a.lo, a.hi)) {
-      ticks.emplace_back(t, si(t));
+      ticks.emplace_back(t, si_unit(t, a.unit));
     }
   }
   for (const auto& [t, label] : ticks) {
@@ -199,32 +235,48 @@ std::string render_plot(const Plot& p) {
   f.h = p.height;
   f.xa = &p.x;
   f.ya = &p.y;
-  // Legend rows below the axis label, wrapped to the plot width; they add to the height.
-  std::vector<std::pair<std::string, std::string>> items;
+  // Threshold labels sit outside the plot area at the right edge, so the data never hides them
+  // and they never hide the data: the right margin widens to the longest label.
+  f.right = std::max(f.right, p.min_right);
+  for (const HLine& hl : p.hlines) f.right = std::max(f.right, 14 + text_width(hl.label));
+  // Legend: a reserved band below the x-axis label (outside the plot area, so no plot line can
+  // run through it), entries wrapped to the plot width by their estimated text width.
+  struct Item {
+    std::string label, col;
+    enum Kind { kLine, kEnvelope, kBand } kind;
+  };
+  std::vector<Item> items;
   for (size_t i = 0; i < p.series.size(); ++i) {
-    if (p.series[i].name.empty()) continue;
-    items.emplace_back(p.series[i].name, p.series[i].color.empty() ? color(i) : p.series[i].color);
+    const Series& se = p.series[i];
+    const std::string text = se.legend.empty() ? se.name : se.legend;
+    if (text.empty()) continue;
+    items.push_back({text, se.color.empty() ? color(i) : se.color,
+                     se.y_hi.empty() ? Item::kLine : Item::kEnvelope});
   }
-  if (!p.band_label.empty()) items.emplace_back(p.band_label, "band");
+  if (!p.band_label.empty()) items.push_back({p.band_label, "", Item::kBand});
   std::string legend;
   double lx = f.left, row = 0;
   if (items.size() > 1 || !p.band_label.empty()) {
-    for (const auto& [label, col] : items) {
-      const double w = 30 + 6.2 * double(label.size());
+    for (const Item& it : items) {
+      const double w = 20 + text_width(it.label) + 16;
       if (lx > f.left && lx + w > f.w - f.right) {
         lx = f.left;
         ++row;
       }
       const double y = f.h + 10 + 16 * row;
-      if (col == "band") {
+      if (it.kind == Item::kBand) {
         legend += "<rect class=\"band-key\" x=\"" + c2(lx) + "\" y=\"" + c2(y - 9) +
                   "\" width=\"16\" height=\"10\"/>";
+      } else if (it.kind == Item::kEnvelope) {
+        legend += "<rect class=\"envelope\" x=\"" + c2(lx) + "\" y=\"" + c2(y - 9) +
+                  "\" width=\"16\" height=\"10\" fill=\"" + it.col + "\" stroke=\"" + it.col +
+                  "\"/>";
       } else {
         legend += "<rect x=\"" + c2(lx) + "\" y=\"" + c2(y - 6) +
-                  "\" width=\"16\" height=\"4\" fill=\"" + col + "\"/>";
+                  "\" width=\"16\" height=\"4\" fill=\"" + it.col + "\"/>";
       }
       legend += "<text class=\"legend\" x=\"" + c2(lx + 20) + "\" y=\"" + c2(y) + "\">" +
-                esc(label) + "</text>";
+                esc(it.label) + "</text>";
       lx += w;
     }
     legend = "<g class=\"legend\">" + legend + "</g>";
@@ -256,6 +308,8 @@ std::string render_plot(const Plot& p) {
     const Series& se = p.series[i];
     const std::string col = se.color.empty() ? color(i) : se.color;
     if (!se.y_hi.empty()) {
+      // The outline in the fill colour keeps a zero-height envelope (one sample per column)
+      // visible as a line.
       std::string pts;
       for (size_t k = 0; k < se.x.size(); ++k) {
         if (std::isfinite(se.y[k])) pts += c2(f.px(se.x[k])) + "," + c2(f.py(se.y[k])) + " ";
@@ -266,46 +320,63 @@ std::string render_plot(const Plot& p) {
         }
       }
       s << "<polygon class=\"envelope\" data-series=\"" << esc(se.name) << "\" fill=\"" << col
-        << "\" points=\"" << pts << "\"/>";
+        << "\" stroke=\"" << col << "\" points=\"" << pts << "\"/>";
       continue;
     }
-    std::string d;
-    bool pen = false;
-    for (size_t k = 0; k < se.x.size(); ++k) {
-      if (!std::isfinite(se.y[k]) || (p.x.log && !(se.x[k] > 0)) || (p.y.log && !(se.y[k] > 0))) {
-        pen = false;
-        continue;
+    if (se.line) {
+      std::string d;
+      bool pen = false;
+      for (size_t k = 0; k < se.x.size(); ++k) {
+        if (!std::isfinite(se.y[k]) || (p.x.log && !(se.x[k] > 0)) || (p.y.log && !(se.y[k] > 0))) {
+          pen = false;
+          continue;
+        }
+        const double x = f.px(se.x[k]), y = f.py(se.y[k]);
+        if (!pen) {
+          d += "M" + c2(x) + " " + c2(y);
+        } else if (se.step) {
+          d += "H" + c2(x) + "V" + c2(y);
+        } else {
+          d += "L" + c2(x) + " " + c2(y);
+        }
+        pen = true;
       }
-      const double x = f.px(se.x[k]), y = f.py(se.y[k]);
-      if (!pen) {
-        d += "M" + c2(x) + " " + c2(y);
-      } else if (se.step) {
-        d += "H" + c2(x) + "V" + c2(y);
-      } else {
-        d += "L" + c2(x) + " " + c2(y);
-      }
-      pen = true;
+      s << "<path class=\"series\" data-series=\"" << esc(se.name) << "\" stroke=\"" << col
+        << "\" d=\"" << d << "\"/>";
     }
-    s << "<path class=\"series\" data-series=\"" << esc(se.name) << "\" stroke=\"" << col
-      << "\" d=\"" << d << "\"/>";
-    if (se.dots) {
+    if (se.dots || !se.line) {
       for (size_t k = 0; k < se.x.size(); ++k) {
         if (!std::isfinite(se.y[k]) || (p.x.log && !(se.x[k] > 0))) continue;
-        s << "<circle class=\"dot\" fill=\"" << col << "\" cx=\"" << c2(f.px(se.x[k])) << "\" cy=\""
-          << c2(f.py(se.y[k])) << "\" r=\"3\"><title>" << esc(se.name) << ": " << num(se.y[k])
-          << "</title></circle>";
+        s << "<circle class=\"dot\" data-group=\"" << esc(se.name) << "\" fill=\"" << col
+          << "\" cx=\"" << c2(f.px(se.x[k])) << "\" cy=\"" << c2(f.py(se.y[k]))
+          << "\" r=\"3\"><title>" << esc(se.legend.empty() ? se.name : se.legend) << ": "
+          << num(se.y[k]) << "</title></circle>";
       }
     }
   }
+  // Threshold lines inside the plot area (clipped with the data).
   for (const HLine& h : p.hlines) {
     const double y = f.py(h.y);
     s << "<line class=\"threshold\" data-label=\"" << esc(h.label) << "\" stroke=\"" << h.color
       << "\" x1=\"" << c2(f.left) << "\" y1=\"" << c2(y) << "\" x2=\"" << c2(f.w - f.right)
       << "\" y2=\"" << c2(y) << "\"/>";
-    s << "<text class=\"threshold-label\" fill=\"" << h.color << "\" x=\"" << c2(f.w - f.right - 4)
-      << "\" y=\"" << c2(y - 3) << "\" text-anchor=\"end\">" << esc(h.label) << "</text>";
   }
   s << "</g>";
+  // Their labels right of the plot area, level with the line, pushed apart (12 px) when two
+  // thresholds are close (v_on and v_off often are).
+  {
+    std::vector<std::pair<double, size_t>> at;
+    for (size_t i = 0; i < p.hlines.size(); ++i) at.emplace_back(f.py(p.hlines[i].y) + 4, i);
+    std::sort(at.begin(), at.end());
+    for (size_t k = 1; k < at.size(); ++k) {
+      at[k].first = std::max(at[k].first, at[k - 1].first + 12);
+    }
+    for (const auto& [y, i] : at) {
+      const HLine& h = p.hlines[i];
+      s << "<text class=\"threshold-label\" fill=\"" << h.color << "\" x=\""
+        << c2(f.w - f.right + 6) << "\" y=\"" << c2(y) << "\">" << esc(h.label) << "</text>";
+    }
+  }
   // Axis labels and legend.
   s << "<text class=\"axis-label\" x=\"" << c2((f.left + f.w - f.right) / 2) << "\" y=\""
     << c2(f.h - 8) << "\" text-anchor=\"middle\">" << esc(p.x.label) << "</text>";
@@ -375,11 +446,15 @@ std::string html_page(const std::string& title, const std::string& body) {
     << "svg .grid{stroke:#e6e6e6;stroke-width:1}\n"
     << "svg .band,svg .band-key{fill:#2ca02c;fill-opacity:0.13;stroke:none}\n"
     << "svg .series{fill:none;stroke-width:1.6}\n"
-    << "svg .envelope{fill-opacity:0.35;stroke:none}\n"
+    << "svg .envelope{fill-opacity:0.35;stroke-width:1}\n"
     << "svg .threshold{stroke-dasharray:6 4;stroke-width:1.2}\n"
     << "svg .title{font-size:13px;font-weight:bold}\n"
     << "svg .tick,svg .legend,svg .bar-value{fill:#333}\n"
     << "pre{font-size:12px;white-space:pre-wrap;background:#f7f7f7;padding:6px}\n"
+    // Wide tables scroll inside their own box instead of widening the page.
+    << "div.table-box{max-width:100%;overflow-x:auto}\n"
+    << "pre.uart{max-height:24em;overflow:auto;white-space:pre}\n"
+    << "td.wrap{max-width:22em;overflow-wrap:anywhere}\n"
     << "</style></head><body>\n"
     << body << "</body></html>\n";
   return s.str();

@@ -15,6 +15,11 @@ std::string esc(const std::string& text);
 std::string num(double v);
 // Short tick label with an SI prefix: 0.002 -> "2m", 4.7e-5 -> "47u".
 std::string si(double v);
+// A quantity with an SI prefix and its unit, as a reader writes it: (5e-5, "F") -> "50 µF".
+std::string si_unit(double v, const std::string& unit);
+// Estimated rendered width in px of `text` at the report's 11 px sans-serif, erring wide (per
+// character class), so that legend entries and labels placed by it do not run into each other.
+double text_width(const std::string& text, double font_px = 11);
 // A distinct colour for series i.
 const char* color(size_t i);
 
@@ -23,6 +28,7 @@ struct Axis {
   double lo = 0, hi = 1;
   bool log = false;
   std::vector<std::string> categories;  // non-empty: categorical axis at 0..n-1
+  std::string unit;                     // non-empty: ticks read "50 µF" (si_unit)
 };
 
 struct Series {
@@ -32,12 +38,16 @@ struct Series {
   bool step = false;         // hold each value until the next x
   bool dots = false;         // a circle at every point
   std::string color;         // empty: color(series index)
+  bool line = true;          // false: points only (categorical x: no line between categories)
+  std::string legend;        // legend text when it differs from name (name stays data-series)
 };
 
 struct Band {  // shaded x interval (e.g. powered)
   double x0, x1;
 };
 
+// A threshold: dashed line across the plot, its label outside the plot area at the right edge
+// (never over the data).
 struct HLine {
   double y;
   std::string label, color;
@@ -51,6 +61,7 @@ struct Plot {
   std::string band_label;  // legend text of the bands
   std::vector<HLine> hlines;
   int width = 960, height = 280;
+  double min_right = 0;  // least right margin: plots sharing a time axis line up
 };
 
 // Sets lo/hi from the data (with a margin; log axes to whole decades when wide).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -28,8 +29,79 @@ struct ParamInfo {
   std::string key;
   std::vector<std::string> values;
   std::vector<double> numeric;  // empty when a value is not a quantity
+  std::string unit;             // the values' unit symbol ("F", "V", "Hz", "s"; "" for numbers)
   bool log = false;
 };
+
+// Scenario and summary paths in words, for axis titles, plot titles and legends (a reader of
+// the report need not know the JSON layout). Unknown paths: the components in words.
+const std::map<std::string, std::string>& known_words() {
+  static const std::map<std::string, std::string> kWords = {
+      {"supply.capacitance", "supply capacitance"},
+      {"supply.v_on", "turn-on voltage"},
+      {"supply.v_off", "turn-off voltage"},
+      {"supply.rated_voltage", "rated voltage"},
+      {"supply.leakage", "capacitor leakage"},
+      {"device.mclk", "MCLK frequency"},
+      {"harvester.trace.file", "harvester trace"},
+      {"harvester.scale", "harvester scale"},
+      {"run.duration", "run duration"},
+      {"firmware", "firmware"},
+      {"seed", "seed"},
+      {"end.reason", "end reason"},
+      {"time.simulated_s", "simulated time (s)"},
+      {"time.on_s", "powered time (s)"},
+      {"time.on_time_fraction", "on-time fraction"},
+      {"power.boots", "boots"},
+      {"power.power_failures", "power failures"},
+      {"energy.harvested_J", "harvested energy (J)"},
+      {"energy.mcu_consumed_J", "energy consumed by the MCU (J)"},
+      {"energy.clipped_J", "clipped energy (J)"},
+      {"energy.delivered_J", "energy delivered (J)"},
+      {"mcu.cycles", "MCU cycles"},
+      {"mcu.instructions", "instructions"},
+      {"progress.commits", "commits"},
+      {"progress.cycles_lost_to_reexecution", "cycles lost to re-execution"},
+      {"progress.work_units_done", "work units done"},
+      {"progress.work_units_per_hour", "work units per hour"},
+      {"inference.completed", "inferences completed"},
+      {"inference.missed", "inferences missed"},
+      {"inference.accuracy", "inference accuracy"},
+      {"inference.mean_latency_s", "mean inference latency (s)"},
+      {"inference.inferences_per_hour", "inferences per hour"},
+  };
+  return kWords;
+}
+
+std::string in_words(const std::string& path) {
+  const auto it = known_words().find(path);
+  if (it != known_words().end()) return it->second;
+  std::string words = path, unit;
+  // A summary figure's unit suffix (harvested_J) becomes "(J)".
+  for (const char* u : {"_s", "_J", "_W", "_V", "_A", "_F", "_C", "_Hz"}) {
+    const size_t n = std::strlen(u);
+    if (words.size() > n && words.compare(words.size() - n, n, u) == 0) {
+      unit = std::string(" (") + (u + 1) + ")";
+      words.resize(words.size() - n);
+      break;
+    }
+  }
+  for (char& c : words) {
+    if (c == '.' || c == '_') c = ' ';
+  }
+  return words + unit;
+}
+
+// A parameter value as the report shows it: a quantity with a space and its unit ("47 µF"), a
+// file path as its file name.
+std::string shown_value(const ParamInfo& p, const std::string& v) {
+  if (!p.numeric.empty()) {
+    const auto n = numeric_value(v);
+    if (n && !p.unit.empty()) return report::si_unit(*n, p.unit);
+    return v;
+  }
+  return v.find('/') != std::string::npos ? fs::path(v).filename().string() : v;
+}
 
 ParamInfo param_info(const json& p) {
   ParamInfo info;
@@ -42,6 +114,8 @@ ParamInfo param_info(const json& p) {
       break;
     }
     info.numeric.push_back(*n);
+    // Values of one parameter share a unit ("10uF..1mF" expands to F values); the first names it.
+    if (info.numeric.size() == 1) info.unit = quantity_unit(v).value_or("");
   }
   if (!info.numeric.empty()) {
     const auto [lo, hi] = std::minmax_element(info.numeric.begin(), info.numeric.end());
@@ -51,6 +125,13 @@ ParamInfo param_info(const json& p) {
     info.log = positive && (capacitance || *hi / *lo >= 20);
   }
   return info;
+}
+
+// A parameter value in a table: a file path shows its file name, the whole path in the title.
+std::string param_cell(const std::string& v) {
+  if (v.find('/') == std::string::npos) return "<td class=\"wrap\">" + esc(v) + "</td>";
+  return "<td class=\"wrap\" title=\"" + esc(v) + "\">" + esc(fs::path(v).filename().string()) +
+         "</td>";
 }
 
 std::string value_cell(const json& v, const std::string& key) {
@@ -132,8 +213,8 @@ std::string exits_section(const fs::path& sweep_dir, const json& points,
   out << "<h2>Exit distribution</h2>\n<p class=\"sub\">From each completed point's summary.json "
          "(inference.exits); mean harvested power = energy.harvested_J / time.simulated_s. "
          "Share: the layer's exits over the completed inferences.</p>\n"
-         "<table class=\"exits-by-point\"><tr><th>#</th>";
-  for (const ParamInfo& p : params) out << "<th>" << esc(p.key) << "</th>";
+         "<div class=\"table-box\"><table class=\"exits-by-point\"><tr><th>#</th>";
+  for (const ParamInfo& p : params) out << "<th class=\"wrap\">" << esc(p.key) << "</th>";
   out << "<th>mean harvested power (W)</th><th>completed</th><th>accuracy</th>";
   for (int64_t l : layers) out << "<th>layer " << l << " count</th>";
   for (int64_t l : layers) out << "<th>layer " << l << " share</th>";
@@ -144,9 +225,7 @@ std::string exits_section(const fs::path& sweep_dir, const json& points,
     const std::string base = "exits." + r.name + ".";
     out << "<tr><td><a href=\"points/" << esc(r.name) << "/report.html\">" << esc(r.name)
         << "</a></td>";
-    for (const ParamInfo& p : params) {
-      out << "<td>" << esc(r.point->at("params").value(p.key, std::string())) << "</td>";
-    }
+    for (const ParamInfo& p : params) out << param_cell(r.point->at("params").value(p.key, ""));
     const json completed = r.inference.value("completed", json());
     out << cell(base + "mean_harvested_W", std::isfinite(r.power_W) ? json(r.power_W) : json())
         << cell(base + "completed", completed)
@@ -165,7 +244,7 @@ std::string exits_section(const fs::path& sweep_dir, const json& points,
     out << "</tr>\n";
     if (std::isfinite(r.power_W)) powers.push_back(r.power_W);
   }
-  out << "</table>\n";
+  out << "</table></div>\n";
 
   // Share and accuracy of each exit layer against the mean harvested power.
   if (powers.size() >= 2) {
@@ -263,29 +342,31 @@ std::string sweep_report_html(const std::string& sweep_dir) {
       if (xp.values.size() < 2) continue;  // one value: nothing to plot against
       report::Plot plot;
       plot.id = "sweep-" + m + "-" + xp.key;
-      plot.title = m + " vs " + xp.key;
-      plot.x.label = xp.key + (xp.log ? " (log)" : "");
-      plot.y.label = m;
+      plot.title = in_words(m) + " vs " + in_words(xp.key);
+      plot.x.label = in_words(xp.key) + (xp.log ? " (log scale)" : "");
+      plot.x.unit = xp.unit;
+      plot.y.label = in_words(m);
       plot.height = 300;
       plot.x.log = xp.log;
-      if (xp.numeric.empty()) {
-        for (const std::string& v : xp.values) {
-          plot.x.categories.push_back(
-              v.find('/') != std::string::npos ? fs::path(v).filename().string() : v);
-        }
+      const bool categorical = xp.numeric.empty();
+      if (categorical) {
+        for (const std::string& v : xp.values) plot.x.categories.push_back(shown_value(xp, v));
       }
       std::map<std::string, report::Series> lines;  // keyed by the other parameters' values
+      std::map<std::string, std::string> legends;   // the same in words
       std::vector<std::string> order;
       std::vector<double> xs, ys;
       for (const json& pt : points) {
         const json& pp = pt.at("params");
-        std::string label;
+        std::string label, legend;
         for (size_t k = 0; k < params.size(); ++k) {
           if (k == pi) continue;
           std::string v = pp.value(params[k].key, std::string());
+          const std::string shown = shown_value(params[k], v);
           // File paths: the file name is what tells lines apart.
           if (v.find('/') != std::string::npos) v = fs::path(v).filename().string();
           label += (label.empty() ? "" : ", ") + params[k].key + "=" + v;
+          legend += (legend.empty() ? "" : ", ") + in_words(params[k].key) + " " + shown;
         }
         const std::string xv = pp.value(xp.key, std::string());
         const auto at = std::find(xp.values.begin(), xp.values.end(), xv);
@@ -297,15 +378,23 @@ std::string sweep_report_html(const std::string& sweep_dir) {
         if (!lines.count(label)) {
           order.push_back(label);
           lines[label].name = label;
+          lines[label].legend = legend;
           lines[label].dots = true;
+          // A categorical parameter has no order between its values: points, no line.
+          lines[label].line = !categorical;
         }
         lines[label].x.push_back(x);
         lines[label].y.push_back(y);
         xs.push_back(x);
         if (std::isfinite(y)) ys.push_back(y);
       }
-      for (size_t i = 0; i < order.size() && i < kMaxLines; ++i) {
+      const size_t drawn = std::min(order.size(), kMaxLines);
+      for (size_t i = 0; i < drawn; ++i) {
         report::Series s = lines[order[i]];
+        // Categories: the groups side by side within each category's slot.
+        if (categorical && drawn > 1) {
+          for (double& x : s.x) x += (double(i) - double(drawn - 1) / 2) * 0.4 / double(drawn);
+        }
         // Sort by x so lines run left to right whatever the point order.
         std::vector<size_t> idx(s.x.size());
         for (size_t k = 0; k < idx.size(); ++k) idx[k] = k;
@@ -330,10 +419,12 @@ std::string sweep_report_html(const std::string& sweep_dir) {
   }
 
   // The table of points.
-  body << "<h2>Points</h2>\n<table class=\"points\"><tr><th>#</th>";
-  for (const ParamInfo& p : params) body << "<th>" << esc(p.key) << "</th>";
+  // In its own scrolling box (a sweep with many metrics is wider than the window), headers
+  // wrapping anywhere (summary paths have no spaces), file paths as their file name.
+  body << "<h2>Points</h2>\n<div class=\"table-box\"><table class=\"points\"><tr><th>#</th>";
+  for (const ParamInfo& p : params) body << "<th class=\"wrap\">" << esc(p.key) << "</th>";
   body << "<th>status</th>";
-  for (const std::string& m : metrics) body << "<th>" << esc(m) << "</th>";
+  for (const std::string& m : metrics) body << "<th class=\"wrap\">" << esc(m) << "</th>";
   body << "</tr>\n";
   std::string failures;
   for (const json& pt : points) {
@@ -341,9 +432,7 @@ std::string sweep_report_html(const std::string& sweep_dir) {
     const std::string name = pt.value("name", "");
     body << "<tr class=\"" << esc(status) << "\"><td><a href=\"points/" << esc(name)
          << "/report.html\">" << esc(name) << "</a></td>";
-    for (const ParamInfo& p : params) {
-      body << "<td>" << esc(pt.at("params").value(p.key, std::string())) << "</td>";
-    }
+    for (const ParamInfo& p : params) body << param_cell(pt.at("params").value(p.key, ""));
     body << "<td>" << esc(status) << "</td>";
     for (const std::string& m : metrics) {
       body << value_cell(pt.at("metrics").value(m, json()), "points." + name + "." + m);
@@ -354,7 +443,7 @@ std::string sweep_report_html(const std::string& sweep_dir) {
                   "</pre>\n";
     }
   }
-  body << "</table>\n";
+  body << "</table></div>\n";
   body << exits_section(fs::path(sweep_dir), points, params);
   if (!failures.empty()) body << "<h2>Failures</h2>\n" << failures;
   body << "<p class=\"sub\">Generated by ehsim sweep from sweep.json.</p>\n";

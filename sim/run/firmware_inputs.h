@@ -14,9 +14,9 @@
 
 namespace ehsim {
 
-// Writes `bytes` at ELF symbol `symbol` of the firmware at elf_path (at most its st_size bytes)
-// into the loaded MCU image. False with *error saying what is wrong ("no symbol 'X' in F", "has N
-// bytes, more than the M bytes at symbol 'X'", ...).
+// Writes `bytes` at ELF symbol `symbol` of the firmware read from elf_path (at most its st_size
+// bytes) into the loaded MCU image. False with *error saying what is wrong ("no symbol 'X' in F",
+// "has N bytes, more than the M bytes at symbol 'X'", ...).
 bool load_at_symbol(const std::string& elf_path, const mcu::ElfImage& image, mcu::Mcu& mcu,
                     const std::string& symbol, const std::vector<uint8_t>& bytes,
                     std::string* error);

@@ -27,9 +27,10 @@ const std::pair<uint32_t, std::string>* at_or_below(
 
 }  // namespace
 
-FirmwareSymbols::FirmwareSymbols(const mcu::ElfImage& image,
+FirmwareSymbols::FirmwareSymbols(const mcu::FirmwareImage& image,
                                  const std::map<uint16_t, std::string>& extra_names) {
-  for (const auto& [name, value] : image.symbols) {
+  for (const auto& [name, symbol] : image.symbols) {
+    const uint32_t value = symbol.address;
     if (starts_with(name, kMarkerSymbolPrefix)) {
       const std::string marker = name.substr(std::char_traits<char>::length(kMarkerSymbolPrefix));
       if (!marker.empty() && value <= 0xFFFF) marker_names_[uint16_t(value)] = marker;
@@ -40,7 +41,7 @@ FirmwareSymbols::FirmwareSymbols(const mcu::ElfImage& image,
     }
   }
   for (const auto& [id, name] : extra_names) marker_names_[id] = name;
-  for (const mcu::ElfSegment& seg : image.segments) {
+  for (const mcu::FirmwareSegment& seg : image.segments) {
     loaded_.emplace_back(seg.vaddr, seg.vaddr + seg.memsz);
   }
   // Sorted by address, then name, so the choice among aliases is deterministic.

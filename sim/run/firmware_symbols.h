@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "mcu_model/elf/elf_image.h"
+#include "mcu_model/elf/firmware_image.h"
 
 namespace ehsim {
 
@@ -19,7 +19,8 @@ inline constexpr const char* kMarkerSymbolPrefix = "ehsim_marker_";
 class FirmwareSymbols {
  public:
   FirmwareSymbols() = default;
-  FirmwareSymbols(const mcu::ElfImage& image, const std::map<uint16_t, std::string>& extra_names);
+  FirmwareSymbols(const mcu::FirmwareImage& image,
+                  const std::map<uint16_t, std::string>& extra_names);
 
   // "name+0xOFF" (or "name" at offset 0) for the nearest code symbol at or below pc, "0xPC" when
   // none is or pc lies outside the image's segments. Code symbols are the table's names less the

@@ -11,10 +11,10 @@ namespace ehsim {
 
 namespace {
 
-mcu::ElfImage read_firmware(const std::string& path) {
-  mcu::ElfImage image;
+mcu::FirmwareImage read_firmware(const std::string& path) {
+  mcu::FirmwareImage image;
   std::string error;
-  if (!mcu::read_elf_file(path, &image, &error)) throw InputError(error);
+  if (!mcu::read_firmware_file(path, &image, &error)) throw InputError(error);
   return image;
 }
 

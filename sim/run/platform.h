@@ -39,7 +39,7 @@ class Platform {
   Platform& operator=(const Platform&) = delete;
 
   mcu::Mcu& mcu() { return *mcu_; }
-  const mcu::ElfImage& image() const { return image_; }
+  const mcu::FirmwareImage& image() const { return image_; }
   // PCs as function+offset and marker names, for every output that shows them.
   const FirmwareSymbols& symbols() const { return symbols_; }
   // Simulated seconds the run lasts (0: until the firmware ends, on continuous power).
@@ -61,7 +61,7 @@ class Platform {
   const RunRecorder& recorder() const { return *recorder_; }
 
  private:
-  mcu::ElfImage image_;
+  mcu::FirmwareImage image_;
   FirmwareSymbols symbols_;
   std::shared_ptr<energy::SupplyCore> core_;
   std::unique_ptr<energy::Supply> supply_;

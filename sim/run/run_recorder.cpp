@@ -74,6 +74,10 @@ RunRecorder::RunRecorder(sc_core::sc_module_name name, const RunScenario& scenar
     }
   }
   mcu.set_event_listener([this](const mcu::McuEvent& ev) { on_mcu_event(ev); });
+  mcu.set_unmodelled_access_listener(
+      [this](const mcu::UnmodelledAccess& access) { on_unmodelled(access); });
+  mcu.set_mpu_violation_listener(
+      [this](const mcu::MpuViolation& violation) { on_mpu_violation(violation); });
   mcu.set_stretch_listener([this] { return after_stretch(); });
   if (scenario.outputs.timeseries_period_s > 0) SC_THREAD(sample_thread);
 }
@@ -145,7 +149,7 @@ void RunRecorder::drain_log(double now_s) {
     const double t = mcu_.time_of_cycle_s(m.cycle);
     ordered_json line = {{"time_s", t}, {"event", "marker"}, {"id", m.id}, {"arg", m.arg}};
     if (const std::string& name = symbols_.marker_name(m.id); !name.empty()) line["name"] = name;
-    write_event(line);
+    stretch_events_.emplace_back(t, std::move(line));
     MarkerStats& st = markers_[m.id];
     if (st.count++ == 0) st.first_time_s = t;
     st.last_arg = m.arg;
@@ -162,10 +166,9 @@ void RunRecorder::drain_log(double now_s) {
     }
   }
   for (const mcu::PortWrite& w : log.port_writes) {
-    write_event({{"time_s", mcu_.time_of_cycle_s(w.cycle)},
-                 {"event", "gpio"},
-                 {"port", w.port},
-                 {"value", w.value}});
+    const double t = mcu_.time_of_cycle_s(w.cycle);
+    stretch_events_.emplace_back(
+        t, ordered_json{{"time_s", t}, {"event", "gpio"}, {"port", w.port}, {"value", w.value}});
     GpioStats& st = gpio_[w.port];
     ++st.changes;
     st.last_value = w.value;
@@ -174,9 +177,49 @@ void RunRecorder::drain_log(double now_s) {
       if (it != vcd_gpio_.end()) it->second->write(w.value);
     }
   }
+  // Stable: events of one cycle keep the order they happened in.
+  std::stable_sort(stretch_events_.begin(), stretch_events_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [t, line] : stretch_events_) write_event(line);
+  stretch_events_.clear();
   if (!log.uart_text.empty()) text_lines(uart_pending_, log.uart_text, "uart", now_s);
   if (!log.host_text.empty()) text_lines(host_pending_, log.host_text, "host_log", now_s);
   mcu_.clear_log();
+}
+
+void RunRecorder::on_unmodelled(const mcu::UnmodelledAccess& a) {
+  UnmodelledStats& st = unmodelled_[a.address];
+  const uint64_t seen = st.reads + st.writes;
+  if (seen == 0) {
+    st.peripheral = a.peripheral ? a.peripheral : "";
+    st.first_pc = a.pc;
+  }
+  ++(a.write ? st.writes : st.reads);
+  if (seen >= kUnmodelledEventsPerAddress) return;
+  const double t = mcu_.time_of_cycle_s(a.cycle);
+  ordered_json line = {{"time_s", t},
+                       {"event", "unmodelled_access"},
+                       {"address", a.address},
+                       {"access", a.write ? "write" : "read"},
+                       {"size", a.size},
+                       {"pc", a.pc},
+                       {"where", symbols_.symbolize(a.pc)}};
+  if (a.write) line["value"] = a.value;
+  if (a.peripheral) line["peripheral"] = a.peripheral;
+  stretch_events_.emplace_back(t, std::move(line));
+}
+
+void RunRecorder::on_mpu_violation(const mcu::MpuViolation& v) {
+  ++mpu_violations_;
+  const double t = mcu_.time_of_cycle_s(v.cycle);
+  stretch_events_.emplace_back(t, ordered_json{{"time_s", t},
+                                               {"event", "mpu_violation"},
+                                               {"address", v.address},
+                                               {"access", mcu::to_string(v.access)},
+                                               {"segment", v.segment},
+                                               {"puc", v.puc},
+                                               {"pc", v.pc},
+                                               {"where", symbols_.symbolize(v.pc)}});
 }
 
 void RunRecorder::on_mcu_event(const mcu::McuEvent& ev) {
@@ -396,6 +439,20 @@ ordered_json RunRecorder::summary() const {
   }
   j["gpio"] = gpio;
   if (!memory_dumps_.is_null()) j["memory"] = memory_dumps_;
+  // Hardware the model does not have, touched by the firmware: never silent (docs/run.md).
+  uint64_t unmodelled_total = 0;
+  ordered_json addresses = ordered_json::array();
+  for (const auto& [address, st] : unmodelled_) {
+    unmodelled_total += st.reads + st.writes;
+    addresses.push_back(
+        {{"address", address},
+         {"peripheral", st.peripheral.empty() ? ordered_json() : ordered_json(st.peripheral)},
+         {"reads", st.reads},
+         {"writes", st.writes},
+         {"first_where", symbols_.symbolize(st.first_pc)}});
+  }
+  j["unmodelled_accesses"] = {{"count", unmodelled_total}, {"addresses", addresses}};
+  j["mpu_violations"] = mpu_violations_;
   if (inference_) j["inference"] = inference_->summary(sim_s);
   j["diagnostics"] = {{"run_ahead_bound_overruns", pw.bound_overruns}};
   return j;

@@ -51,6 +51,8 @@ class RunRecorder : public sc_core::sc_module {
   void on_mcu_event(const mcu::McuEvent& ev);
   bool after_stretch();
   void drain_log(double now_s);
+  void on_unmodelled(const mcu::UnmodelledAccess& access);
+  void on_mpu_violation(const mcu::MpuViolation& violation);
   void text_lines(std::string& pending, const std::string& add, const char* kind, double t_s);
   void write_event(const nlohmann::ordered_json& line);
   void sample_thread();
@@ -78,6 +80,20 @@ class RunRecorder : public sc_core::sc_module {
     uint16_t last_value = 0;
   };
   std::map<std::string, GpioStats> gpio_;
+  // Events stamped with their exact cycle (markers, GPIO, unmodelled accesses, MPU violations),
+  // gathered during a stretch and written in time order when it ends.
+  std::vector<std::pair<double, nlohmann::ordered_json>> stretch_events_;
+  // Accesses to unmodelled peripheral registers: every one is counted per address; the first
+  // kUnmodelledEventsPerAddress of each address become events (a polling loop would otherwise
+  // write millions of identical lines).
+  static constexpr uint64_t kUnmodelledEventsPerAddress = 10;
+  struct UnmodelledStats {
+    uint64_t reads = 0, writes = 0;
+    std::string peripheral;
+    uint32_t first_pc = 0;
+  };
+  std::map<uint32_t, UnmodelledStats> unmodelled_;
+  uint64_t mpu_violations_ = 0;
 
   // Counters for the summary.
   struct MarkerStats {
@@ -94,7 +110,7 @@ class RunRecorder : public sc_core::sc_module {
   uint64_t progress_cycle_ = 0;  // cycles at the last commit marker or boot
   uint64_t cycles_lost_ = 0;
   uint64_t commits_ = 0;
-  std::map<uint16_t, uint64_t> power_loss_pcs_;
+  std::map<uint32_t, uint64_t> power_loss_pcs_;
   std::optional<mcu::Fault> fault_;
   std::optional<InferenceTracker> inference_;
   std::string uart_pending_, host_pending_;

@@ -56,8 +56,21 @@ mcu::McuConfig parse_device(const json& doc, bool* allow_out_of_spec) {
   const std::string path = "/device";
   const json& j = doc.at("device");
   check_keys(j, path,
-             {"mclk", "sram_at_power_loss", "fault", "boot_delay", "boot_charge", "quantum",
-              "comparator_poll", "allow_out_of_spec"});
+             {"part", "mclk", "sram_at_power_loss", "fault", "boot_delay", "boot_charge", "quantum",
+              "comparator_poll", "allow_out_of_spec", "strict_peripherals"});
+  if (j.contains("part")) {
+    const std::string part = string_value(j, path, "part", "");
+    try {
+      d.map = mcu::MemoryMap::for_part(part);  // the part's memory map, as data
+    } catch (const std::invalid_argument& e) {
+      require(false, json_path(path, "part"), e.what());
+    }
+  }
+  if (j.contains("strict_peripherals")) {
+    require(j.at("strict_peripherals").is_boolean(), json_path(path, "strict_peripherals"),
+            "expected true or false");
+    d.strict_peripherals = j.at("strict_peripherals").get<bool>();
+  }
   *allow_out_of_spec = parse_allow_out_of_spec(j, path);
   if (j.contains("mclk")) {
     const double hz = json_quantity(j.at("mclk"), "Hz", json_path(path, "mclk"));
@@ -147,6 +160,48 @@ std::map<uint16_t, std::string> parse_marker_names(const json& j) {
   return names;
 }
 
+// inputs.gpio: [{"time": "0.5s", "pin": "P1.3", "level": 1}, ...] (or "cycle": N instead of
+// "time"): levels the MCU's pins see from then on (mcu::PinInput).
+std::vector<mcu::PinInput> parse_gpio_inputs(const json& doc) {
+  std::vector<mcu::PinInput> inputs;
+  if (!doc.contains("inputs")) return inputs;
+  const json& section = doc.at("inputs");
+  require(section.is_object(), "/inputs", "expected an object such as {\"gpio\": [...]}");
+  check_keys(section, "/inputs", {"gpio"});
+  if (!section.contains("gpio")) return inputs;
+  const json& list = section.at("gpio");
+  require(list.is_array(), "/inputs/gpio", "expected a list of {\"time\", \"pin\", \"level\"}");
+  require(list.size() <= 100000, "/inputs/gpio", "at most 100000 pin changes");
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string path = "/inputs/gpio/" + std::to_string(i);
+    const json& e = list.at(i);
+    require(e.is_object(), path, "expected {\"time\": \"0.5s\", \"pin\": \"P1.3\", \"level\": 1}");
+    check_keys(e, path, {"time", "cycle", "pin", "level"});
+    mcu::PinInput in;
+    require(e.contains("time") != e.contains("cycle"), path, "give either \"time\" or \"cycle\"");
+    if (e.contains("time")) {
+      in.time_s = quantity(e, path, "time", "s", 0.0);
+      require(in.time_s >= 0 && in.time_s <= 1e8, json_path(path, "time"),
+              "expected a time in [0, 1e8 s]");
+    } else {
+      in.cycle = unsigned_value(e, path, "cycle", 0, mcu::kNeverCycle - 1);
+    }
+    const std::string pin = string_value(e, path, "pin", "");
+    const size_t dot = pin.find('.');
+    const std::string port = pin.substr(0, dot);
+    const bool port_ok =
+        port == "PJ" || (port.size() == 2 && port[0] == 'P' && port[1] >= '1' && port[1] <= '8');
+    require(port_ok && dot != std::string::npos && pin.size() == dot + 2 && pin[dot + 1] >= '0' &&
+                pin[dot + 1] <= '7',
+            json_path(path, "pin"), "expected a pin such as \"P1.3\" (P1..P8 or PJ, bit 0..7)");
+    in.port = port;
+    in.pin = unsigned(pin[dot + 1] - '0');
+    in.level = unsigned_value(e, path, "level", 0, 1) != 0;
+    inputs.push_back(in);
+  }
+  return inputs;
+}
+
 ProgressConfig parse_progress(const json& doc) {
   ProgressConfig p;
   if (!doc.contains("progress")) return p;
@@ -194,15 +249,17 @@ RunScenario load_run_scenario(const std::string& file, const std::vector<std::st
   try {
     check_keys(doc, "",
                {"name", "description", "seed", "firmware", "device", "harvester", "supply",
-                "trace_dir", "run", "progress", "outputs", "inference"});
+                "trace_dir", "run", "progress", "outputs", "inference", "inputs"});
     sc.name = string_value(doc, "", "name", fs::path(file).stem().string());
     sc.seed = unsigned_value(doc, "", "seed", 1, UINT64_MAX);
-    require(doc.contains("firmware"), "/firmware", "required: the firmware ELF");
+    require(doc.contains("firmware"), "/firmware",
+            "required: the firmware image (ELF, Intel HEX or TI-TXT)");
     const std::string fw = string_value(doc, "", "firmware", "");
-    require(!fw.empty(), "/firmware", "expected the firmware ELF's file name");
+    require(!fw.empty(), "/firmware", "expected the firmware image's file name");
     sc.firmware_path =
         find_scenario_file(fw, "/firmware", scenario_dir, firmware_dir, "the firmware directory");
     sc.device = parse_device(doc, &sc.allow_out_of_spec);
+    sc.device.gpio_inputs = parse_gpio_inputs(doc);
     require(doc.contains("supply"), "/supply", "required key is missing");
     require(doc.contains("harvester"), "/harvester", "required key is missing");
     sc.supply = parse_supply_section(doc.at("supply"), "/supply", sc.allow_out_of_spec);

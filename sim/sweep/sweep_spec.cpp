@@ -80,6 +80,19 @@ std::optional<double> numeric_value(const std::string& text) {
   return std::nullopt;
 }
 
+std::optional<std::string> quantity_unit(const std::string& text) {
+  const auto suffix = unit_suffix(text);
+  if (!suffix) return std::nullopt;
+  for (const std::string& unit : candidate_units(*suffix)) {
+    try {
+      parse_quantity(text, unit, "");
+      return unit;
+    } catch (const InputError&) {
+    }
+  }
+  return std::nullopt;
+}
+
 std::string format_quantity(double si, const std::string& unit) {
   if (unit.empty() || si == 0.0 || !std::isfinite(si)) return num6(si) + unit;
   struct Prefix {

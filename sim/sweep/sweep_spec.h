@@ -31,6 +31,10 @@ std::vector<std::string> expand_range(const std::string& item, const std::string
 // (file names, words). The unit is inferred: an optional SI prefix followed by any unit symbol.
 std::optional<double> numeric_value(const std::string& text);
 
+// The unit symbol numeric_value reads `text` with ("10uF" -> "F", "8MHz" -> "Hz", "2min" -> "s",
+// "3" -> ""); nullopt when the text is not a quantity.
+std::optional<std::string> quantity_unit(const std::string& text);
+
 // Formats an SI number with an SI prefix so that parse_quantity reads it back: (2.2e-5, "F") ->
 // "22uF". Six significant digits.
 std::string format_quantity(double si, const std::string& unit);

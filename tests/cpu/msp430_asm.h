@@ -85,7 +85,7 @@ struct Rig {
   mcu::Bus bus{mcu::MemoryMap::msp430fr5994(), ctx};
   mcu::Cpu cpu{bus, ctx};
 
-  void load(const std::vector<uint16_t>& words, uint16_t at = kCode) {
+  void load(const std::vector<uint16_t>& words, uint32_t at = kCode) {
     std::vector<uint8_t> bytes;
     for (uint16_t w : words) {
       bytes.push_back(uint8_t(w));

@@ -15,7 +15,9 @@ TEST_CASE("RRC/RRA/SWPB/SXT: results, flags, byte forms", "[cpu][shift]") {
   struct Case {
     Op2 op;
     bool byte;
-    uint16_t in, sr_in, result, flags;
+    uint16_t in, sr_in;
+    uint32_t result;
+    uint16_t flags;
   };
   const Case cases[] = {
       {RRC, false, 0x0001, 0, 0x0000, kSrZ | kSrC},
@@ -25,7 +27,7 @@ TEST_CASE("RRC/RRA/SWPB/SXT: results, flags, byte forms", "[cpu][shift]") {
       {RRA, false, 0x0002, kSrC, 0x0001, 0},
       {RRA, true, 0xFF80, 0, 0x00C0, kSrN},
       {SWPB, false, 0x12F4, kSrC | kSrZ, 0xF412, kSrC | kSrZ},  // flags untouched
-      {SXT, false, 0x1280, 0, 0xFF80, kSrN | kSrC},
+      {SXT, false, 0x1280, 0, 0xFFF80, kSrN | kSrC},  // a register: bits 19:8 (facts §1.7)
       {SXT, false, 0xFF7F, kSrV, 0x007F, kSrC},
       {SXT, false, 0xAB00, 0, 0x0000, kSrZ},
   };

@@ -57,6 +57,8 @@ func:   reta
   CHECK(at(listing, 0x440E).words == std::vector<uint16_t>{0x13B0 | 0x1, 0x0000});
   // RRAM.A #n, Rdst (Figure 4-33): bits 11:10 = n-1, bits 9:4 = 0x14 (RRAM .A), bits 3:0 Rdst.
   CHECK(at(listing, 0x4412).words == std::vector<uint16_t>{(1 << 10) | 0x0140 | 7});
+  CHECK(at(listing, 0x4402).text.rfind("pushm.a", 0) == 0);
+  CHECK(at(listing, 0x4406).text.rfind("rpt #4 { rrax.w", 0) == 0);
   // RETA (§4.6.1): 0x0110.
   CHECK(at(listing, 0x10000).words == std::vector<uint16_t>{0x0110});
 }
@@ -82,7 +84,7 @@ func:   adda    #0x10, r12
         reta
 )");
   const ehsim::gnu::SimRun run = ehsim::gnu::run_gnu_sim(elf);
-  INFO(run.stderr_text);
+  INFO(run.output);
   REQUIRE(run.breakpoint);
   CHECK(run.halt_pc == 0x4424);
   std::vector<uint32_t> pcs;

@@ -11,49 +11,12 @@
 #include <string>
 
 #include "tests/elf/elf_builder.h"
+#include "tests/elf/exec_harness.h"
 #include "tests/test_support.h"
 
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string out;  // stdout: the report
-  std::string err;  // stderr: diagnostics (and SystemC's banner)
-};
-
-// The running test case's own directory (ctest -j runs the cases in parallel).
-std::filesystem::path temp_dir() {
-  return ehsim_test::scratch_dir("exec", /*clear=*/false);
-}
-
-std::string write_temp(const std::string& name, const std::vector<uint8_t>& data) {
-  const auto path = (temp_dir() / name).string();
-  std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(data.data()), std::streamsize(data.size()));
-  return path;
-}
-
-Result run(const std::string& args) {
-  Result r;
-  const auto err_path = (temp_dir() / "stderr.txt").string();
-  const std::string cmd = std::string(EHSIM_EXECUTABLE) + " exec " + args + " 2>" + err_path;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe);
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  const int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_path);
-  r.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-  return r;
-}
-
-nlohmann::json json_of(const Result& r) {
-  INFO(r.out);
-  REQUIRE_NOTHROW(nlohmann::json::parse(r.out));
-  return nlohmann::json::parse(r.out);
-}
+using namespace exectest;
 
 // mov #0x5A80,&WDTCTL; mov #0x1234,r4; mov.b #'H',&OUT; mov.b #'i',&OUT; mov #7,&MARK_ARG;
 // mov #1,&MARK; do_exit: mov #0,&EXIT; jmp $
@@ -191,7 +154,8 @@ TEST_CASE("exec rejects bad input with status 2 and a message", "[exec]") {
   CHECK(r.err.find("not an ELF") != std::string::npos);
   const auto good = write_temp("good.elf", hello_elf());
   CHECK(run(good + " --dump 0x4000").status == 2);
-  CHECK(run(good + " --dump 0xFFFF:4").status == 2);
+  CHECK(run(good + " --dump 0xFFFFF:4").status == 2);  // beyond the 1 MB address space
+  CHECK(run(good + " --dump 0x100000:1").status == 2);
   CHECK(run(good + " --max-cycles lots").status == 2);
   CHECK(run(good + " --mclk 7MHz").status == 2);
   CHECK(run("/nonexistent/x.elf").status == 2);

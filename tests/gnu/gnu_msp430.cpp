@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -58,6 +59,11 @@ std::string hex(uint32_t v) {
 
 uint32_t parse_hex(const std::string& s) {
   return uint32_t(std::stoul(s, nullptr, 16));
+}
+
+std::string lowercase(std::string s) {
+  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 // The simulator's register names (msp430-sim.c register_names) as indices.
@@ -154,7 +160,7 @@ std::string objdump_disassemble(const std::string& elf) {
 }
 
 std::vector<Disassembled> disassemble(const std::string& elf) {
-  // objdump -d lines: "    4400:\t3a 15       \tpushm.w\t#4,\tr10\t;16-bit words"; a long
+  // objdump -d lines: "    4400:\t2a 15       \tpushm\t#3,\tr10\t;16-bit words"; a long
   // instruction continues on a line with the address and more bytes but no text.
   static const std::regex line_re(R"(^\s*([0-9a-f]+):\t((?:[0-9a-f]{2} )+)\s*(?:\t(.*))?$)");
   std::vector<Disassembled> out;
@@ -184,30 +190,26 @@ const Registers& SimRun::final_regs() const {
 
 SimRun run_gnu_sim(const std::string& elf, const SimOptions& options) {
   require_tools();
-  const fs::path dir = fs::path(elf).parent_path();
-  const fs::path trace = dir / (fs::path(elf).stem().string() + ".trace");
-  const fs::path err = dir / (fs::path(elf).stem().string() + ".stderr");
+  const fs::path trace = fs::path(elf).replace_extension(".trace");
   const std::string command =
       "timeout " + std::to_string(options.timeout_seconds) + " " + quote(tool("run")) +
-      " --trace-disasm --trace-register --trace-memory --trace-alu "
-      "--trace-file " +
-      quote(trace.string()) + " " + quote(elf) + " 2>" + quote(err.string());
+      " --trace-disasm --trace-register --trace-memory --trace-alu --trace-file " +
+      quote(trace.string()) + " " + quote(elf);
   const CommandResult r = run(command);
   SimRun out;
   out.exit_code = r.exit_code;
-  out.stderr_text = ehsim_test::read_text(err);
-  const std::string trace_text = ehsim_test::read_text(trace);
-  INFO(command << "\nexit " << r.exit_code << "\nstdout: " << r.output
-               << "\nstderr: " << out.stderr_text << "\ntrace (" << trace.string() << ")");
+  out.output = r.output;
+  INFO(command << "\nexit " << r.exit_code << "\noutput: " << r.output << "\ntrace ("
+               << trace.string() << ")");
   REQUIRE(r.exit_code != 124);  // timeout: the program never reached a halt
-  REQUIRE(out.stderr_text.find("Fault") == std::string::npos);
+  REQUIRE(r.output.find("Fault") == std::string::npos);
 
-  static const std::regex line_re(R"(^(\w+):\s+0x([0-9a-fA-F]+)\s+(.*?)\s*$)");
+  static const std::regex line_re(R"(^(\w+):\s+0x([0-9a-fA-F]+)\s+-(.*?)\s*$)");
   static const std::regex reg_put_re(R"(PUT: 0x([0-9a-fA-F]+) -> (\w+))");
   static const std::regex mem_put_re(R"(PUT: \[0x([0-9a-fA-F]+)\]\.(\d+) <- 0x([0-9a-fA-F]+))");
   static const std::regex flags_re(R"(FLAGS: (?:[-VNZC]{4} -> )?([-VNZC]{4}))");
   Registers regs{};
-  std::istringstream in(trace_text);
+  std::istringstream in(ehsim_test::read_text(trace));
   std::string line;
   std::vector<Step> steps;
   while (std::getline(in, line)) {
@@ -220,7 +222,7 @@ SimRun run_gnu_sim(const std::string& elf, const SimOptions& options) {
     if (kind == "disasm") {
       if (!steps.empty()) steps.back().regs[0] = pc;
       regs[0] = pc;
-      steps.push_back({pc, text, regs, {}, std::nullopt});
+      steps.push_back({pc, lowercase(text), regs, {}, std::nullopt});
       continue;
     }
     REQUIRE(!steps.empty());
@@ -238,7 +240,7 @@ SimRun run_gnu_sim(const std::string& elf, const SimOptions& options) {
       REQUIRE(std::regex_match(text, f, mem_put_re));
       step.writes.push_back({parse_hex(f[1].str()), std::stoi(f[2].str()), parse_hex(f[3].str())});
     } else if (kind == "alu") {
-      if (text.rfind("FLAGS:", 0) != 0) continue;  // ALU:, ADD: ... are the operands, not state
+      if (text.rfind("FLAGS:", 0) != 0) continue;  // "RRA: ...", "ALU: ..." show operands
       REQUIRE(std::regex_match(text, f, flags_re));
       step.regs[2] = (step.regs[2] & ~0x107u) | flags_from_string(f[1].str());
     } else {
@@ -247,27 +249,22 @@ SimRun run_gnu_sim(const std::string& elf, const SimOptions& options) {
     regs = step.regs;
   }
   REQUIRE(!steps.empty());
-  // The last traced instruction is the halting one when it is mov.b #0, r3 (the breakpoint
-  // leaves PC on it): it did nothing, so it is not a step.
-  const Step& last = steps.back();
-  out.halt_pc = last.pc;
-  const std::string lower = [&] {
-    std::string s = last.disasm;
-    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  }();
-  out.breakpoint = std::regex_search(lower, std::regex(R"(mov\.b\s+#0,\s*r3)"));
+  // The last traced instruction is the halting one when the run stopped with SIGTRAP (exit
+  // status 5, "program stopped with signal 5") on mov.b #0, r3, which the simulator
+  // disassembles as its alias clr.b r3; the breakpoint leaves PC on it and it does nothing, so
+  // it is not a step.
+  out.halt_pc = steps.back().pc;
+  out.breakpoint =
+      r.exit_code == 5 && std::regex_search(steps.back().disasm, std::regex(R"(^clr\.b\s+r3\b)"));
   if (out.breakpoint) steps.pop_back();
-  // Attach the register dumps of `call #0x160` to their instructions, in order.
-  const std::vector<Registers> dumps = parse_dumps(out.stderr_text);
+  // Attach the register dumps of `call #0x160` (disassembled "call #352") to their
+  // instructions, in order.
+  const std::vector<Registers> dumps = parse_dumps(r.output);
   size_t next_dump = 0;
   for (Step& s : steps) {
-    std::string d = s.disasm;
-    for (char& c : d) c = char(std::tolower(static_cast<unsigned char>(c)));
-    if (std::regex_search(d, std::regex(R"(^calla?\s+#0x0*160\b)"))) {
-      REQUIRE(next_dump < dumps.size());
-      s.dump = dumps[next_dump++];
-    }
+    if (!std::regex_search(s.disasm, std::regex(R"(^calla?\s+#(352|0x0*160)\b)"))) continue;
+    REQUIRE(next_dump < dumps.size());
+    s.dump = dumps[next_dump++];
   }
   REQUIRE(next_dump == dumps.size());
   out.steps = std::move(steps);

@@ -4,8 +4,7 @@
 // into one record per instruction. scripts/build-msp430-gnu builds the tools into
 // EHSIM_MSP430_GNU_BIN; a test that needs them fails (never skips) when they are missing.
 //
-// What msp430-elf-run does (read from gdb 13.1 sim/msp430/msp430-sim.c; the line numbers are
-// those of Debian's gdb 13.1-3 source):
+// What msp430-elf-run does (read in gdb 13.1's sim/msp430/msp430-sim.c, Debian's gdb 13.1-3):
 //  * start: every register is 0 (msp430_initialize_cpu memsets the state), so SP is 0 until the
 //    program sets it; PC is the reset vector at 0xFFFE when that word is non-zero, otherwise the
 //    ELF entry point (sim_create_inferior). The linker script here places no vectors, so a
@@ -15,19 +14,30 @@
 //    0x4C0-0x4EB, which the simulator emulates (a read of unmapped memory reads 0).
 //  * halt: `mov.b #0, r3` (opcode 0x4343, msp430_step_once's "designated software breakpoint")
 //    stops the run with SIGTRAP before executing anything; so does a jump to itself (`jmp $`,
-//    exit status 0) and a PC below 0x10 or an undecodable opcode ("Fault: ..." on stderr).
-//  * `call #0x160` is a simulator hook, not a call: it prints all 16 registers to stderr
-//    (maybe_perform_syscall) and changes nothing else; run_gnu_sim parses these dumps.
+//    exit status 0) and a PC below 0x10 or an undecodable opcode ("Fault: ..."). On the
+//    breakpoint msp430-elf-run prints "program stopped with signal 5 (Trace/breakpoint trap)."
+//    and exits with status 5.
+//  * `call #0x160` is a simulator hook, not a call: it prints all 16 registers (maybe_perform_
+//    syscall: four lines of "\tR0  04424   R1  02400   R2  00000   R3  00000   \tSP+6: 0000")
+//    to stderr and changes nothing else; run_gnu_sim parses these dumps.
 //  * a 20-bit memory write (an .A instruction, PUSHM.A, CALLA) stores 4 bytes (put_op, size 20:
 //    the value masked to 20 bits, so the upper word is 0x000X, as on the CPU, SLAU367P §4.4.1).
 //
 // The trace (options --trace-disasm --trace-register --trace-memory --trace-alu, written with
-// --trace-file) has one line per event, "<kind>: 0x<pc of the instruction> <text>"
-// (sim/common/sim-trace.c trace_generic, trace_disasm):
-//    disasm:  0x00004400  MOV.W #0x2400, R1        one per instruction, before its events
-//    reg:     0x00004400  PUT: 0x2400 -> SP        a register write (also GET: reads, ignored)
-//    memory:  0x00004404  PUT: [0x23fe].16 <- 0x5 a memory write of 8, 16 or 20 bits
-//    alu:     0x00004408  FLAGS: ---- -> -NZ-      V N Z C after the instruction (do_flags)
+// --trace-file) has one line per event: "<kind>:", spaces, "0x" and the address of the
+// instruction it belongs to, spaces, "-" and the text (sim/common/sim-trace.c trace_generic and
+// trace_disasm); e.g. for `rpt #4 { rrax.w r10` (excerpt):
+//    disasm:   0x004408                       -rpt #4 { rrax.w\tr10\t\t;
+//    reg:      0x004408                       -GET: R10 -> 0x8001
+//    alu:      0x004408                       -RRA: 0x8001 >>= 0xc000
+//    reg:      0x004408                       -PUT: 0xc000 -> R10
+//    alu:      0x004408                       -FLAGS: ---- -> -N-C
+//    memory:   0x004418                       -PUT: [0x23fe].16 <- 0x1111
+// "disasm" comes once per instruction, before its events (the disassembly is objdump's, so
+// `mov.b #0, r3` reads "clr.b r3"); "reg" PUT is a register write (PC SP SR CG R4..R15), GET a
+// read; "memory" PUT is a write of 8, 16 or 20 bits, GET a read; "alu" FLAGS gives V N Z C after
+// the operation ("OLD -> NEW", or "NEW" when unchanged); other alu lines show operands. Reads
+// and operand lines are skipped; a line of another shape fails the test.
 // run_gnu_sim turns them into Steps: the register file after each instruction is the one before
 // it with the PUTs applied, SR's V/N/Z/C bits replaced by the FLAGS line (the simulator assigns
 // them to SR without a PUT) and PC set to the next instruction's address. Not traced by this
@@ -71,7 +81,7 @@ std::string objdump_disassemble(const std::string& elf);
 struct Disassembled {
   uint32_t address = 0;
   std::vector<uint16_t> words;  // the instruction's little-endian 16-bit words
-  std::string text;             // e.g. "pushm.w\t#3,\tr10"
+  std::string text;             // e.g. "pushm\t#3,\tr10" (objdump writes PUSHM.W as pushm)
 };
 // The instructions of objdump_disassemble's listing, in address order.
 std::vector<Disassembled> disassemble(const std::string& elf);
@@ -101,7 +111,7 @@ struct SimRun {
   bool breakpoint = false;  // stopped at `mov.b #0, r3`
   uint32_t halt_pc = 0;     // PC of the halting instruction
   int exit_code = 0;
-  std::string stderr_text;              // the simulator's stderr (register dumps, faults)
+  std::string output;  // the simulator's stdout and stderr: dumps, faults, stop message
   const Registers& final_regs() const;  // regs of the last step (fails when there is none)
 };
 

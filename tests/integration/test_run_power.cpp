@@ -265,7 +265,7 @@ TEST_CASE("bad scenarios are rejected with the file and JSON path", "[run][cli][
       {"missing firmware by absolute path", [](json& s) { s["firmware"] = "/no/such/dir/app.elf"; },
        "", "/firmware: \"/no/such/dir/app.elf\" does not exist"},
       {"empty firmware name", [](json& s) { s["firmware"] = ""; }, "",
-       "/firmware: expected the firmware ELF's file name"},
+       "/firmware: expected the firmware image's file name"},
       {"unreachable clock", [](json& s) { s["device"]["mclk"] = "7MHz"; }, "", "/device/mclk"},
       {"bad --set", [](json&) {}, "--set supply.v_on=high", "/supply/v_on"},
       {"v_on not above v_off", [](json& s) { s["supply"]["v_on"] = "1.8V"; }, "", "/supply/v_on"},

@@ -2,83 +2,16 @@
 // rendered DOM and every figure shown equals summary.json (sweep.json for a sweep). Screenshots
 // land in <build>/test-sweep/*/ for a person to look at.
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "sim/report/report_run.h"
 #include "sim/report/report_sweep.h"
+#include "tests/sim/report/report_test_util.h"
 #include "tests/sim/sweep/sweep_test_util.h"
 
 using nlohmann::json;
 using namespace sweeptest;
-
-namespace {
-
-size_t count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
-}
-
-std::string unescape(std::string s) {
-  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-           {"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}}) {
-    for (size_t at; (at = s.find(from)) != std::string::npos;) s.replace(at, from.size(), to);
-  }
-  return s;
-}
-
-std::string six(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
-const json& at_path(const json& j, const std::string& dotted) {
-  static const json kNull;
-  const json* cur = &j;
-  std::stringstream ss(dotted);
-  for (std::string part; std::getline(ss, part, '.');) {
-    if (cur->is_array()) {
-      cur = &(*cur)[std::stoul(part)];
-    } else if (cur->contains(part)) {
-      cur = &(*cur)[part];
-    } else {
-      return kNull;
-    }
-  }
-  return *cur;
-}
-
-// Every <td data-key=K data-value=V>TEXT</td> of the DOM: V is K's exact JSON in `source` and
-// TEXT its 6-digit rendering. Returns how many figures were checked.
-size_t check_figures(const std::string& dom, const json& source, const std::string& prefix = "") {
-  static const std::regex cell(R"re(data-key="([^"]+)" data-value="([^"]*)">([^<]*)<)re");
-  size_t n = 0;
-  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), cell); it != std::sregex_iterator();
-       ++it) {
-    std::string key = (*it)[1];
-    if (!prefix.empty()) {
-      if (key.rfind(prefix, 0) != 0) continue;
-      key = key.substr(prefix.size());
-    }
-    const json& expected = source.contains(key) ? source[key] : at_path(source, key);
-    const json shown = json::parse(unescape((*it)[2]));
-    const std::string text = unescape((*it)[3]);
-    INFO(key << " shown " << shown.dump() << " text '" << text << "'");
-    CHECK(shown == expected);
-    if (expected.is_number()) {
-      CHECK(text == six(expected.get<double>()));
-    } else if (expected.is_string()) {
-      CHECK(text == expected.get<std::string>());
-    }
-    ++n;
-  }
-  return n;
-}
-
-}  // namespace
+using namespace reporttest;
 
 TEST_CASE("ehsim run writes a self-contained report.html whose figures are summary.json's",
           "[report][run]") {
@@ -186,8 +119,8 @@ TEST_CASE("a sweep report plots each metric against each parameter, log axis for
       CHECK(dom.find(std::string("data-plot=\"sweep-") + m + "-" + p + "\"") != std::string::npos);
     }
   }
-  CHECK(dom.find("supply.capacitance (log)") != std::string::npos);
-  CHECK(dom.find("supply.v_on (log)") == std::string::npos);
+  CHECK(dom.find("supply capacitance (log scale)") != std::string::npos);
+  CHECK(dom.find("turn-on voltage (log scale)") == std::string::npos);
   // One line per value of the other parameter: 2 lines against capacitance, 4 against v_on.
   CHECK(count(dom, "data-series=\"supply.v_on=2.2V\"") == 3);
   CHECK(count(dom, "data-series=\"supply.capacitance=1mF\"") == 3);
