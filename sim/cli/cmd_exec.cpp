@@ -191,24 +191,6 @@ bool attach_samples(const std::string& path, mcu::Mcu& mcu) {
   return true;
 }
 
-// How far the bus's host-side peek and the CPU's breakpoints reach: the whole 1 MB address space
-// once they take 20-bit addresses, 64 KB while they take 16-bit ones. Read off their signatures,
-// so that a dump or stop address the build cannot reach is refused, never wrapped.
-template <typename C, typename R, typename Arg>
-constexpr uint32_t reach_of(R (C::*)(Arg)) {
-  return sizeof(Arg) >= 4 ? uint32_t(mcu::kAddressSpaceEnd) : uint32_t(1) << (8 * sizeof(Arg));
-}
-constexpr uint32_t kPeekReach = reach_of(&mcu::Bus::peek_byte);
-constexpr uint32_t kBreakpointReach = reach_of(&mcu::Mcu::add_breakpoint);
-
-std::string hex_bytes(mcu::Bus& bus, const DumpRequest& dump) {
-  std::ostringstream s;
-  s << std::hex << std::setfill('0');
-  for (uint32_t i = 0; i < dump.len; ++i)
-    s << std::setw(2) << unsigned(bus.peek_byte(dump.addr + i));
-  return s.str();
-}
-
 nlohmann::ordered_json make_report(mcu::Mcu& mcu, const ExecOptions& opts) {
   auto& ctx = mcu.ctx();
   nlohmann::ordered_json j;
@@ -246,7 +228,7 @@ nlohmann::ordered_json make_report(mcu::Mcu& mcu, const ExecOptions& opts) {
     j["fault"] = nullptr;
   }
   auto memory = nlohmann::ordered_json::object();
-  for (const auto& d : opts.dumps) memory[d.key] = hex_bytes(mcu.bus(), d);
+  for (const auto& d : opts.dumps) memory[d.key] = dump_hex(mcu.bus(), d);
   j["memory"] = memory;
   return j;
 }
@@ -328,12 +310,13 @@ int cmd_exec(int argc, char** argv) {
   mcu::Mcu& mcu = platform->mcu();
   const mcu::FirmwareImage& image = platform->image();
   std::string error;
-  if (opts.until && !resolve_location("--until", image, kBreakpointReach, &*opts.until, &error)) {
+  if (opts.until &&
+      !resolve_location("--until", image, uint32_t(mcu::kAddressSpaceEnd), &*opts.until, &error)) {
     std::cerr << "ehsim exec: " << error << "\n";
     return 2;
   }
   for (auto& dump : opts.dumps) {
-    if (!resolve_dump(image, kPeekReach, &dump, &error)) {
+    if (!resolve_dump(image, uint32_t(mcu::kAddressSpaceEnd), &dump, &error)) {
       std::cerr << "ehsim exec: " << error << "\n";
       return 2;
     }

@@ -40,15 +40,7 @@ DumpRequest resolve_run_dump(const std::string& text, const mcu::FirmwareImage& 
 nlohmann::ordered_json read_dumps(const std::vector<DumpRequest>& dumps, mcu::Bus& bus) {
   if (dumps.empty()) return nullptr;
   nlohmann::ordered_json memory = nlohmann::ordered_json::object();
-  for (const DumpRequest& d : dumps) {
-    std::string hex;
-    char byte[3];
-    for (uint32_t i = 0; i < d.len; ++i) {
-      std::snprintf(byte, sizeof byte, "%02x", unsigned(bus.peek_byte(d.addr + i)));
-      hex += byte;
-    }
-    memory[d.key] = hex;
-  }
+  for (const DumpRequest& d : dumps) memory[d.key] = dump_hex(bus, d);
   return memory;
 }
 

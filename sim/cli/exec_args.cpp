@@ -167,4 +167,16 @@ bool parse_load(const std::string& text, LoadRequest* load, std::string* error) 
   return true;
 }
 
+std::string dump_hex(mcu::Bus& bus, const DumpRequest& dump) {
+  static const char* digits = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(size_t(dump.len) * 2);
+  for (uint32_t i = 0; i < dump.len; ++i) {
+    const uint8_t b = bus.peek_byte(dump.addr + i);
+    hex += digits[b >> 4];
+    hex += digits[b & 15];
+  }
+  return hex;
+}
+
 }  // namespace ehsim

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mcu_model/elf/firmware_image.h"
+#include "mcu_model/mem/bus.h"
 
 namespace ehsim {
 
@@ -29,6 +30,10 @@ bool parse_dump(const std::string& text, DumpRequest* dump, std::string* error);
 // symbols, and checks the range lies below `reach`. `firmware` names the file in messages.
 bool resolve_dump(const mcu::FirmwareImage& image, uint32_t reach, DumpRequest* dump,
                   std::string* error);
+
+// The dump's bytes as the device holds them now (host-side reads: no timing, no side effects),
+// as lowercase hex: what `exec` and `run` report for --dump.
+std::string dump_hex(mcu::Bus& bus, const DumpRequest& dump);
 
 // "SYMBOL" or "ADDR" (--until). An address must be in 0x0-0xFFFFF.
 struct Location {

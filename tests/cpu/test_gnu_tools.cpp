@@ -65,24 +65,7 @@ func:   reta
 
 TEST_CASE("gnu tools: msp430-elf-run ends an MSP430X program with the hand-computed state",
           "[cpu][gnu]") {
-  const std::string elf = ehsim::gnu::assemble_and_link(R"(
-        .text
-        .global start
-start:  mov     #0x2400, sp     ; 0x4400, 2 words
-        mov     #0x8001, r10    ; 0x4404
-        rpt #4 { rrax.w r10     ; 0x4408, extension word + RRA
-        mova    #0x12345, r12   ; 0x440c
-        mov     #0x1111, r11    ; 0x4410
-        mov     #0x2222, r9     ; 0x4414
-        pushm.w #3, r11         ; 0x4418, 1 word
-        calla   #func           ; 0x441a, 2 words: returns to 0x441e
-        popm.w  #3, r15         ; 0x441e
-        call    #0x160          ; 0x4420: the simulator's register dump
-        mov.b   #0, r3          ; 0x4424: halt
-        .section .upper.text, "ax", @progbits
-func:   adda    #0x10, r12
-        reta
-)");
+  const std::string elf = ehsim::gnu::assemble_and_link(ehsim::gnu::kHandComputedProgram);
   const ehsim::gnu::SimRun run = ehsim::gnu::run_gnu_sim(elf);
   INFO(run.output);
   REQUIRE(run.breakpoint);

@@ -205,8 +205,9 @@ SimRun run_gnu_sim(const std::string& elf, const SimOptions& options) {
   REQUIRE(r.output.find("Fault") == std::string::npos);
 
   static const std::regex line_re(R"(^(\w+):\s+0x([0-9a-fA-F]+)\s+-(.*?)\s*$)");
-  static const std::regex reg_put_re(R"(PUT: 0x([0-9a-fA-F]+) -> (\w+))");
-  static const std::regex mem_put_re(R"(PUT: \[0x([0-9a-fA-F]+)\]\.(\d+) <- 0x([0-9a-fA-F]+))");
+  static const std::regex reg_put_re(R"(PUT: (?:0x)?([0-9a-fA-F]+) -> (\w+))");
+  static const std::regex mem_put_re(
+      R"(PUT: \[0x([0-9a-fA-F]+)\]\.(\d+) <- (?:0x)?([0-9a-fA-F]+))");
   static const std::regex flags_re(R"(FLAGS: (?:[-VNZC]{4} -> )?([-VNZC]{4}))");
   Registers regs{};
   std::istringstream in(ehsim_test::read_text(trace));
