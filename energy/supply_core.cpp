@@ -125,6 +125,19 @@ SupplyState SupplyCore::initial_state() const {
   return s;
 }
 
+bool SupplyCore::set_voltage(SupplyState& s, double v_V) const {
+  v_V = std::clamp(v_V, 0.0, params_.capacitor.rated_V);
+  s.books.debugger_J += energy_J(v_V) - energy_J(s.v_V);
+  s.v_V = v_V;
+  if (params_.charger && v_V >= params_.charger->cold_exit_V) s.charger_warm = true;
+  s.clipped = v_V >= params_.capacitor.rated_V;
+  s.empty = v_V <= 0.0;
+  const bool was_good = s.power_good;
+  if (v_V >= params_.thresholds.v_on_V) s.power_good = true;
+  if (v_V < params_.thresholds.v_off_V) s.power_good = false;
+  return s.power_good != was_good;
+}
+
 double SupplyCore::rail_level_V(const SupplyState& s) const {
   const auto& cv = params_.converter;
   return cv.vout_V + (s.load_A + cv.quiescent_A) * params_.capacitor.esr_Ohm;

@@ -32,6 +32,8 @@ struct Books {
   double converter_loss_J = 0.0;  // converter + quiescent + ESR + charger quiescent
   double leaked_J = 0.0;
   double clipped_J = 0.0;  // harvested energy shed at the rated voltage
+  // Energy a debugger put in (or took out) by setting the capacitor voltage (monitor charge).
+  double debugger_J = 0.0;
   double consumed_total_J() const { return delivered_J + converter_loss_J + leaked_J + clipped_J; }
 };
 
@@ -64,6 +66,11 @@ class SupplyCore {
              std::shared_ptr<const Harvester> harvester);
 
   SupplyState initial_state() const;
+  // A debugger sets the capacitor voltage (clamped to [0, rated]): power good follows the
+  // thresholds as if the voltage had moved there (on at v_on or above, off below v_off, kept in
+  // between), and the energy difference is booked as debugger_J. Returns whether power good
+  // changed.
+  bool set_voltage(SupplyState& s, double v_V) const;
   // Advances s to t_end, or only up to the next power-good change if that comes first, in which
   // case it fills `event`, leaves s at the event time (state already switched) and returns true.
   bool advance(SupplyState& s, double t_end, SupplyEvent* event) const;

@@ -61,6 +61,21 @@ double Supply::capacitor_V() {
   return state_.v_V;
 }
 
+void Supply::set_capacitor_V(double v_V) {
+  sync_to_now();
+  const bool changed = core_->set_voltage(state_, v_V);
+  ++generation_;
+  wake_.notify(sc_core::SC_ZERO_TIME);
+  if (changed) {
+    // Called from the debugger in the MCU's thread: the signal has one driver, the supply's own
+    // thread, which publishes the change when it wakes (same simulated time, next delta).
+    pg_time_s_ = state_.t_s;
+    pending_publish_ =
+        SupplyEvent{state_.t_s, state_.power_good ? SupplyEventKind::power_good_rise
+                                                  : SupplyEventKind::power_good_fall};
+  }
+}
+
 Books Supply::books() {
   sync_to_now();
   return state_.books;
@@ -109,6 +124,10 @@ void Supply::run() {
   double chunk_s = std::min(kFirstChunk_s, lookahead_s_);
   for (;;) {
     sync_to_now();
+    if (pending_publish_) {
+      publish(*pending_publish_);
+      pending_publish_.reset();
+    }
     const unsigned long gen = generation_;
     SupplyState probe = state_;
     SupplyEvent ev;

@@ -20,6 +20,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <systemc>
 
 #include "energy/supply_core.h"
@@ -35,6 +36,9 @@ class Supply : public sc_core::sc_module {
   void set_load_current(double amps);
   double voltage_V();
   double capacitor_V();
+  // The debugger's `monitor charge`: sets the capacitor voltage now (SupplyCore::set_voltage) and
+  // publishes a power-good change if there is one.
+  void set_capacitor_V(double v_V);
   bool power_good() const { return state_.power_good; }
   double power_good_time_s() const { return pg_time_s_; }
   double next_event_time_s();
@@ -76,6 +80,7 @@ class Supply : public sc_core::sc_module {
   unsigned long generation_ = 0;  // bumped when the load changes: predictions become stale
   sc_core::sc_event wake_, rise_, fall_, changed_;
   std::function<void(double, bool, double)> listener_;
+  std::optional<SupplyEvent> pending_publish_;  // set_capacitor_V's change, for run() to publish
 };
 
 }  // namespace ehsim::energy

@@ -66,6 +66,8 @@ const char* to_string(ExitReason reason) {
       return "stop_condition";
     case ExitReason::kDebugger:
       return "debugger";
+    case ExitReason::kBreak:
+      return "break";
     case ExitReason::kHostExit:
       return "host_exit";
     case ExitReason::kMaxCycles:
@@ -282,7 +284,9 @@ void Mcu::finish(ExitReason reason) {
   if (reason == ExitReason::kFault) emit(McuEventKind::kFault, uint16_t(ctx_.fault.kind));
   emit(McuEventKind::kEnd, uint16_t(reason));
   finished_event_.notify(sc_core::SC_ZERO_TIME);
-  if (debug_ && reason != ExitReason::kDebugger) debug_->halted(HaltReason::kExited);
+  if (debug_ && reason != ExitReason::kDebugger && reason != ExitReason::kBreak) {
+    debug_->halted(HaltReason::kExited);
+  }
   debug_ = nullptr;
 }
 
@@ -329,13 +333,20 @@ bool Mcu::debug_halt(HaltReason reason) {
   // does after every stretch).
   if (!config_.supply) sync_time();
   const DebugAction action = debug_->halted(reason);
+  if (reason == HaltReason::kWatchpoint) ctx_.watch_hit = McuContext::WatchHit{};
   debug_step_ = action == DebugAction::kStep;
   if (action == DebugAction::kDetach) debug_ = nullptr;
-  if (action == DebugAction::kKill) {
-    finish(ExitReason::kDebugger);
+  if (action == DebugAction::kKill || action == DebugAction::kStop) {
+    finish(action == DebugAction::kKill ? ExitReason::kDebugger : ExitReason::kBreak);
     return false;
   }
   return true;
+}
+
+bool Mcu::debug_poll() {
+  if (!debug_ || debug_step_) return true;
+  const HaltReason reason = debug_->poll();
+  return reason == HaltReason::kNone || debug_halt(reason);
 }
 
 void Mcu::run_thread() {
@@ -367,10 +378,7 @@ void Mcu::run_thread() {
       quantum_cycles =
           std::max<uint64_t>(1, uint64_t(config_.quantum.to_seconds() * double(quantum_hz)));
     }
-    if (debug_ && !debug_step_ && debug_->interrupt_requested() &&
-        !debug_halt(HaltReason::kInterrupt)) {
-      break;
-    }
+    if (!debug_poll()) break;
     uint64_t limit = std::min({ctx_.cycles + quantum_cycles, next_event, config_.max_cycles});
     if (debug_step_) limit = ctx_.cycles + 1;  // one instruction: each takes at least a cycle
     const StopReason stop = cpu_.run(std::max(limit, ctx_.cycles + 1));
@@ -383,6 +391,10 @@ void Mcu::run_thread() {
     advance_peripherals();
     if (perform_pending_reset()) {
       sync_time();
+      continue;
+    }
+    if (debug_ && ctx_.watch_hit.hit) {
+      if (!debug_halt(HaltReason::kWatchpoint)) break;
       continue;
     }
     if (stop == StopReason::kBreakpoint) {

@@ -60,7 +60,8 @@ enum class ExitReason : uint8_t {
   kSleep,
   kEndTime,
   kStopCondition,
-  kDebugger  // the debugger killed the run or disconnected
+  kDebugger,  // the debugger killed the run or disconnected
+  kBreak      // a requested break (--break-on) stopped the run
 };
 const char* to_string(ExitReason reason);
 
@@ -177,6 +178,10 @@ class Mcu : public sc_core::sc_module {
 
   // An attached debugger (mcu_model/debug_port.h); null for none. Set before sc_start().
   void set_debug_port(DebugPort* port) { debug_ = port; }
+  // The energy guard (EDB's, Colin et al., ASPLOS'16): while on, the MCU executes without
+  // drawing from its supply (debug code on tethered power); its energy books skip that time.
+  void set_energy_guard(bool on) { energy_guard_ = on; }
+  bool energy_guard() const { return energy_guard_; }
 
   void set_event_listener(std::function<void(const McuEvent&)> listener) {
     listener_ = std::move(listener);
@@ -214,6 +219,8 @@ class Mcu : public sc_core::sc_module {
  private:
   // Hands control to the debugger; false when it ended the run.
   bool debug_halt(HaltReason reason);
+  // Asks the debugger whether to halt now (DebugPort::poll) and halts; false when it ended the run.
+  bool debug_poll();
   void run_thread();
   void run_on_supply();
   void boot_from_supply();
@@ -267,6 +274,7 @@ class Mcu : public sc_core::sc_module {
   std::function<bool()> stretch_listener_;
   DebugPort* debug_ = nullptr;
   bool debug_step_ = false;  // the debugger asked for one instruction
+  bool energy_guard_ = false;
   McuPowerTotals power_totals_;
   BusStats stats_at_sync_{};
   uint64_t rng_state_ = 0;

@@ -147,6 +147,18 @@ struct McuContext {
     if (strict_peripherals) raise_fault(FaultKind::kUnmodelledPeripheral, access.address);
     if (on_unmodelled) on_unmodelled(access);
   }
+  // A data access that hit a bus watchpoint (Bus::set_watchpoints): the first since the owner
+  // last cleared it. The CPU finishes the instruction and returns (a sync stop).
+  struct WatchHit {
+    bool hit = false;
+    uint32_t address = 0;  // the accessed byte or word's address
+    bool write = false;
+  };
+  WatchHit watch_hit;
+  void report_watch_hit(uint32_t address, bool write) {
+    if (!watch_hit.hit) watch_hit = WatchHit{true, address, write};
+    request_sync();
+  }
   // Set by the bus on a fault; the CPU checks it after each instruction.
   void raise_fault(FaultKind kind, uint32_t address) {
     if (fault.kind == FaultKind::kNone) {

@@ -84,6 +84,12 @@ void Mcu::account_stretch(double duration_s, uint64_t active_cycles, uint64_t sl
   for (const auto& t : timers_) {
     if (t->counting()) a.timer_a_clock_cycles += double(t->source_clock_hz()) * duration_s;
   }
+  if (energy_guard_ && duration_s > 0) {
+    // Guarded: the stretch ran on the debugger's power (Mcu::set_energy_guard).
+    last_stretch_ = ReportedStretch{sc_now_s(), duration_s, {}, 0};
+    set_supply_load(0.0);
+    return;
+  }
   if (!(duration_s > 0)) {
     // No time passed, so nothing can be drawn: the wake-up charges go with the next stretch
     // (counting them here too would book them twice and the supply would never see them).
@@ -258,12 +264,13 @@ void Mcu::run_on_supply() {
       boot_from_supply();
       // A debugger takes control at the first instruction of the first boot.
       if (debug_ && powered_ && boots_ == 1 && !debug_halt(HaltReason::kAttach)) break;
+      if (debug_ && powered_ && boots_ > 1 && debug_->breaks_on(HaltReason::kBoot) &&
+          !debug_halt(HaltReason::kBoot)) {
+        break;
+      }
       continue;
     }
-    if (debug_ && !debug_step_ && debug_->interrupt_requested() &&
-        !debug_halt(HaltReason::kInterrupt)) {
-      break;
-    }
+    if (!debug_poll()) break;
 
     advance_peripherals();
     perform_pending_reset();
@@ -289,8 +296,8 @@ void Mcu::run_on_supply() {
     }
     horizon_s = std::min(horizon_s, end_s - now_s);
     if (comp_->has_supply_threshold()) horizon_s = std::min(horizon_s, config_.comparator_poll_s);
-    double bound_A = active_current_bound_A();
-    if (will_sleep) {
+    double bound_A = energy_guard_ ? 0.0 : active_current_bound_A();
+    if (will_sleep && !energy_guard_) {
       const LowPowerMode mode = low_power_mode(cpu_.sr());
       bound_A = power::CurrentModel::low_power_current_A(mode, cs_->smclk_hz(), vcc_V);
       if (comp_->is_on()) bound_A += power::CurrentModel::comparator_current_A();
@@ -325,6 +332,11 @@ void Mcu::run_on_supply() {
 
     if (!supply.power_good()) {
       if (fail_s > local.to_seconds()) ++power_totals_.bound_overruns;
+      // The debugger sees the state the failure is about to destroy; it may recharge the supply.
+      if (debug_ && debug_->breaks_on(HaltReason::kPowerFail)) {
+        if (!debug_halt(HaltReason::kPowerFail)) break;
+        if (supply.power_good()) continue;
+      }
       refund_unpowered_tail();
       lose_power();
       continue;
@@ -333,6 +345,10 @@ void Mcu::run_on_supply() {
     if (host_io_->exited()) {
       finish(ExitReason::kHostExit);
       break;
+    }
+    if (debug_ && ctx_.watch_hit.hit) {
+      if (!debug_halt(HaltReason::kWatchpoint)) break;
+      continue;
     }
     if (stop == StopReason::kBreakpoint) {
       if (debug_) {

@@ -27,6 +27,7 @@ void Bus::report_unmodelled(uint32_t addr, bool write, uint8_t size, uint16_t va
 
 Bus::Bus(const MemoryMap& map, McuContext& ctx)
     : map_(map), ctx_(ctx), periph_index_(kPeripheralSpace, 0) {
+  moved_page_kind_.fill(kPageMixed);  // no page moved
   // A page is uniform when one region (or none) covers all of it: regions are contiguous
   // ranges, so it is enough that the region at its first byte reaches its end, or that no region
   // starts inside it (two lookups per page instead of 256: the 1 MB map has 4096 pages).
@@ -76,6 +77,7 @@ Peripheral* Bus::peripheral_at(uint32_t addr) const {
 
 uint16_t Bus::slow_read_word(uint32_t addr, FaultKind fault) {
   set_attention();  // a peripheral or a fault may interrupt or stop the CPU
+  if (!watchpoints_.empty() && fault != FaultKind::kVacantFetch) check_watchpoints(addr, 2, false);
   if (Peripheral* p = peripheral_at(addr)) {
     if (fault == FaultKind::kVacantFetch) {
       ctx_.raise_fault(fault, addr);
@@ -112,6 +114,7 @@ uint16_t Bus::slow_read_word(uint32_t addr, FaultKind fault) {
 
 uint8_t Bus::slow_read_byte(uint32_t addr) {
   set_attention();
+  if (!watchpoints_.empty()) check_watchpoints(addr, 1, false);
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
     const uint16_t offset = uint16_t(addr - p->base());
@@ -142,6 +145,7 @@ uint8_t Bus::slow_read_byte(uint32_t addr) {
 
 void Bus::slow_write_word(uint32_t addr, uint16_t value) {
   set_attention();
+  if (!watchpoints_.empty()) check_watchpoints(addr, 2, true);
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
     const uint16_t offset = uint16_t(addr - p->base());
@@ -173,6 +177,7 @@ void Bus::slow_write_word(uint32_t addr, uint16_t value) {
 
 void Bus::slow_write_byte(uint32_t addr, uint8_t value) {
   set_attention();
+  if (!watchpoints_.empty()) check_watchpoints(addr, 1, true);
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
     const uint16_t offset = uint16_t(addr - p->base());
@@ -244,19 +249,32 @@ void Bus::poke_byte(uint32_t addr, uint8_t value) {
 }
 
 void Bus::set_fram_guard(FramGuard* guard) {
-  const bool was_guarded = fram_guard_ != nullptr;
+  const bool changed = (guard != nullptr) != (fram_guard_ != nullptr);
   fram_guard_ = guard;
-  if ((guard != nullptr) == was_guarded) return;
-  // Guarded plain-FRAM pages go through the slow path (kPageMixed resolves per byte); unguarded
-  // they return to the fast paths.
+  if (changed) move_slow_pages();
+}
+
+void Bus::set_watchpoints(std::vector<Watchpoint> watchpoints) {
+  watchpoints_ = std::move(watchpoints);
+  move_slow_pages();
+}
+
+void Bus::move_slow_pages() {
+  // Moved pages go through the slow path (kPageMixed resolves per byte); the others, and pages
+  // no longer guarded or watched, take the fast paths.
   for (unsigned page = 0; page < kPages; ++page) {
-    if (guard && page_kind_[page] == kPageFram) {
-      page_kind_[page] = kPageMixed;
-      guarded_page_[page] = true;
-    } else if (!guard && guarded_page_[page]) {
-      page_kind_[page] = kPageFram;
-      guarded_page_[page] = false;
+    const uint8_t kind = moved_page_kind_[page] != kPageMixed && page_kind_[page] == kPageMixed
+                             ? moved_page_kind_[page]
+                             : page_kind_[page];
+    const uint32_t start = page << kPageShift, end = start + (1u << kPageShift);
+    bool watched = false;
+    for (const Watchpoint& w : watchpoints_) {
+      watched = watched || (w.start < end && start < w.start + w.length);
     }
+    const bool slow =
+        (kind == kPageFram && fram_guard_) || ((kind == kPageFram || kind == kPageSram) && watched);
+    page_kind_[page] = slow ? uint8_t(kPageMixed) : kind;
+    moved_page_kind_[page] = slow ? kind : uint8_t(kPageMixed);
   }
   ++layout_version_;
   fetch_line_ = kNoLine;  // the CPU's fetch-line shortcut must not survive the change

@@ -20,6 +20,14 @@
 
 namespace ehsim::mcu {
 
+// A debugger's data watchpoint: CPU data reads and/or writes that touch [start, start+length).
+struct Watchpoint {
+  uint32_t start = 0;
+  uint32_t length = 1;
+  bool read = false;
+  bool write = true;
+};
+
 // Checks CPU accesses to FRAM while set (the MPU): allow() false suppresses the access.
 class FramGuard {
  public:
@@ -120,6 +128,11 @@ class Bus {
   // included, asks guard->allow() first. A refused read or fetch returns 3FFFh, a refused write is
   // dropped; the guard itself reports the violation. nullptr: no guard, FRAM pages fast again.
   void set_fram_guard(FramGuard* guard);
+
+  // Watchpoints: the SRAM and FRAM pages they touch leave the fast paths, and a CPU data access
+  // (not an instruction fetch) that overlaps one is reported to ctx.report_watch_hit() after it
+  // took place. Empty: no watchpoints, pages fast again.
+  void set_watchpoints(std::vector<Watchpoint> watchpoints);
 
   // FRAM controller (FRCTL0.NWAITS, set by the FRCTL peripheral). Wait states apply to FRAM
   // accesses that miss the cache.
@@ -242,7 +255,20 @@ class Bus {
   uint64_t loop_limit_ = 0;
   unsigned layout_version_ = 0;
   FramGuard* fram_guard_ = nullptr;
-  std::array<bool, kPages> guarded_page_{};  // FRAM pages moved off the fast paths by the guard
+  // Pages the guard or a watchpoint moved off the fast paths (to kPageMixed), with the kind they
+  // return to; kPageMixed itself never needs moving, so it marks "not moved".
+  std::array<uint8_t, kPages> moved_page_kind_{};
+  std::vector<Watchpoint> watchpoints_;
+  // Re-derives which pages take the slow path after the guard or the watchpoints changed.
+  void move_slow_pages();
+  void check_watchpoints(uint32_t addr, unsigned size, bool write) {
+    for (const Watchpoint& w : watchpoints_) {
+      if ((write ? w.write : w.read) && addr < w.start + w.length && w.start < addr + size) {
+        ctx_.report_watch_hit(addr, write);
+        return;
+      }
+    }
+  }
   bool guard_allows(uint32_t addr, FramGuard::Access access) {
     return !fram_guard_ || fram_guard_->allow(addr, access);
   }

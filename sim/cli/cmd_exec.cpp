@@ -21,7 +21,6 @@
 #include "sim/cli/cli.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exec_args.h"
-#include "sim/debug/gdb_server.h"
 #include "sim/run/firmware_inputs.h"
 #include "sim/run/platform.h"
 #include "sim/scenario/units.h"
@@ -324,17 +323,11 @@ int cmd_exec(int argc, char** argv) {
   if (opts.until) mcu.add_breakpoint(opts.until->addr);
   if (!apply_loads(opts, image, mcu)) return 2;
   if (!opts.samples.empty() && !attach_samples(opts.samples, mcu)) return 2;
-  std::unique_ptr<GdbServer> gdb;
-  if (!opts.gdb.empty()) {
-    try {
-      Platform* p = platform.get();
-      gdb = std::make_unique<GdbServer>(opts.gdb, mcu, p->symbols(),
-                                        [p] { return p->energy_report(); });
-    } catch (const InputError& e) {
-      std::cerr << "ehsim exec: " << e.what() << "\n";
-      return 2;
-    }
-    mcu.set_debug_port(gdb.get());
+  try {
+    platform->attach_debugger(opts.gdb, {});
+  } catch (const InputError& e) {
+    std::cerr << "ehsim exec: " << e.what() << "\n";
+    return 2;
   }
   platform->run();
 

@@ -13,7 +13,6 @@
 #include "sim/cli/cli.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exec_args.h"
-#include "sim/debug/gdb_server.h"
 #include "sim/run/output_dir.h"
 #include "sim/run/platform.h"
 #include "sim/scenario/run_scenario.h"
@@ -71,8 +70,9 @@ void print_run_details(mcu::Mcu& mcu, const Platform& platform,
 }
 
 int run(const std::string& scenario_file, std::string out_dir, const std::vector<std::string>& sets,
-        const std::vector<std::string>& dump_texts, const std::string& gdb_endpoint, bool strict,
-        bool vcd, bool progress, bool force) {
+        const std::vector<std::string>& dump_texts, const std::string& gdb_endpoint,
+        const std::vector<std::string>& break_on, bool strict, bool vcd, bool progress,
+        bool force) {
   RunScenario sc = load_run_scenario(scenario_file, sets, default_firmware_dir());
   if (strict) sc.device.strict_peripherals = true;
   if (vcd) sc.outputs.vcd = true;
@@ -80,6 +80,9 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
 
   Platform platform(sc);  // create and map: every input checked
   mcu::Mcu& mcu = platform.mcu();
+  std::vector<std::string> breaks = sc.limits.break_on;
+  breaks.insert(breaks.end(), break_on.begin(), break_on.end());
+  platform.attach_debugger(gdb_endpoint, breaks);
   std::vector<DumpRequest> dumps;
   for (const std::string& text : dump_texts)
     dumps.push_back(resolve_run_dump(text, platform.image()));
@@ -91,13 +94,7 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
     std::ofstream scenario_out(out.staging() / "scenario.json");
     scenario_out << sc.document.dump(2) << '\n';
   }
-  std::unique_ptr<GdbServer> gdb;
-  if (!gdb_endpoint.empty()) {
-    gdb = std::make_unique<GdbServer>(gdb_endpoint, mcu, platform.symbols(),
-                                      [&platform] { return platform.energy_report(); });
-    mcu.set_debug_port(gdb.get());
-  }
-  platform.bind_recorder(sc, staging, progress && !gdb);
+  platform.bind_recorder(sc, staging, progress && !platform.has_gdb());
   const double host_s = platform.run();
   const nlohmann::ordered_json memory = read_dumps(dumps, mcu.bus());
   platform.write_run_outputs(staging, host_s, memory);
@@ -114,7 +111,7 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
 int cmd_run(int argc, char** argv) {
   po::options_description visible("ehsim run SCENARIO.json [options]");
   std::string out_dir;
-  std::vector<std::string> sets, dumps;
+  std::vector<std::string> sets, dumps, break_on;
   std::string gdb;
   bool vcd = false, no_progress = false, force = false, strict = false;
   visible.add_options()("help,h", "show this help")(
@@ -125,6 +122,10 @@ int cmd_run(int argc, char** argv) {
       "gdb", po::value(&gdb),
       "wait for msp430-elf-gdb on [HOST:]PORT (loopback by default; 0 picks a free port); it "
       "takes control at the first boot (docs/debug.md)")(
+      "break-on", po::value(&break_on)->composing(),
+      "stop the run at EVENT and print the state and a backtrace: power-fail, boot, "
+      "voltage<LEVEL or voltage>LEVEL (e.g. voltage<1.95V; repeatable; also the scenario's "
+      "break_on list)")(
       "strict", po::bool_switch(&strict),
       "an access to a peripheral register ehsim does not model is a fault (default: an "
       "unmodelled_access event; same as device.strict_peripherals)")(
@@ -138,7 +139,7 @@ int cmd_run(int argc, char** argv) {
       parse_command_line("run", argc, argv, visible, "scenario", "SCENARIO.json", &vm);
   if (status >= 0) return status;
   try {
-    return run(vm["scenario"].as<std::string>(), out_dir, sets, dumps, gdb, strict, vcd,
+    return run(vm["scenario"].as<std::string>(), out_dir, sets, dumps, gdb, break_on, strict, vcd,
                !no_progress && isatty(STDERR_FILENO), force);
   } catch (const InputError& e) {
     std::cerr << "ehsim run: " << e.what() << "\n";

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <iostream>
 
+#include "sim/debug/backtrace.h"
+#include "sim/debug/break_reporter.h"
 #include "sim/scenario/units.h"
 
 namespace ehsim {
@@ -23,6 +25,10 @@ constexpr unsigned kRegisterBytes = 4;
 constexpr int kRegisterCount = 16;
 // Largest memory request served at once: GDB splits larger reads to fit PacketSize.
 constexpr uint32_t kMaxMemoryBytes = 0x800;
+// Watchpoints the bus keeps at once, and the longest range of one. Beyond them GDB is told "not
+// supported" and falls back to software watchpoints (single-stepping), which also work.
+constexpr size_t kMaxWatchpoints = 16;
+constexpr uint32_t kMaxWatchBytes = 0x1000;
 constexpr const char* kTargetXml =
     "<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\">"
     "<target version=\"1.0\"><architecture>msp430</architecture></target>";
@@ -39,8 +45,8 @@ std::string hex_byte(unsigned v) {
 }  // namespace
 
 GdbServer::GdbServer(const std::string& endpoint, mcu::Mcu& mcu, const FirmwareSymbols& symbols,
-                     std::function<std::string()> energy)
-    : mcu_(mcu), symbols_(symbols), energy_(std::move(energy)) {
+                     SupplyControl supply)
+    : mcu_(mcu), symbols_(symbols), supply_(std::move(supply)) {
   std::string host = "127.0.0.1", port_text = endpoint;
   if (const size_t colon = endpoint.rfind(':'); colon != std::string::npos) {
     host = endpoint.substr(0, colon);
@@ -115,11 +121,11 @@ bool GdbServer::receive() {
   }
 }
 
-bool GdbServer::interrupt_requested() {
-  if (client_fd_ < 0) return true;  // the client went away: halted() ends the run
+mcu::HaltReason GdbServer::poll() {
+  if (client_fd_ < 0) return mcu::HaltReason::kInterrupt;  // the client went away: halted() ends
   pollfd p{client_fd_, POLLIN, 0};
-  while (poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR))) {
-    if (!receive()) return true;
+  while (::poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR))) {
+    if (!receive()) return mcu::HaltReason::kInterrupt;
   }
   // Only an interrupt byte stops a running target; packets wait for the next halt.
   for (;;) {
@@ -127,7 +133,29 @@ bool GdbServer::interrupt_requested() {
     if (!item) break;
     if (item->kind == rsp::Decoder::Item::kInterrupt) pending_interrupt_ = true;
   }
-  return pending_interrupt_;
+  if (pending_interrupt_) return mcu::HaltReason::kInterrupt;
+  return supply_.has_supply() ? breaks_.poll(supply_.capacitor_V()) : mcu::HaltReason::kNone;
+}
+
+std::string GdbServer::stop_reply(mcu::HaltReason reason) {
+  if (reason == mcu::HaltReason::kInterrupt) return "T" + hex_byte(kSigInt) + "thread:1;";
+  std::string reply = "T" + hex_byte(kSigTrap);
+  const mcu::McuContext::WatchHit& hit = mcu_.ctx().watch_hit;
+  if (reason == mcu::HaltReason::kWatchpoint && hit.hit) {
+    // Name the kind of the watchpoint that matched, so GDB reports the right one.
+    const char* kind = "awatch";
+    for (const Watch& w : watchpoints_) {
+      if (hit.address < w.addr + w.len && w.addr < hit.address + 2) {
+        if (w.type == '2' && hit.write) kind = "watch";
+        if (w.type == '3' && !hit.write) kind = "rwatch";
+        if (w.type != '4') break;
+      }
+    }
+    char field[48];
+    std::snprintf(field, sizeof field, "%s:%x;", kind, unsigned(hit.address));
+    reply += field;
+  }
+  return reply + "thread:1;";
 }
 
 mcu::DebugAction GdbServer::halted(mcu::HaltReason reason) {
@@ -152,9 +180,18 @@ mcu::DebugAction GdbServer::halted(mcu::HaltReason reason) {
     close_client();
     return mcu::DebugAction::kContinue;
   }
-  const int signal = reason == mcu::HaltReason::kInterrupt ? kSigInt : kSigTrap;
   pending_interrupt_ = false;
-  send("T" + hex_byte(unsigned(signal)) + "thread:1;");
+  // Energy breaks say why on GDB's console: a SIGTRAP alone would look like a breakpoint.
+  if (reason == mcu::HaltReason::kPowerFail || reason == mcu::HaltReason::kBoot ||
+      reason == mcu::HaltReason::kVoltage) {
+    std::string why = std::string("ehsim: halted on ") + halt_reason_name(reason);
+    if (reason == mcu::HaltReason::kVoltage) why += " (" + breaks_.voltage_text() + ")";
+    if (reason == mcu::HaltReason::kPowerFail) {
+      why += ": the supply fell below turn-off; registers and SRAM are lost on continue";
+    }
+    send_console(why + "\n");
+  }
+  send(stop_reply(reason));
   return serve();
 }
 
@@ -264,10 +301,11 @@ bool GdbServer::handle(const std::string& p, mcu::DebugAction* action) {
     case 'Z':
     case 'z': {
       // Z0 software and Z1 hardware breakpoints are the same here: the CPU checks the PC before
-      // each instruction without changing memory. Watchpoints (Z2-Z4) are not supported yet.
-      if (p.size() < 3 || (p[1] != '0' && p[1] != '1')) return reply("");
+      // each instruction without changing memory. Z2-Z4 are write, read and access watchpoints.
+      if (p.size() < 3 || p[1] < '0' || p[1] > '4' || p[2] != ',') return reply("");
       uint32_t addr = 0, kind = 0;
       if (!addr_len(p.substr(3), &addr, &kind)) return reply("E01");
+      if (p[1] >= '2') return reply(change_watchpoint(p[1], p[0] == 'Z', addr, kind) ? "OK" : "");
       if (p[0] == 'Z') {
         breakpoints_.insert(addr);
       } else {
@@ -337,12 +375,87 @@ bool GdbServer::handle(const std::string& p, mcu::DebugAction* action) {
   return reply("");  // not supported: GDB falls back
 }
 
-std::string GdbServer::monitor(const std::string& command) {
+bool GdbServer::change_watchpoint(char type, bool insert, uint32_t addr, uint32_t len) {
+  if (len == 0 || len > kMaxWatchBytes || addr >= mcu::kAddressSpaceEnd) return false;
+  if (insert) {
+    if (watchpoints_.size() >= kMaxWatchpoints) return false;
+    watchpoints_.push_back({type, addr, len});
+  } else {
+    for (auto it = watchpoints_.begin(); it != watchpoints_.end(); ++it) {
+      if (it->type == type && it->addr == addr && it->len == len) {
+        watchpoints_.erase(it);
+        break;
+      }
+    }
+  }
+  std::vector<mcu::Watchpoint> bus_watch;
+  for (const Watch& w : watchpoints_) {
+    bus_watch.push_back({w.addr, w.len, w.type != '2', w.type != '3'});
+  }
+  mcu_.bus().set_watchpoints(std::move(bus_watch));
+  return true;
+}
+
+std::string GdbServer::monitor(const std::string& command_text) {
+  std::string command = command_text;
+  while (!command.empty() && (command.back() == ' ' || command.back() == '\n')) command.pop_back();
+  auto starts = [&](const char* prefix) {
+    const size_t n = std::strlen(prefix);
+    return command.compare(0, n, prefix) == 0 && (command.size() == n || command[n] == ' ');
+  };
+  auto argument = [&](const char* prefix) {
+    const size_t n = std::strlen(prefix);
+    return command.size() > n ? command.substr(n + 1) : std::string();
+  };
   if (command == "help") {
     return "ehsim monitor commands:\n"
-           "  where   the PC as function+offset, cycles and simulated time\n"
-           "  energy  capacitor voltage, stored, harvested and consumed energy, time to power\n"
-           "          failure at the present load (ehsim run)\n";
+           "  where                  the PC as function+offset, cycles and simulated time\n"
+           "  backtrace              return addresses found on the stack (a scan, no DWARF)\n"
+           "  energy                 capacitor voltage, stored, harvested and consumed energy,\n"
+           "                         time to power failure at the present load (ehsim run)\n"
+           "  break power-fail       halt after the last instruction before the supply fails\n"
+           "  break boot             halt at the first instruction after each boot\n"
+           "  break voltage <1.95V   halt when the capacitor voltage falls below (or >: rises\n"
+           "                         above) a level\n"
+           "  break                  list the energy breaks\n"
+           "  break clear [WHICH]    remove them (power-fail, boot, voltage; all by default)\n"
+           "  charge 2.4V            set the capacitor voltage now\n"
+           "  guard on|off           run without drawing energy (EDB's energy guard) or not\n";
+  }
+  const bool has_supply = supply_.has_supply();
+  const std::string no_supply =
+      "ehsim exec runs on continuous power: use ehsim run for the supply's commands\n";
+  try {
+    if (command == "break") {
+      const std::string list = breaks_.describe();
+      return list.empty() ? "no energy breaks\n" : list;
+    }
+    if (starts("break clear")) {
+      breaks_.remove(argument("break clear"), "monitor break clear");
+      return "ok\n";
+    }
+    if (starts("break")) {
+      if (!has_supply) return no_supply;
+      breaks_.add(argument("break"), "monitor break");
+      return "break on " + breaks_.describe();
+    }
+    if (starts("charge")) {
+      if (!has_supply) return no_supply;
+      const double v = parse_quantity(argument("charge"), "V", "monitor charge");
+      supply_.set_capacitor_V(v);
+      char text[96];
+      std::snprintf(text, sizeof text, "capacitor at %.6f V\n", supply_.capacitor_V());
+      return text;
+    }
+  } catch (const InputError& e) {
+    return std::string(e.what()) + "\n";
+  }
+  if (command == "guard on" || command == "guard off") {
+    mcu_.set_energy_guard(command == "guard on");
+    return std::string("energy guard ") + (mcu_.energy_guard() ? "on" : "off") + "\n";
+  }
+  if (command == "guard") {
+    return std::string("energy guard ") + (mcu_.energy_guard() ? "on" : "off") + "\n";
   }
   if (command == "where") {
     char line[160];
@@ -351,7 +464,13 @@ std::string GdbServer::monitor(const std::string& command) {
                   (unsigned long long)mcu_.ctx().cycles, mcu_.local_time().to_seconds());
     return line;
   }
-  if (command == "energy") return energy_();
+  if (command == "backtrace") {
+    return format_backtrace(mcu_.bus(), mcu_.cpu().pc(), mcu_.cpu().reg(1), symbols_);
+  }
+  if (command == "energy") {
+    return supply_.energy_report ? supply_.energy_report()
+                                 : "continuous power: no supply (ehsim exec)\n";
+  }
   return "unknown monitor command '" + command + "' (monitor help lists them)\n";
 }
 

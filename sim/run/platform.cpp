@@ -3,7 +3,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <iostream>
 
+#include "sim/debug/break_reporter.h"
+#include "sim/debug/gdb_server.h"
 #include "sim/report/report_run.h"
 #include "sim/scenario/units.h"
 
@@ -79,8 +82,9 @@ std::string Platform::energy_report() {
   char text[512];
   std::snprintf(text, sizeof text,
                 "capacitor_V %.6f\nstored_J %.9g\nharvested_J %.9g\nconsumed_J %.9g\n"
-                "load_A %.6g\ntime_s %.9f\n",
-                v, core_->energy_J(v), books.harvested_J, books.consumed_total_J(), load_A, now_s);
+                "mcu_consumed_J %.9g\nload_A %.6g\ntime_s %.9f\nenergy_guard %s\n",
+                v, core_->energy_J(v), books.harvested_J, books.consumed_total_J(),
+                mcu_->power_totals().energy_J, load_A, now_s, mcu_->energy_guard() ? "on" : "off");
   std::string out = text;
   if (std::isfinite(fail_s)) {
     std::snprintf(text, sizeof text, "time_to_power_failure_s %.9g (at load_A)\n", fail_s - now_s);
@@ -89,6 +93,23 @@ std::string Platform::energy_report() {
                   kHorizon_s);
   }
   return out + text;
+}
+
+void Platform::attach_debugger(const std::string& gdb_endpoint,
+                               const std::vector<std::string>& break_on) {
+  SupplyControl control;
+  control.energy_report = [this] { return energy_report(); };
+  if (supply_) {
+    control.capacitor_V = [this] { return supply_->capacitor_V(); };
+    control.set_capacitor_V = [this](double v) { supply_->set_capacitor_V(v); };
+  }
+  if (!gdb_endpoint.empty()) {
+    debugger_ = std::make_unique<GdbServer>(gdb_endpoint, *mcu_, symbols_, control);
+    has_gdb_ = true;
+  } else if (!break_on.empty()) {
+    debugger_ = std::make_unique<BreakReporter>(break_on, *mcu_, symbols_, control, std::cout);
+  }
+  mcu_->set_debug_port(debugger_.get());
 }
 
 void Platform::bind_recorder(const RunScenario& sc, const std::string& out_dir, bool progress_bar) {

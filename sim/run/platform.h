@@ -5,7 +5,7 @@
 //   2. map     the firmware image into the MCU's memory, then what the host places there before
 //              the first boot (a FreeML model and its samples; `exec --load` does its own);
 //   3. bind    the observers that write a run's outputs, once the output directory exists, so
-//              that bad input never leaves a directory behind;
+//              that bad input never leaves a directory behind; a debugger when asked for;
 //   4. run     sc_start() until the MCU finishes, the run's duration ends or a limit is hit;
 //   5. report  the run's files (summary, events, time series, VCD, report.html); `exec` prints
 //              its own report from mcu().
@@ -18,6 +18,7 @@
 #include <string>
 
 #include "energy/supply_module.h"
+#include "mcu_model/debug_port.h"
 #include "mcu_model/elf/elf_image.h"
 #include "mcu_model/mcu.h"
 #include "sim/run/firmware_symbols.h"
@@ -50,6 +51,12 @@ class Platform {
   // per figure; "continuous power" without a supply.
   std::string energy_report();
 
+  // Step 3: a debugger (docs/debug.md). A GDB server when `gdb_endpoint` is not empty (it prints
+  // where it listens and waits for GDB when the run starts), else a BreakReporter when
+  // `break_on` is not empty, else none. Throws InputError for a bad endpoint or break.
+  void attach_debugger(const std::string& gdb_endpoint, const std::vector<std::string>& break_on);
+  bool has_gdb() const { return has_gdb_; }
+
   // Step 3 (harvested power only): the recorder writes into out_dir as the run goes.
   void bind_recorder(const RunScenario& scenario, const std::string& out_dir, bool progress_bar);
   // Step 4; returns the host seconds the simulation took.
@@ -69,6 +76,8 @@ class Platform {
   std::unique_ptr<mcu::Mcu> mcu_;
   std::optional<PreparedInference> inference_;
   std::unique_ptr<RunRecorder> recorder_;
+  std::unique_ptr<mcu::DebugPort> debugger_;
+  bool has_gdb_ = false;
   double duration_s_ = 0;
 };
 

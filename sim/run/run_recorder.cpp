@@ -396,8 +396,8 @@ ordered_json RunRecorder::summary() const {
                  {"converter_loss_J", books.converter_loss_J},
                  {"leaked_J", books.leaked_J},
                  {"clipped_J", books.clipped_J},
-                 {"books_residual_J",
-                  books.initial_J + books.harvested_J - final_J - books.consumed_total_J()},
+                 {"books_residual_J", books.initial_J + books.harvested_J + books.debugger_J -
+                                          final_J - books.consumed_total_J()},
                  {"mcu_consumed_J", pw.energy_J},
                  {"mcu_charge_C", pw.charge_C},
                  {"mcu_charge_breakdown_C",
@@ -406,6 +406,8 @@ ordered_json RunRecorder::summary() const {
                    {"peripherals", pw.peripheral_C},
                    {"events", pw.event_C},
                    {"boot", pw.boot_C}}}};
+  // Only a debugged run (monitor charge) has it; other summaries keep their shape.
+  if (books.debugger_J != 0) j["energy"]["debugger_J"] = books.debugger_J;
   ordered_json markers = ordered_json::array();
   for (const auto& [id, st] : markers_) {
     ordered_json entry = {{"id", id}};

@@ -9,6 +9,7 @@
 
 #include "mcu_model/periph/cs.h"
 #include "sim/cli/exec_args.h"
+#include "sim/debug/energy_breaks.h"
 #include "sim/scenario/scenario_document.h"
 #include "sim/scenario/supply_scenario.h"
 #include "sim/scenario/units.h"
@@ -116,7 +117,7 @@ RunLimits parse_limits(const json& doc) {
   if (!doc.contains("run")) return r;
   const std::string path = "/run";
   const json& j = doc.at("run");
-  check_keys(j, path, {"duration", "max_cycles", "stop_after_marker"});
+  check_keys(j, path, {"duration", "max_cycles", "stop_after_marker", "break_on"});
   r.duration_s = parse_run_duration(j, path);
   r.max_cycles = unsigned_value(j, path, "max_cycles", mcu::kNeverCycle, mcu::kNeverCycle);
   require(r.max_cycles > 0, json_path(path, "max_cycles"), "must be positive");
@@ -130,6 +131,18 @@ RunLimits parse_limits(const json& doc) {
     stop.count = unsigned_value(s, p, "count", 1, UINT64_MAX);
     require(stop.count > 0, json_path(p, "count"), "must be positive");
     r.stop_after_marker = stop;
+  }
+  if (j.contains("break_on")) {
+    const std::string p = json_path(path, "break_on");
+    const json& list = j.at("break_on");
+    require(list.is_array() && list.size() <= 8, p,
+            "expected a list of at most 8 events, e.g. [\"power-fail\", \"voltage<1.95V\"]");
+    EnergyBreaks check;  // the same parser as --break-on, for the message's JSON path
+    for (size_t i = 0; i < list.size(); ++i) {
+      require(list[i].is_string(), json_path(p, i), "expected an event name as a string");
+      check.add(list[i].get<std::string>(), json_path(p, i));
+      r.break_on.push_back(list[i].get<std::string>());
+    }
   }
   return r;
 }

@@ -28,6 +28,8 @@ struct RunLimits {
   double duration_s = 0;  // 0: the trace's duration
   uint64_t max_cycles = mcu::kNeverCycle;
   std::optional<StopAfterMarker> stop_after_marker;
+  // run.break_on: events that stop the run with the state and a backtrace (as --break-on).
+  std::vector<std::string> break_on;
 };
 
 // Marker ids with a meaning for the summary (host_io MARK, see freeml/firmware/include/ehsim).

@@ -6,8 +6,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "tests/test_support.h"
 
@@ -50,6 +52,40 @@ unsigned next_instruction(const std::string& elf, unsigned addr) {
   return 0;
 }
 
+// Runs `ehsim ARGS --gdb 0` and msp430-elf-gdb on `elf` with dir/cmds.gdb (whose `PORT` is
+// replaced by the port ehsim listens on); their outputs land in dir: gdb.out, exec.out,
+// exec.err and exec.status (ehsim's exit status). With `interrupt` GDB gets SIGINT (a user's
+// Ctrl-C) one second after it started.
+bool drive_gdb(const std::string& dir, const std::string& ehsim_args, const std::string& elf,
+               bool interrupt = false) {
+  std::ofstream script(dir + "/run.sh");
+  script
+      << "cd '" << dir << "'\n"
+      << "timeout 120 '" << EHSIM_EXECUTABLE << "' " << ehsim_args
+      << " --gdb 0 > exec.out 2> exec.err &\n"
+      << "pid=$!\n"
+      << "for i in $(seq 200); do grep -q 'waiting for GDB' exec.err && break; sleep 0.05; done\n"
+      << "port=$(sed -n 's/.*waiting for GDB on 127.0.0.1:\\([0-9]*\\).*/\\1/p' exec.err)\n"
+      << "sed -i \"s/PORT/$port/\" cmds.gdb\n"
+      << "timeout 120 '" << kGdb << "' -batch -nx -x cmds.gdb '" << elf << "' > gdb.out 2>&1 &\n"
+      << "gdb=$!\n"
+      << (interrupt ? "sleep 1; kill -INT $gdb\n" : "") << "wait $gdb\n"
+      << "wait $pid; echo $? > exec.status\n";
+  script.close();
+  return std::system(("bash '" + dir + "/run.sh'").c_str()) == 0;
+}
+
+// All values of "KEY=value" lines, in order.
+std::vector<std::string> values_of(const std::string& out, const std::string& key) {
+  std::vector<std::string> values;
+  const std::regex re(key + "=([0-9a-fx.]+)");
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), re); it != std::sregex_iterator();
+       ++it) {
+    values.push_back((*it)[1]);
+  }
+  return values;
+}
+
 std::string value_of(const std::string& out, const std::string& key) {
   std::smatch m;
   return std::regex_search(out, m, std::regex(key + "=([0-9a-fx]+)")) ? std::string(m[1]) : "";
@@ -89,20 +125,7 @@ TEST_CASE("msp430-elf-gdb sets breakpoints, steps, reads and writes memory throu
          << "delete\n"
          << "continue\n";
   }
-  {
-    std::ofstream script(dir + "/run.sh");
-    script
-        << "cd '" << dir << "'\n"
-        << "timeout 60 '" << EHSIM_EXECUTABLE << "' exec '" << elf
-        << "' --gdb 0 > exec.out 2> exec.err &\n"
-        << "pid=$!\n"
-        << "for i in $(seq 200); do grep -q 'waiting for GDB' exec.err && break; sleep 0.05; done\n"
-        << "port=$(sed -n 's/.*waiting for GDB on 127.0.0.1:\\([0-9]*\\).*/\\1/p' exec.err)\n"
-        << "sed -i \"s/PORT/$port/\" cmds.gdb\n"
-        << "timeout 60 '" << kGdb << "' -batch -nx -x cmds.gdb '" << elf << "' > gdb.out 2>&1\n"
-        << "wait $pid; echo $? > exec.status\n";
-  }
-  REQUIRE(std::system(("bash '" + dir + "/run.sh'").c_str()) == 0);
+  REQUIRE(drive_gdb(dir, "exec '" + elf + "'", elf));
   const std::string gdb = ehsim_test::read_text(dir + "/gdb.out");
   const std::string exec_out = ehsim_test::read_text(dir + "/exec.out");
   INFO("gdb:\n" << gdb << "\nexec:\n" << exec_out << ehsim_test::read_text(dir + "/exec.err"));
@@ -130,4 +153,218 @@ TEST_CASE("msp430-elf-gdb sets breakpoints, steps, reads and writes memory throu
   CHECK(gdb.find("SIGSEGV") != std::string::npos);
   CHECK(ehsim_test::read_text(dir + "/exec.status") == "1\n");
   CHECK(exec_out.find("exit: fault") != std::string::npos);
+}
+
+TEST_CASE("msp430-elf-gdb's write and read watchpoints stop after the accessing instruction",
+          "[gdb][debug]") {
+  EHSIM_REQUIRE_DEPENDENCY(std::filesystem::exists(kGdb), kGdb, "scripts/build-msp430-gnu");
+  const std::string dir = ehsim_test::scratch_dir("gdb-watch");
+  const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/run_outputs.elf";
+  // The firmware toggles P1OUT (0x0202) with XOR.B #1,&0x0202 and reads signature[0] (0xDE) for
+  // each marker (tests/firmware/run_outputs.c).
+  const std::string objdump = command_output("llvm-objdump -d --no-show-raw-insn " + elf);
+  std::smatch m;
+  REQUIRE(std::regex_search(objdump, m, std::regex("\n *([0-9a-f]+):\\s+xor\\.b\\s+#1, &514")));
+  const unsigned xor_addr = unsigned(std::stoul(m[1], nullptr, 16));
+  {
+    std::ofstream cmds(dir + "/cmds.gdb");
+    cmds << "set pagination off\nset confirm off\ntarget remote 127.0.0.1:PORT\n"
+         << "watch *(volatile unsigned char *)0x0202\n"
+         << "continue\n"
+         << "printf \"PCW=%x\\n\", $pc\n"
+         << "printf \"P1=%x\\n\", *(volatile unsigned char *)0x0202\n"
+         << "continue\n"
+         << "printf \"P1=%x\\n\", *(volatile unsigned char *)0x0202\n"
+         << "delete\n"
+         << "rwatch *(volatile unsigned char *)&signature\n"
+         << "continue\n"
+         << "delete\n"
+         << "continue\n";
+  }
+  REQUIRE(drive_gdb(dir, "exec '" + elf + "'", elf));
+  const std::string gdb = ehsim_test::read_text(dir + "/gdb.out");
+  INFO("gdb:\n" << gdb << "\nexec:\n" << ehsim_test::read_text(dir + "/exec.err"));
+  CHECK(gdb.find("Hardware watchpoint 1") != std::string::npos);
+  char expect[32];
+  std::snprintf(expect, sizeof expect, "%x", next_instruction(elf, xor_addr));
+  CHECK(value_of(gdb, "PCW") == expect);  // after the XOR.B that wrote P1OUT
+  CHECK(values_of(gdb, "P1") == std::vector<std::string>{"1", "0"});  // toggled, toggled back
+  CHECK(gdb.find("Hardware read watchpoint 2") != std::string::npos);
+  CHECK(gdb.find("Value = 222") != std::string::npos);  // 0xDE
+  CHECK(gdb.find("SIGSEGV") != std::string::npos);      // the firmware's fault, as before
+  CHECK(ehsim_test::read_text(dir + "/exec.status") == "1\n");
+}
+
+TEST_CASE("msp430-elf-gdb with run --gdb: break power-fail, charge, guard, break boot",
+          "[gdb][debug]") {
+  EHSIM_REQUIRE_DEPENDENCY(std::filesystem::exists(kGdb), kGdb, "scripts/build-msp430-gnu");
+  const std::string dir = ehsim_test::scratch_dir("gdb-energy");
+  const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/power_patterns.elf";
+  // power_patterns (tests/firmware/power_patterns.c) writes patterns to FRAM and SRAM on its
+  // first boot and spins until the supply fails; the next boot reports what survived and exits.
+  const nlohmann::json scenario = {
+      {"name", "gdb-energy"},
+      {"firmware", elf},
+      {"device", {{"mclk", "8MHz"}}},
+      {"harvester",
+       {{"type", "direct"},
+        {"trace", {{"file", std::string(EHSIM_SOURCE_DIR) + "/traces/square-2mW-1Hz.csv"}}}}},
+      {"supply",
+       {{"capacitance", "47uF"}, {"v_on", "2.4V"}, {"v_off", "1.8V"}, {"rated_voltage", "3.6V"}}},
+      {"run", {{"duration", "3s"}}}};
+  std::ofstream(dir + "/scenario.json") << scenario.dump(2);
+  {
+    std::ofstream cmds(dir + "/cmds.gdb");
+    cmds << "set pagination off\nset confirm off\ntarget remote 127.0.0.1:PORT\n"
+         << "monitor break power-fail\n"
+         << "continue\n"
+         << "monitor energy\n"
+         // SRAM still holds the first boot's pattern: the failure has not happened yet.
+         << "printf \"SRAM0=%x\\n\", *(unsigned short *)&sram_words\n"
+         << "monitor charge 3.0V\n"
+         << "monitor energy\n"
+         // Stepping with the guard on draws nothing from the supply; without it, it does.
+         << "monitor guard on\n"
+         << "stepi\n"  // books the unguarded stretch before the halt
+         << "monitor energy\n"
+         << "stepi 50\n"
+         << "monitor energy\n"
+         << "monitor guard off\n"
+         << "stepi 50\n"
+         << "monitor energy\n"
+         << "monitor break clear power-fail\n"
+         << "monitor break boot\n"
+         << "continue\n"
+         << "printf \"PCB=%x\\n\", $pc\n"
+         << "monitor break clear\n"
+         << "continue\n";
+  }
+  REQUIRE(drive_gdb(dir, "run scenario.json --out out", elf));
+  const std::string gdb = ehsim_test::read_text(dir + "/gdb.out");
+  INFO("gdb:\n"
+       << gdb << "\nehsim:\n"
+       << ehsim_test::read_text(dir + "/exec.out") << ehsim_test::read_text(dir + "/exec.err"));
+  CHECK(gdb.find("ehsim: halted on power-fail") != std::string::npos);
+  // The source's sram_pattern(0) = (0 * 0x9E37 + 0x1234) ^ 0xFFFF.
+  CHECK(value_of(gdb, "SRAM0") == "edcb");
+  const auto numbers = [&](const std::string& key) {
+    std::vector<double> out;
+    const std::regex re(key + " ([0-9.e+-]+)");
+    for (auto it = std::sregex_iterator(gdb.begin(), gdb.end(), re); it != std::sregex_iterator();
+         ++it) {
+      out.push_back(std::stod((*it)[1]));
+    }
+    return out;
+  };
+  const std::vector<double> cap = numbers("capacitor_V"), mcu = numbers("mcu_consumed_J");
+  REQUIRE(cap.size() == 5);
+  REQUIRE(mcu.size() == 5);
+  CHECK(cap[0] == Approx(1.8).margin(0.01));  // at v_off (scenario)
+  CHECK(cap[1] == Approx(3.0).margin(1e-6));  // as charged
+  CHECK(mcu[3] == mcu[2]);                    // guarded steps drew nothing
+  CHECK(mcu[4] > mcu[3]);                     // unguarded ones did
+  CHECK(gdb.find("ehsim: halted on boot") != std::string::npos);
+  // The boot halts at the reset vector's target, before crt0's first instruction.
+  char expect[32];
+  std::snprintf(expect, sizeof expect, "%x", nm_address(elf, "_reset"));
+  CHECK(value_of(gdb, "PCB") == expect);
+  CHECK(gdb.find("exited normally") != std::string::npos);  // hostio_exit(0) on the second boot
+  CHECK(ehsim_test::read_text(dir + "/exec.status") == "0\n");
+  // The run's books: one power failure (the charge averted the first), two boots, and the
+  // charge's energy booked so that they still balance.
+  const nlohmann::json summary =
+      nlohmann::json::parse(ehsim_test::read_text(dir + "/out/summary.json"));
+  CHECK(summary["power"]["power_failures"] == 1);
+  CHECK(summary["power"]["boots"] == 2);
+  const double e_charge = 0.5 * 47e-6 * (3.0 * 3.0 - cap[0] * cap[0]);
+  CHECK(summary["energy"]["debugger_J"].get<double>() == Approx(e_charge).epsilon(1e-3));
+  CHECK(std::abs(summary["energy"]["books_residual_J"].get<double>()) < 1e-9);
+}
+
+TEST_CASE("run --break-on power-fail stops the run with the state and a symbolised backtrace",
+          "[debug]") {
+  const std::string dir = ehsim_test::scratch_dir("break-on");
+  const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/power_patterns.elf";
+  nlohmann::json scenario = {
+      {"name", "break-on"},
+      {"firmware", elf},
+      {"device", {{"mclk", "8MHz"}}},
+      {"harvester",
+       {{"type", "direct"},
+        {"trace", {{"file", std::string(EHSIM_SOURCE_DIR) + "/traces/square-2mW-1Hz.csv"}}}}},
+      {"supply",
+       {{"capacitance", "47uF"}, {"v_on", "2.4V"}, {"v_off", "1.8V"}, {"rated_voltage", "3.6V"}}},
+      {"run", {{"duration", "3s"}}}};
+  std::ofstream(dir + "/scenario.json") << scenario.dump(2);
+  const std::string run = "cd '" + dir + "' && '" + EHSIM_EXECUTABLE + "' run scenario.json ";
+  const int status = std::system((run + "--out out --break-on power-fail > out.txt 2>&1").c_str());
+  const std::string out = ehsim_test::read_text(dir + "/out.txt");
+  INFO(out);
+  CHECK(WEXITSTATUS(status) == 0);
+  // The first boot spins in main's endless loop until the supply fails.
+  CHECK(std::regex_search(out, std::regex("break on power-fail at pc 0x[0-9A-F]+ main\\+0x")));
+  CHECK(out.find("capacitor_V 1.8") != std::string::npos);
+  const nlohmann::json summary =
+      nlohmann::json::parse(ehsim_test::read_text(dir + "/out/summary.json"));
+  CHECK(summary["end"]["reason"] == "break");
+  CHECK(summary["power"]["power_failures"] == 0);
+  // The scenario key does the same; a malformed event is bad input naming its JSON path.
+  scenario["run"]["break_on"] = {"voltage<2.0V"};
+  std::ofstream(dir + "/scenario.json") << scenario.dump(2);
+  CHECK(WEXITSTATUS(std::system((run + "--out out2 > out2.txt 2>&1").c_str())) == 0);
+  CHECK(ehsim_test::read_text(dir + "/out2.txt").find("break on voltage (voltage < 2.000 V)") !=
+        std::string::npos);
+  scenario["run"]["break_on"] = {"brownout"};
+  std::ofstream(dir + "/scenario.json") << scenario.dump(2);
+  CHECK(WEXITSTATUS(std::system((run + "--out out3 > out3.txt 2>&1").c_str())) == 2);
+  CHECK(ehsim_test::read_text(dir + "/out3.txt").find("/run/break_on/0") != std::string::npos);
+}
+
+TEST_CASE("msp430-elf-gdb's Ctrl-C halts a running target, and kill ends the run", "[gdb][debug]") {
+  EHSIM_REQUIRE_DEPENDENCY(std::filesystem::exists(kGdb), kGdb, "scripts/build-msp430-gnu");
+  const std::string dir = ehsim_test::scratch_dir("gdb-interrupt");
+  // On continuous power power_patterns' first boot spins in main for ever
+  // (tests/firmware/power_patterns.c): only an interrupt stops it.
+  const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/power_patterns.elf";
+  std::ofstream(dir + "/cmds.gdb") << "set pagination off\nset confirm off\n"
+                                   << "target remote 127.0.0.1:PORT\n"
+                                   << "continue\n"
+                                   << "monitor where\n"
+                                   << "kill\n";
+  REQUIRE(drive_gdb(dir, "exec '" + elf + "'", elf, true));
+  const std::string gdb = ehsim_test::read_text(dir + "/gdb.out");
+  const std::string exec_out = ehsim_test::read_text(dir + "/exec.out");
+  INFO("gdb:\n" << gdb << "\nexec:\n" << exec_out << ehsim_test::read_text(dir + "/exec.err"));
+  CHECK(gdb.find("Program received signal SIGINT") != std::string::npos);
+  CHECK(std::regex_search(gdb, std::regex("pc 0x[0-9A-F]+ main\\+0x")));  // in the spin loop
+  CHECK(exec_out.find("exit: debugger") != std::string::npos);
+  CHECK(ehsim_test::read_text(dir + "/exec.status") == "0\n");
+}
+
+TEST_CASE("monitor backtrace finds the same frames as msp430-elf-gdb's own unwinder",
+          "[gdb][debug]") {
+  EHSIM_REQUIRE_DEPENDENCY(std::filesystem::exists(kGdb), kGdb, "scripts/build-msp430-gnu");
+  const std::string dir = ehsim_test::scratch_dir("gdb-backtrace");
+  // fib recurses (tests/firmware/recursion.c): the fifth entry has four fib frames above main.
+  const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/recursion.elf";
+  std::ofstream(dir + "/cmds.gdb") << "set pagination off\nset confirm off\n"
+                                   << "target remote 127.0.0.1:PORT\n"
+                                   << "break fib\nignore 1 4\ncontinue\n"
+                                   << "bt\nmonitor backtrace\nkill\n";
+  REQUIRE(drive_gdb(dir, "exec '" + elf + "'", elf));
+  const std::string gdb = ehsim_test::read_text(dir + "/gdb.out");
+  INFO("gdb:\n" << gdb);
+  std::vector<unsigned> gdb_frames, ours;
+  const std::regex gdb_line("#[0-9]+ +0x([0-9a-f]+) in "),
+      our_line("#[0-9]+ +0x([0-9A-F]{5}) [A-Za-z_]");
+  for (auto it = std::sregex_iterator(gdb.begin(), gdb.end(), gdb_line);
+       it != std::sregex_iterator(); ++it) {
+    gdb_frames.push_back(unsigned(std::stoul((*it)[1], nullptr, 16)));
+  }
+  for (auto it = std::sregex_iterator(gdb.begin(), gdb.end(), our_line);
+       it != std::sregex_iterator(); ++it) {
+    ours.push_back(unsigned(std::stoul((*it)[1], nullptr, 16)));
+  }
+  CHECK(gdb_frames.size() == 6);  // fib x5, main
+  CHECK(ours == gdb_frames);
 }
