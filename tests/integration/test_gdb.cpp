@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/integration/run_harness.h"
 #include "tests/test_support.h"
 
 namespace {
@@ -202,16 +203,8 @@ TEST_CASE("msp430-elf-gdb with run --gdb: break power-fail, charge, guard, break
   const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/power_patterns.elf";
   // power_patterns (tests/firmware/power_patterns.c) writes patterns to FRAM and SRAM on its
   // first boot and spins until the supply fails; the next boot reports what survived and exits.
-  const nlohmann::json scenario = {
-      {"name", "gdb-energy"},
-      {"firmware", elf},
-      {"device", {{"mclk", "8MHz"}}},
-      {"harvester",
-       {{"type", "direct"},
-        {"trace", {{"file", std::string(EHSIM_SOURCE_DIR) + "/traces/square-2mW-1Hz.csv"}}}}},
-      {"supply",
-       {{"capacitance", "47uF"}, {"v_on", "2.4V"}, {"v_off", "1.8V"}, {"rated_voltage", "3.6V"}}},
-      {"run", {{"duration", "3s"}}}};
+  // 47 uF on a 2 mW, 1 Hz square wave: the supply fails within a second.
+  nlohmann::json scenario = runtest::square_scenario("power_patterns");
   std::ofstream(dir + "/scenario.json") << scenario.dump(2);
   {
     std::ofstream cmds(dir + "/cmds.gdb");
@@ -285,16 +278,8 @@ TEST_CASE("run --break-on power-fail stops the run with the state and a symbolis
           "[debug]") {
   const std::string dir = ehsim_test::scratch_dir("break-on");
   const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/power_patterns.elf";
-  nlohmann::json scenario = {
-      {"name", "break-on"},
-      {"firmware", elf},
-      {"device", {{"mclk", "8MHz"}}},
-      {"harvester",
-       {{"type", "direct"},
-        {"trace", {{"file", std::string(EHSIM_SOURCE_DIR) + "/traces/square-2mW-1Hz.csv"}}}}},
-      {"supply",
-       {{"capacitance", "47uF"}, {"v_on", "2.4V"}, {"v_off", "1.8V"}, {"rated_voltage", "3.6V"}}},
-      {"run", {{"duration", "3s"}}}};
+  // 47 uF on a 2 mW, 1 Hz square wave: the supply fails within a second.
+  nlohmann::json scenario = runtest::square_scenario("power_patterns");
   std::ofstream(dir + "/scenario.json") << scenario.dump(2);
   const std::string run = "cd '" + dir + "' && '" + EHSIM_EXECUTABLE + "' run scenario.json ";
   const int status = std::system((run + "--out out --break-on power-fail > out.txt 2>&1").c_str());
