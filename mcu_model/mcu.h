@@ -104,6 +104,15 @@ struct McuPowerTotals {
   uint64_t bound_overruns = 0;
 };
 
+// The charge the MCU drew while one supply load held, by where it went (for the profiler, which
+// splits each load's energy between the functions that ran, "[sleep]" and "[boot]").
+struct LoadSegment {
+  double charge_C = 0;     // total
+  double low_power_C = 0;  // of which in low-power modes
+  double boot_C = 0;       // of which the boot's
+  bool stretch = false;    // a stretch: its instructions ran before its load was set
+};
+
 struct McuConfig {
   MemoryMap map = MemoryMap::msp430fr5994();
   uint32_t initial_mclk_hz = 0;  // 0: the device's reset clock (1 MHz); else preset in CS
@@ -201,6 +210,12 @@ class Mcu : public sc_core::sc_module {
     mpu_listener_ = std::move(listener);
   }
   const McuPowerTotals& power_totals() const { return power_totals_; }
+  // On a supply: called whenever the MCU books the energy of the load that held since the last
+  // change (McuPowerTotals::energy_J grows by exactly `joules`), with that load's segment and the
+  // one that starts now.
+  using LoadListener =
+      std::function<void(double joules, const LoadSegment& ended, const LoadSegment& next)>;
+  void set_load_listener(LoadListener listener) { load_listener_ = std::move(listener); }
   // Simulated time at which cycle `cycle` of the present power-on period ran (exact since the
   // last MCLK change; earlier cycles of the same stretch are extrapolated at the present rate).
   double time_of_cycle_s(uint64_t cycle) const;
@@ -295,6 +310,9 @@ class Mcu : public sc_core::sc_module {
   void set_supply_load(double amps);
   double supply_load_A_ = 0;        // the current the supply was last given
   double supply_rail_Vs_mark_ = 0;  // the supply's rail-voltage integral when it was given
+
+  LoadListener load_listener_;
+  LoadSegment load_segment_, next_load_segment_;  // the present load's, and the next one's
   void refund_unpowered_tail();
   void note_host_powered_time();
   power::IntervalActivity pending_wakeups_{};  // wake-up events counted before their stretch

@@ -110,13 +110,18 @@ void Mcu::account_stretch(double duration_s, uint64_t active_cycles, uint64_t sl
   tot.active_s += double(active_cycles) / ctx_.mclk_hz;
   tot.low_power_s += a.lpm_time_s[size_t(mode)];
   last_stretch_ = ReportedStretch{sc_now_s(), duration_s, q, boot_C};
+  next_load_segment_ = LoadSegment{q.charge_C + boot_C, q.low_power_C, boot_C, true};
   set_supply_load((q.charge_C + boot_C) / duration_s);
 }
 
 void Mcu::set_supply_load(double amps) {
   SupplyPort& supply = *config_.supply;
   const double rail_Vs = supply.rail_voltage_integral_Vs();
-  power_totals_.energy_J += supply_load_A_ * (rail_Vs - supply_rail_Vs_mark_);
+  const double booked_J = supply_load_A_ * (rail_Vs - supply_rail_Vs_mark_);
+  power_totals_.energy_J += booked_J;
+  if (load_listener_) load_listener_(booked_J, load_segment_, next_load_segment_);
+  load_segment_ = next_load_segment_;
+  next_load_segment_ = LoadSegment{};
   supply_rail_Vs_mark_ = rail_Vs;
   supply_load_A_ = amps;
   supply.set_load_current_A(amps);
@@ -164,6 +169,7 @@ void Mcu::boot_from_supply() {
   const double current_A =
       config_.boot_delay_s > 0 ? config_.boot_charge_C / config_.boot_delay_s : 0.0;
   if (delay_s > 0) {
+    next_load_segment_ = LoadSegment{config_.boot_charge_C, 0, config_.boot_charge_C, false};
     set_supply_load(current_A);
     // Only a power failure cuts the delay short: a power-good change notified before the wait
     // began (the supply announces an initial power-good at time 0) must not end it.

@@ -634,7 +634,9 @@ StopReason Cpu::stop_reason_after_step(bool had_fault) {
 // fetch that may add wait states or fault, and on exit.
 // Breakpoints are found through fetch_page_: only a page holding one tests the bitmap. A fetch from
 // the line of the previous FRAM fetch (Bus::fetch_line(), never on such a page) skips even that.
-template <bool kWaitStates>
+// kObserve: the observer sees each instruction, with ctx.cycles, ctx.instructions and the bus
+// statistics made exact before it is called (the plain loop defers them to its exit).
+template <bool kWaitStates, bool kObserve>
 EHSIM_ALWAYS_INLINE uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_limit) {
   Bus* const bus = &bus_;
   McuContext* const ctx = &ctx_;
@@ -666,6 +668,19 @@ EHSIM_ALWAYS_INLINE uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_limit) {
     regs_[kPC] = next;
     ++fetches;
     const uint32_t r = table[op](*this, op, next, cyc);
+    if (kObserve) {
+      const uint32_t at = pc;
+      const uint64_t before = cyc;
+      pc = handler_pc(r);
+      cyc += handler_cycles(r);
+      ctx->cycles = cyc;
+      ctx->instructions += fetches;
+      bus->note_opcode_fetches(fetches);
+      fetches = 0;
+      regs_[kPC] = pc;
+      observer_->on_instruction(at, uint16_t(op), pc, before, cyc);
+      continue;
+    }
     pc = handler_pc(r);
     cyc += handler_cycles(r);
   } while (cyc < bus->loop_limit());  // the cycle limit, or 0 after an attention event
@@ -675,7 +690,9 @@ EHSIM_ALWAYS_INLINE uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_limit) {
   return pc;
 }
 
-template <bool kCheckBreakpoints>
+// kObserve: an InstructionObserver sees each instruction (here and in fast_loop's observing
+// instance).
+template <bool kCheckBreakpoints, bool kObserve>
 StopReason Cpu::run_loop(uint64_t cycle_limit) {
   const bool had_fault = ctx_.fault.kind != FaultKind::kNone;
   // Locals, so the inner loop keeps them in host registers across the handler calls.
@@ -684,7 +701,14 @@ StopReason Cpu::run_loop(uint64_t cycle_limit) {
   for (;;) {
     if (ctx_.cycles >= cycle_limit) return StopReason::kCycleLimit;
     if (__builtin_expect(ctx_.irq.any_pending(), 0) && (regs_[kSR] & kSrGIE) && !ie_delay_) {
-      accept_interrupt(ctx_.irq.highest());
+      if (kObserve) {
+        const uint32_t from = regs_[kPC];
+        const uint64_t before = ctx_.cycles;
+        accept_interrupt(ctx_.irq.highest());
+        observer_->on_interrupt(from, regs_[kPC], before, ctx_.cycles);
+      } else {
+        accept_interrupt(ctx_.irq.highest());
+      }
       if (ctx_.stop_requested) return stop_reason_after_step(had_fault);
       continue;
     }
@@ -705,7 +729,16 @@ StopReason Cpu::run_loop(uint64_t cycle_limit) {
     resume_breakpoint_pc_ = kNoResumeBreakpoint;
     ie_delay_ = false;
     bus->clear_attention();
-    uint32_t pc = step(regs_[kPC]);
+    uint32_t pc;
+    if (kObserve) {
+      const uint32_t at = regs_[kPC];
+      const uint64_t before = ctx->cycles;
+      pc = step(at);
+      regs_[kPC] = pc;
+      observer_->on_instruction(at, insn_op_, pc, before, ctx->cycles);
+    } else {
+      pc = step(regs_[kPC]);
+    }
     // Fast path: while the checks above would all pass and their stores are no-ops, only the cycle
     // limit (and breakpoints) need testing. After the step: CPUOFF and the EINT delay are still
     // clear and no stop was requested unless the bus saw an SR write, a peripheral access or a
@@ -714,8 +747,8 @@ StopReason Cpu::run_loop(uint64_t cycle_limit) {
     // breakpoint (fetch_page_).
     if (!bus->attention() && ctx->cycles < cycle_limit &&
         !(ctx->irq.any_pending() && (regs_[kSR] & kSrGIE))) {
-      pc = bus->fram_wait_states() == 0 ? fast_loop<false>(pc, cycle_limit)
-                                        : fast_loop<true>(pc, cycle_limit);
+      pc = bus->fram_wait_states() == 0 ? fast_loop<false, kObserve>(pc, cycle_limit)
+                                        : fast_loop<true, kObserve>(pc, cycle_limit);
     }
     regs_[kPC] = pc;
     if (__builtin_expect(ctx->stop_requested, 0)) return stop_reason_after_step(had_fault);
@@ -726,8 +759,14 @@ StopReason Cpu::run(uint64_t cycle_limit) {
   ctx_.stop_requested = false;
   ctx_.sync_requested = false;
   if (fetch_pages_layout_ != bus_.layout_version()) refresh_fetch_pages();
-  const StopReason reason =
-      breakpoints_.empty() ? run_loop<false>(cycle_limit) : run_loop<true>(cycle_limit);
+  StopReason reason;
+  if (observer_) {
+    reason = breakpoints_.empty() ? run_loop<false, true>(cycle_limit)
+                                  : run_loop<true, true>(cycle_limit);
+  } else {
+    reason = breakpoints_.empty() ? run_loop<false, false>(cycle_limit)
+                                  : run_loop<true, false>(cycle_limit);
+  }
   ctx_.stop_reason = reason;
   return reason;
 }

@@ -24,6 +24,21 @@ inline constexpr uint16_t kSrC = 0x0001, kSrZ = 0x0002, kSrN = 0x0004, kSrGIE = 
 
 struct XOperand;  // an MSP430X operand (cpu_x.cpp)
 
+// Sees every instruction and interrupt entry (profiling, sim/run/profiler.h). Installing one makes
+// Cpu::run take a separate loop that steps one instruction at a time; without one the fast loops
+// run unchanged, so profiling costs nothing when it is off.
+class InstructionObserver {
+ public:
+  virtual ~InstructionObserver() = default;
+  // The instruction at pc (first word op) ran from cycle `before` to `after` (wait states
+  // included); execution continues at next_pc.
+  virtual void on_instruction(uint32_t pc, uint16_t op, uint32_t next_pc, uint64_t before,
+                              uint64_t after) = 0;
+  // An interrupt was accepted at pc (the interrupted instruction's address): the entry took
+  // cycles `before` to `after` and continues at isr.
+  virtual void on_interrupt(uint32_t pc, uint32_t isr, uint64_t before, uint64_t after) = 0;
+};
+
 class Cpu {
  public:
   Cpu(Bus& bus, McuContext& ctx);
@@ -57,12 +72,14 @@ class Cpu {
 
   void add_breakpoint(uint32_t addr);
   void clear_breakpoints();
+  // Null: none (the default).
+  void set_observer(InstructionObserver* observer) { observer_ = observer; }
 
  private:
-  template <bool kCheckBreakpoints>
+  template <bool kCheckBreakpoints, bool kObserve>
   StopReason run_loop(uint64_t cycle_limit);
   static constexpr uint32_t kAddrMask = Bus::kAddrMask;
-  template <bool kWaitStates>
+  template <bool kWaitStates, bool kObserve>
   uint32_t fast_loop(uint32_t pc, uint64_t cycle_limit);
   void refresh_fetch_pages();
   StopReason stop_reason_after_step(bool had_fault);
@@ -125,6 +142,7 @@ class Cpu {
   const XHandler* x_dispatch_;
   std::array<uint32_t, 16> regs_{};  // 20-bit values; regs_[kSR] holds SR as described below
   std::vector<uint32_t> breakpoints_;
+  InstructionObserver* observer_ = nullptr;
   std::array<uint64_t, (kAddrMask + 1) / 64> breakpoint_bits_{};  // the same set, one bit each
   // How the inner loop fetches from each 256-byte page: kFetchFram pages (plain FRAM, no
   // breakpoint) take the bus's FRAM fetch directly, so neither the page kind nor the breakpoint

@@ -68,6 +68,7 @@ void HostIo::write_word(uint16_t offset, uint16_t value) {
       break;
     case kMark:
       log_.markers.push_back({ctx().cycles, value, mark_arg_});
+      ++markers_written_;
       break;
     case kExit:
       exited_ = true;

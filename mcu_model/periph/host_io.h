@@ -71,6 +71,9 @@ class HostIo : public Peripheral {
   void reset_power_up() override;
 
   bool exited() const { return exited_; }
+  // Markers written since construction. The log may be emptied by its readers; this count lets an
+  // observer that checks after every instruction (the profiler) find the newest ones at its end.
+  uint64_t markers_written() const { return markers_written_; }
 
   void set_sample_source(std::shared_ptr<SampleSource> source) { source_ = std::move(source); }
   // Simulated time at the current instruction, for sources that depend on it.
@@ -80,6 +83,7 @@ class HostIo : public Peripheral {
  private:
   OutputLog& log_;
   uint16_t mark_arg_ = 0;
+  uint64_t markers_written_ = 0;
   bool exited_ = false;
   std::shared_ptr<SampleSource> source_;
   Sample sample_;

@@ -22,6 +22,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/exec_args.h"
 #include "sim/run/firmware_inputs.h"
+#include "sim/run/output_dir.h"
 #include "sim/run/platform.h"
 #include "sim/scenario/units.h"
 
@@ -45,6 +46,7 @@ struct ExecOptions {
   bool json = false;
   std::string gdb;      // --gdb [HOST:]PORT
   bool strict = false;  // --strict: unmodelled peripheral registers are a fault
+  std::string profile;  // --profile DIR (docs/profile.md)
 };
 
 // Returns -1 to continue, else the exit status.
@@ -72,6 +74,9 @@ int parse_options(int argc, char** argv, ExecOptions* opts) {
       "gdb", po::value(&opts->gdb),
       "wait for msp430-elf-gdb on [HOST:]PORT (loopback by default; 0 picks a free port) and "
       "let it control the run (docs/debug.md)")(
+      "profile", po::value(&opts->profile),
+      "profile the firmware per function into DIR: profile.json and profile.folded "
+      "(docs/profile.md)")(
       "samples", po::value(&opts->samples),
       "feed host_io input samples from a FreeML sample file (freeml/FORMAT.md)");
   po::variables_map vm;
@@ -329,7 +334,21 @@ int cmd_exec(int argc, char** argv) {
     std::cerr << "ehsim exec: " << e.what() << "\n";
     return 2;
   }
+  std::unique_ptr<OutputDir> profile_dir;  // checked before the run: bad input leaves nothing
+  if (!opts.profile.empty()) {
+    try {
+      profile_dir = std::make_unique<OutputDir>(opts.profile, "exec-profile", false);
+    } catch (const InputError& e) {
+      std::cerr << "ehsim exec: --profile: " << e.what() << "\n";
+      return 2;
+    }
+    platform->enable_profiler();
+  }
   platform->run();
+  if (profile_dir) {
+    platform->write_profile(profile_dir->staging().string());
+    profile_dir->commit("profile.json");
+  }
 
   const auto report = make_report(mcu, opts);
   if (opts.json) {

@@ -72,7 +72,7 @@ void print_run_details(mcu::Mcu& mcu, const Platform& platform,
 int run(const std::string& scenario_file, std::string out_dir, const std::vector<std::string>& sets,
         const std::vector<std::string>& dump_texts, const std::string& gdb_endpoint,
         const std::vector<std::string>& break_on, bool strict, bool vcd, bool progress,
-        bool force) {
+        bool force, bool profile) {
   RunScenario sc = load_run_scenario(scenario_file, sets, default_firmware_dir());
   if (strict) sc.device.strict_peripherals = true;
   if (vcd) sc.outputs.vcd = true;
@@ -95,6 +95,7 @@ int run(const std::string& scenario_file, std::string out_dir, const std::vector
     scenario_out << sc.document.dump(2) << '\n';
   }
   platform.bind_recorder(sc, staging, progress && !platform.has_gdb());
+  if (profile) platform.enable_profiler();  // docs/profile.md
   const double host_s = platform.run();
   const nlohmann::ordered_json memory = read_dumps(dumps, mcu.bus());
   platform.write_run_outputs(staging, host_s, memory);
@@ -113,7 +114,7 @@ int cmd_run(int argc, char** argv) {
   std::string out_dir;
   std::vector<std::string> sets, dumps, break_on;
   std::string gdb;
-  bool vcd = false, no_progress = false, force = false, strict = false;
+  bool vcd = false, no_progress = false, force = false, strict = false, profile = false;
   visible.add_options()("help,h", "show this help")(
       "out", po::value(&out_dir), "output directory (default: out/<scenario name>)")(
       "set", po::value(&sets)->composing(),
@@ -133,14 +134,17 @@ int cmd_run(int argc, char** argv) {
       "after the run, report LEN bytes at SYMBOL or ADDR (SYMBOL:LEN or ADDR:LEN; on the terminal "
       "and in summary.json's \"memory\"; repeatable)")("no-progress", po::bool_switch(&no_progress),
                                                        "no progress bar on stderr")(
-      "force", po::bool_switch(&force), "replace an output of another ehsim command in --out");
+      "force", po::bool_switch(&force), "replace an output of another ehsim command in --out")(
+      "profile", po::bool_switch(&profile),
+      "profile the firmware per function: profile.json, profile.folded and a report.html section "
+      "(docs/profile.md)");
   po::variables_map vm;
   const int status =
       parse_command_line("run", argc, argv, visible, "scenario", "SCENARIO.json", &vm);
   if (status >= 0) return status;
   try {
     return run(vm["scenario"].as<std::string>(), out_dir, sets, dumps, gdb, break_on, strict, vcd,
-               !no_progress && isatty(STDERR_FILENO), force);
+               !no_progress && isatty(STDERR_FILENO), force, profile);
   } catch (const InputError& e) {
     std::cerr << "ehsim run: " << e.what() << "\n";
     return 2;

@@ -57,7 +57,9 @@ std::string FirmwareSymbols::symbolize(uint32_t pc) const {
   const auto* best = at_or_below(code_, pc);
   if (!best) best = at_or_below(reserved_, pc);
   if (!best) return hex(pc);
-  return pc == best->first ? best->second : best->second + "+" + hex(pc - best->first);
+  std::string where = pc == best->first ? best->second : best->second + "+" + hex(pc - best->first);
+  if (const std::string line = lines_.describe(pc); !line.empty()) where += " (" + line + ")";
+  return where;
 }
 
 const std::string& FirmwareSymbols::marker_name(uint16_t id) const {

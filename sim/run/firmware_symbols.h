@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mcu_model/elf/firmware_image.h"
+#include "sim/run/dwarf_lines.h"
 
 namespace ehsim {
 
@@ -22,8 +23,13 @@ class FirmwareSymbols {
   FirmwareSymbols(const mcu::FirmwareImage& image,
                   const std::map<uint16_t, std::string>& extra_names);
 
+  // Source lines for symbolize() from the firmware file's DWARF (nothing when it has none).
+  void read_lines(const std::string& firmware_path) { lines_ = DwarfLines(firmware_path); }
+  const DwarfLines& lines() const { return lines_; }
+
   // "name+0xOFF" (or "name" at offset 0) for the nearest code symbol at or below pc, "0xPC" when
-  // none is or pc lies outside the image's segments. Code symbols are the table's names less the
+  // none is or pc lies outside the image's segments; followed by " (file:line)" when the
+  // firmware's DWARF has pc's line. Code symbols are the table's names less the
   // marker names, linker-section and local-label names (".", "$") and reserved names ("__..."),
   // which are used only when nothing else is.
   std::string symbolize(uint32_t pc) const;
@@ -37,6 +43,7 @@ class FirmwareSymbols {
   std::vector<std::pair<uint32_t, std::string>> reserved_;  // "__" names, sorted
   std::map<uint16_t, std::string> marker_names_;
   std::vector<std::pair<uint32_t, uint32_t>> loaded_;  // [start, end) of each loaded segment
+  DwarfLines lines_;
 };
 
 }  // namespace ehsim

@@ -25,6 +25,9 @@ mcu::FirmwareImage read_firmware(const std::string& path) {
 
 Platform::Platform(const RunScenario& sc)
     : image_(read_firmware(sc.firmware_path)), symbols_(image_, sc.progress.marker_names) {
+  symbols_.read_lines(sc.firmware_path);
+  firmware_path_ = sc.firmware_path;
+  commit_marker_ = sc.progress.commit_marker;
   // 1. create: the supply, checked against the run's length and output size before anything
   // else exists.
   try {
@@ -60,6 +63,8 @@ Platform::Platform(const RunScenario& sc)
 
 Platform::Platform(const std::string& firmware_path, const mcu::McuConfig& config)
     : image_(read_firmware(firmware_path)), symbols_(image_, {}) {
+  symbols_.read_lines(firmware_path);
+  firmware_path_ = firmware_path;
   // 1. create: the MCU alone (config.supply is null: continuous power).
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   mcu_ = std::make_unique<mcu::Mcu>("mcu", config);
@@ -118,6 +123,24 @@ void Platform::bind_recorder(const RunScenario& sc, const std::string& out_dir, 
   if (inference_) recorder_->attach_inference(*inference_);
 }
 
+void Platform::enable_profiler() {
+  Profiler::Options options;
+  options.commit_marker = commit_marker_;
+  options.on_supply = supply_ != nullptr;
+  profiler_ = std::make_unique<Profiler>(*mcu_, image_, symbols_.lines(), options);
+  Profiler* p = profiler_.get();
+  const auto forward = [p](const mcu::McuEvent& ev) { p->on_event(ev); };
+  if (recorder_) {
+    recorder_->forward_events(forward);
+  } else {
+    mcu_->set_event_listener(forward);  // exec: nobody else listens
+  }
+}
+
+void Platform::write_profile(const std::string& dir) {
+  if (profiler_) profiler_->write(dir, firmware_path_);
+}
+
 double Platform::run() {
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start();
@@ -129,6 +152,7 @@ void Platform::write_run_outputs(const std::string& out_dir, double host_seconds
   recorder_->set_memory_dumps(memory);
   recorder_->write_results(host_seconds);
   recorder_->close_vcd();
+  write_profile(out_dir);  // before the report, which shows it
   write_run_report(out_dir);
 }
 

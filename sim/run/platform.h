@@ -23,6 +23,7 @@
 #include "mcu_model/mcu.h"
 #include "sim/run/firmware_symbols.h"
 #include "sim/run/inference.h"
+#include "sim/run/profiler.h"
 #include "sim/run/run_recorder.h"
 #include "sim/run/supply_port_adapter.h"
 #include "sim/scenario/run_scenario.h"
@@ -61,11 +62,17 @@ class Platform {
   void bind_recorder(const RunScenario& scenario, const std::string& out_dir, bool progress_bar);
   // Step 4; returns the host seconds the simulation took.
   double run();
-  // Step 5 (harvested power only): the recorder's files and report.html in out_dir; `memory`
-  // (may be null) goes into summary.json.
+  // Step 5 (harvested power only): the recorder's files, the profile and report.html in out_dir;
+  // `memory` (may be null) goes into summary.json.
   void write_run_outputs(const std::string& out_dir, double host_seconds,
                          const nlohmann::ordered_json& memory);
   const RunRecorder& recorder() const { return *recorder_; }
+
+  // --profile: a profiler watches the run from now on (call before run(), after bind_recorder()
+  // on harvested power); write_profile() puts profile.json and profile.folded into dir.
+  void enable_profiler();
+  bool profiling() const { return profiler_ != nullptr; }
+  void write_profile(const std::string& dir);
 
  private:
   mcu::FirmwareImage image_;
@@ -78,6 +85,9 @@ class Platform {
   std::unique_ptr<RunRecorder> recorder_;
   std::unique_ptr<mcu::DebugPort> debugger_;
   bool has_gdb_ = false;
+  std::unique_ptr<Profiler> profiler_;
+  std::string firmware_path_;
+  std::optional<uint16_t> commit_marker_;
   double duration_s_ = 0;
 };
 

@@ -223,6 +223,7 @@ void RunRecorder::on_mpu_violation(const mcu::MpuViolation& v) {
 }
 
 void RunRecorder::on_mcu_event(const mcu::McuEvent& ev) {
+  if (forward_) forward_(ev);
   drain_log(ev.time_s);
   ordered_json line = {{"time_s", ev.time_s}, {"event", mcu::to_string(ev.kind)}};
   switch (ev.kind) {

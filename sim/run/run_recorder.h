@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -36,6 +37,9 @@ class RunRecorder : public sc_core::sc_module {
   // FreeML results from the firmware's markers (before sc_start()).
   void attach_inference(const PreparedInference& inference);
 
+  // Another observer of the MCU's events (the profiler): the MCU has one listener, the recorder.
+  void forward_events(std::function<void(const mcu::McuEvent&)> to) { forward_ = std::move(to); }
+
   // Writes summary.json and host.json; call after sc_start() returned.
   void write_results(double host_seconds);
   // Flushes and closes trace.vcd (if any), with its date blanked; before the files are moved.
@@ -60,6 +64,7 @@ class RunRecorder : public sc_core::sc_module {
   nlohmann::ordered_json summary() const;
 
   const RunScenario& scenario_;
+  std::function<void(const mcu::McuEvent&)> forward_;
   std::string out_dir_;
   energy::Supply& supply_;
   SupplyPortAdapter& port_;
