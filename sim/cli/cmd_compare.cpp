@@ -180,12 +180,6 @@ int compare_firmware(const Args& a, const std::vector<Threshold>& thresholds) {
 }
 
 int run_compare(const Args& a) {
-  if (a.inputs.size() != 2) {
-    throw InputError(
-        "expected A and B: two run directories, or two firmware files with "
-        "--scenario S.json (got " +
-        std::to_string(a.inputs.size()) + ")");
-  }
   std::vector<Threshold> thresholds;
   for (const std::string& t : a.fail_if) thresholds.push_back(parse_threshold(t));
   if (!a.scenario.empty()) return compare_firmware(a, thresholds);
@@ -241,6 +235,13 @@ int cmd_compare(int argc, char** argv) {
   if (vm.count("help")) {
     std::cout << visible;
     return 0;
+  }
+  if (a.inputs.size() != 2) {
+    std::cerr << "ehsim compare: expected A and B: two run directories, or two firmware files "
+                 "with --scenario S.json (got "
+              << a.inputs.size() << ")\n"
+              << visible;
+    return 2;
   }
   try {
     return run_compare(a);
