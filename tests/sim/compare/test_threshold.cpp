@@ -54,6 +54,8 @@ TEST_CASE("compare: --fail-if parses relative and absolute thresholds", "[compar
   CHECK(t.relative);
   CHECK(t.limit == -0.1);
   CHECK(parse_threshold("x > 5%").limit == 0.05);  // the sign is optional
+  // The profiler's pseudo-functions keep their brackets.
+  CHECK(parse_threshold("function.[sleep].energy_J > +5%").path == "function.[sleep].energy_J");
 }
 
 TEST_CASE("compare: unparsable --fail-if thresholds are refused, naming the argument",
