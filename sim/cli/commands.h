@@ -8,5 +8,6 @@ int cmd_exec(int argc, char** argv);
 int cmd_supply(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);
+int cmd_compare(int argc, char** argv);
 
 }  // namespace ehsim

@@ -262,6 +262,11 @@ void OutputDir::commit(const std::string& last) {
     if (std::find(staged.begin(), staged.end(), name) == staged.end()) m.owner.erase(name);
   }
   for (const std::string& name : staged) {
+    // rename() replaces a file but not a directory (compare's a/ and b/ run directories): an
+    // earlier entry of that name, recorded in the manifest as ours, goes first.
+    if (fs::is_directory(staging_ / name, ec) || fs::is_directory(dir_ / name, ec)) {
+      fs::remove_all(dir_ / name, ec);
+    }
     fs::rename(staging_ / name, dir_ / name, ec);
     if (ec)
       throw std::runtime_error((dir_ / name).string() +
