@@ -22,6 +22,8 @@ const Subcommand kSubcommands[] = {
     {"run", ehsim::cmd_run, "run firmware on harvested power from a scenario"},
     {"supply", ehsim::cmd_supply, "simulate the power circuit alone from a scenario"},
     {"sweep", ehsim::cmd_sweep, "run a scenario over parameter values, one process per point"},
+    {"check", ehsim::cmd_check,
+     "inject power failures and report where the firmware's result changes"},
 };
 
 void print_usage(std::ostream& out) {
