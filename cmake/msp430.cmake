@@ -64,7 +64,7 @@ endfunction()
 # CFLAGS apply to this firmware's own sources only (objects go to msp430-obj/NAME/); the runtime
 # provides both the software and the MPY32 multiply helpers, so it suits any -mhwmult.
 function(add_msp430_firmware name)
-  cmake_parse_arguments(FW "NO_RUNTIME" "" "SOURCES;CFLAGS" ${ARGN})
+  cmake_parse_arguments(FW "NO_RUNTIME" "SUBDIR" "SOURCES;CFLAGS" ${ARGN})
   if(FW_CFLAGS)
     msp430_compile(objs ${FW_SOURCES} FLAGS ${FW_CFLAGS} OBJDIR "${CMAKE_BINARY_DIR}/msp430-obj/${name}")
   else()
@@ -73,12 +73,18 @@ function(add_msp430_firmware name)
   if(NOT FW_NO_RUNTIME)
     list(APPEND objs ${MSP430_RUNTIME_OBJECTS})
   endif()
-  set(elf "${MSP430_FIRMWARE_DIR}/${name}.elf")
+  # SUBDIR keeps a family of programs out of the firmware directory's top level (tests that load
+  # every firmware/*.elf do not see them).
+  set(dir "${MSP430_FIRMWARE_DIR}")
+  if(FW_SUBDIR)
+    set(dir "${MSP430_FIRMWARE_DIR}/${FW_SUBDIR}")
+  endif()
+  set(elf "${dir}/${name}.elf")
   add_custom_command(
     OUTPUT "${elf}"
-    COMMAND ${CMAKE_COMMAND} -E make_directory "${MSP430_FIRMWARE_DIR}"
+    COMMAND ${CMAKE_COMMAND} -E make_directory "${dir}"
     COMMAND ${MSP430_LLD} -m msp430elf -n --gc-sections -T "${MSP430_LINKER_SCRIPT}"
-            -Map "${MSP430_FIRMWARE_DIR}/${name}.map" ${objs} -o "${elf}"
+            -Map "${dir}/${name}.map" ${objs} -o "${elf}"
     DEPENDS ${objs} "${MSP430_LINKER_SCRIPT}"
     COMMENT "MSP430 LD ${name}.elf"
     VERBATIM)

@@ -328,6 +328,15 @@ void Mcu::power_on() {
   power_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
+void Mcu::inject_power_failure() {
+  ++power_losses_;
+  emit(McuEventKind::kPowerLoss);
+  power_off(config_.sram_pattern);
+  power_on();
+  ++boots_;
+  emit(McuEventKind::kBoot);
+}
+
 bool Mcu::debug_halt(HaltReason reason) {
   // SystemC time stands at the MCU's time while the debugger holds it (on a supply it already
   // does after every stretch).
@@ -379,7 +388,14 @@ void Mcu::run_thread() {
           std::max<uint64_t>(1, uint64_t(config_.quantum.to_seconds() * double(quantum_hz)));
     }
     if (!debug_poll()) break;
+    const std::vector<uint64_t>& failures = config_.power_fail_at_cycles;
+    if (next_failure_ < failures.size() && ctx_.cycles >= failures[next_failure_]) {
+      ++next_failure_;
+      inject_power_failure();
+      continue;
+    }
     uint64_t limit = std::min({ctx_.cycles + quantum_cycles, next_event, config_.max_cycles});
+    if (next_failure_ < failures.size()) limit = std::min(limit, failures[next_failure_]);
     if (debug_step_) limit = ctx_.cycles + 1;  // one instruction: each takes at least a cycle
     const StopReason stop = cpu_.run(std::max(limit, ctx_.cycles + 1));
     note_clock_change();

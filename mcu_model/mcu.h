@@ -129,6 +129,10 @@ struct McuConfig {
   SramAtPowerLoss sram_at_power_loss = SramAtPowerLoss::kPattern;
   uint8_t sram_pattern = 0;
   uint64_t seed = 1;  // for SramAtPowerLoss::kRandom
+  // Continuous power only (`exec --power-fail-at-cycle`, `ehsim check`): before the first
+  // instruction that starts at or after each of these cycles, power fails and the device boots
+  // again at once (Mcu::inject_power_failure). Ascending.
+  std::vector<uint64_t> power_fail_at_cycles;
   // From the rail turning on to the first instruction, and the charge drawn meanwhile. Fused's
   // measured MSP430FR5994 boot current trace (facts §3.7 [C]): 1.66 ms; ~0.05 mA for 0.38 ms,
   // then ~0.65-1.0 mA, i.e. about 0.05 mA x 0.38 ms + 0.8 mA x 1.28 ms = 1.04 uC.
@@ -184,6 +188,19 @@ class Mcu : public sc_core::sc_module {
   const std::vector<Peripheral*>& peripherals() const { return peripherals_; }
   Adc12B& adc() { return *adc_; }
   CompE& comparator() { return *comp_; }
+
+  // A power failure now, on continuous power, with an off time long enough that SRAM is lost
+  // (it takes no simulated time): registers, SRAM (config.sram_at_power_loss) and peripheral
+  // state are lost, FRAM is kept, and the device boots (BOR) at once. Counted in
+  // power_losses() and boots(), with kPowerLoss and kBoot events.
+  void inject_power_failure();
+  // Replaces config.power_fail_at_cycles (ascending) and config.max_cycles while running (ehsim
+  // check's injected runs, forked from the reference run).
+  void schedule_power_failures(std::vector<uint64_t> cycles) {
+    config_.power_fail_at_cycles = std::move(cycles);
+    next_failure_ = 0;
+  }
+  void set_max_cycles(uint64_t cycles) { config_.max_cycles = cycles; }
 
   // An attached debugger (mcu_model/debug_port.h); null for none. Set before sc_start().
   void set_debug_port(DebugPort* port) { debug_ = port; }
@@ -290,6 +307,7 @@ class Mcu : public sc_core::sc_module {
   DebugPort* debug_ = nullptr;
   bool debug_step_ = false;  // the debugger asked for one instruction
   bool energy_guard_ = false;
+  size_t next_failure_ = 0;  // index into config_.power_fail_at_cycles
   McuPowerTotals power_totals_;
   BusStats stats_at_sync_{};
   uint64_t rng_state_ = 0;

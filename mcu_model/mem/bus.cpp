@@ -77,7 +77,7 @@ Peripheral* Bus::peripheral_at(uint32_t addr) const {
 
 uint16_t Bus::slow_read_word(uint32_t addr, FaultKind fault) {
   set_attention();  // a peripheral or a fault may interrupt or stop the CPU
-  if (!watchpoints_.empty() && fault != FaultKind::kVacantFetch) check_watchpoints(addr, 2, false);
+  if (checks_accesses_ && fault != FaultKind::kVacantFetch) check_watchpoints(addr, 2, false);
   if (Peripheral* p = peripheral_at(addr)) {
     if (fault == FaultKind::kVacantFetch) {
       ctx_.raise_fault(fault, addr);
@@ -114,7 +114,7 @@ uint16_t Bus::slow_read_word(uint32_t addr, FaultKind fault) {
 
 uint8_t Bus::slow_read_byte(uint32_t addr) {
   set_attention();
-  if (!watchpoints_.empty()) check_watchpoints(addr, 1, false);
+  if (checks_accesses_) check_watchpoints(addr, 1, false);
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
     const uint16_t offset = uint16_t(addr - p->base());
@@ -145,7 +145,7 @@ uint8_t Bus::slow_read_byte(uint32_t addr) {
 
 void Bus::slow_write_word(uint32_t addr, uint16_t value) {
   set_attention();
-  if (!watchpoints_.empty()) check_watchpoints(addr, 2, true);
+  if (checks_accesses_) check_watchpoints(addr, 2, true);
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
     const uint16_t offset = uint16_t(addr - p->base());
@@ -177,7 +177,7 @@ void Bus::slow_write_word(uint32_t addr, uint16_t value) {
 
 void Bus::slow_write_byte(uint32_t addr, uint8_t value) {
   set_attention();
-  if (!watchpoints_.empty()) check_watchpoints(addr, 1, true);
+  if (checks_accesses_) check_watchpoints(addr, 1, true);
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
     const uint16_t offset = uint16_t(addr - p->base());
@@ -259,7 +259,15 @@ void Bus::set_watchpoints(std::vector<Watchpoint> watchpoints) {
   move_slow_pages();
 }
 
+void Bus::set_access_observer(AccessObserver* observer,
+                              std::vector<std::pair<uint32_t, uint32_t>> ranges) {
+  observer_ = observer;
+  observed_ranges_ = observer ? std::move(ranges) : std::vector<std::pair<uint32_t, uint32_t>>{};
+  move_slow_pages();
+}
+
 void Bus::move_slow_pages() {
+  checks_accesses_ = !watchpoints_.empty() || observer_;
   // Moved pages go through the slow path (kPageMixed resolves per byte); the others, and pages
   // no longer guarded or watched, take the fast paths.
   for (unsigned page = 0; page < kPages; ++page) {
@@ -270,6 +278,9 @@ void Bus::move_slow_pages() {
     bool watched = false;
     for (const Watchpoint& w : watchpoints_) {
       watched = watched || (w.start < end && start < w.start + w.length);
+    }
+    for (const auto& [first, last] : observed_ranges_) {
+      watched = watched || (first < end && start < last);
     }
     const bool slow =
         (kind == kPageFram && fram_guard_) || ((kind == kPageFram || kind == kPageSram) && watched);

@@ -28,6 +28,15 @@ struct Watchpoint {
   bool write = true;
 };
 
+// Sees CPU data accesses to chosen ranges (ehsim check's write-after-read detector).
+class AccessObserver {
+ public:
+  virtual ~AccessObserver() = default;
+  // A CPU data read or write (not an instruction fetch) of `size` bytes at `addr` that overlaps
+  // an observed range, called as the access takes place.
+  virtual void accessed(uint32_t addr, unsigned size, bool write) = 0;
+};
+
 // Checks CPU accesses to FRAM while set (the MPU): allow() false suppresses the access.
 class FramGuard {
  public:
@@ -133,6 +142,9 @@ class Bus {
   // (not an instruction fetch) that overlaps one is reported to ctx.report_watch_hit() after it
   // took place. Empty: no watchpoints, pages fast again.
   void set_watchpoints(std::vector<Watchpoint> watchpoints);
+  // The same for an observer of every access to `ranges` ([start, end) pairs); nullptr: none.
+  void set_access_observer(AccessObserver* observer,
+                           std::vector<std::pair<uint32_t, uint32_t>> ranges);
 
   // FRAM controller (FRCTL0.NWAITS, set by the FRCTL peripheral). Wait states apply to FRAM
   // accesses that miss the cache.
@@ -259,9 +271,21 @@ class Bus {
   // return to; kPageMixed itself never needs moving, so it marks "not moved".
   std::array<uint8_t, kPages> moved_page_kind_{};
   std::vector<Watchpoint> watchpoints_;
-  // Re-derives which pages take the slow path after the guard or the watchpoints changed.
+  AccessObserver* observer_ = nullptr;
+  std::vector<std::pair<uint32_t, uint32_t>> observed_ranges_;
+  bool checks_accesses_ = false;  // watchpoints or an observer: the slow paths call the below
+  // Re-derives which pages take the slow path after the guard, the watchpoints or the observed
+  // ranges changed.
   void move_slow_pages();
   void check_watchpoints(uint32_t addr, unsigned size, bool write) {
+    if (observer_) {
+      for (const auto& [start, end] : observed_ranges_) {
+        if (addr < end && start < addr + size) {
+          observer_->accessed(addr, size, write);
+          break;
+        }
+      }
+    }
     for (const Watchpoint& w : watchpoints_) {
       if ((write ? w.write : w.read) && addr < w.start + w.length && w.start < addr + size) {
         ctx_.report_watch_hit(addr, write);

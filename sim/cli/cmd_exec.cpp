@@ -1,6 +1,7 @@
 // `ehsim exec FIRMWARE`: run a firmware image (ELF, Intel HEX or TI-TXT, told apart by content) on
 // continuous power and report how it ended, the registers, captured output and requested memory,
 // as text or as one JSON object.
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdlib>
@@ -47,13 +48,17 @@ struct ExecOptions {
   std::string gdb;      // --gdb [HOST:]PORT
   bool strict = false;  // --strict: unmodelled peripheral registers are a fault
   std::string profile;  // --profile DIR (docs/profile.md)
+  mcu::SramAtPowerLoss sram_at_power_loss = mcu::SramAtPowerLoss::kPattern;
+  uint8_t sram_pattern = 0;
+  uint64_t seed = 1;
+  std::vector<uint64_t> power_fail_at_cycles;  // ascending
 };
 
 // Returns -1 to continue, else the exit status.
 int parse_options(int argc, char** argv, ExecOptions* opts) {
   po::options_description visible("ehsim exec FIRMWARE [options]");
-  std::string max_cycles, mclk, fault = "stop", until;
-  std::vector<std::string> dumps, loads;
+  std::string max_cycles, mclk, fault = "stop", until, sram = "zero", seed = "1";
+  std::vector<std::string> dumps, loads, failures;
   visible.add_options()("help,h", "show this help")("max-cycles", po::value(&max_cycles),
                                                     "stop after N MCLK cycles")(
       "until", po::value(&until),
@@ -78,7 +83,14 @@ int parse_options(int argc, char** argv, ExecOptions* opts) {
       "profile the firmware per function into DIR: profile.json and profile.folded "
       "(docs/profile.md)")(
       "samples", po::value(&opts->samples),
-      "feed host_io input samples from a FreeML sample file (freeml/FORMAT.md)");
+      "feed host_io input samples from a FreeML sample file (freeml/FORMAT.md)")(
+      "power-fail-at-cycle", po::value(&failures)->composing(),
+      "fail power before the first instruction that starts at or after cycle N and boot again "
+      "at once: registers, SRAM and peripherals are lost, FRAM is kept (repeatable; what "
+      "`ehsim check` reproduces with)")(
+      "sram-at-power-loss", po::value(&sram),
+      "what SRAM holds after a power failure: zero (default), random (seeded) or a byte value")(
+      "seed", po::value(&seed), "seed of --sram-at-power-loss random (default 1)");
   po::variables_map vm;
   const int status = parse_command_line("exec", argc, argv, visible, "firmware", "FIRMWARE", &vm);
   if (status >= 0) return status;
@@ -127,6 +139,22 @@ int parse_options(int argc, char** argv, ExecOptions* opts) {
       return 2;
     }
     opts->loads.push_back(load);
+  }
+  for (const auto& text : failures) {
+    uint64_t cycle = 0;
+    if (!parse_u64(text, &cycle)) {
+      std::cerr << "ehsim exec: --power-fail-at-cycle: '" << text
+                << "' is not a cycle number (decimal or 0x hex)\n";
+      return 2;
+    }
+    opts->power_fail_at_cycles.push_back(cycle);
+  }
+  std::sort(opts->power_fail_at_cycles.begin(), opts->power_fail_at_cycles.end());
+  if (!parse_sram_at_power_loss(sram, &opts->sram_at_power_loss, &opts->sram_pattern, &error) ||
+      !parse_u64(seed, &opts->seed)) {
+    std::cerr << "ehsim exec: "
+              << (error.empty() ? "--seed: '" + seed + "' is not an integer" : error) << "\n";
+    return 2;
   }
   if (fault == "puc") {
     opts->fault_policy = mcu::FaultPolicy::kPuc;
@@ -288,15 +316,14 @@ int cmd_exec(int argc, char** argv) {
       return 2;
     }
   }
-  mcu::McuConfig config;
+  mcu::McuConfig config = Platform::continuous_power_config();
   config.fault_policy = opts.fault_policy;
   config.max_cycles = opts.max_cycles;
   config.strict_peripherals = opts.strict;
-  config.stop_simulation_when_done = false;
-  // On continuous power nothing else shares SystemC time with the MCU, and the CPU still stops at
-  // every peripheral event, so a long quantum only saves kernel round trips (a quarter of the
-  // run time at 100 us and 1 MHz, bench/RESULTS.md).
-  config.quantum = sc_core::sc_time(10, sc_core::SC_MS);
+  config.sram_at_power_loss = opts.sram_at_power_loss;
+  config.sram_pattern = opts.sram_pattern;
+  config.seed = opts.seed;
+  config.power_fail_at_cycles = opts.power_fail_at_cycles;
   if (opts.mclk_hz != 0 && !mcu::Cs::find_preset(opts.mclk_hz, nullptr, nullptr)) {
     std::cerr << "ehsim exec: --mclk: " << opts.mclk_hz
               << " Hz cannot be made from the DCO table with a /1../32 divider "

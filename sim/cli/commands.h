@@ -5,6 +5,7 @@
 namespace ehsim {
 
 int cmd_exec(int argc, char** argv);
+int cmd_check(int argc, char** argv);
 int cmd_supply(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);

@@ -167,6 +167,23 @@ bool parse_load(const std::string& text, LoadRequest* load, std::string* error) 
   return true;
 }
 
+bool parse_sram_at_power_loss(const std::string& text, mcu::SramAtPowerLoss* mode, uint8_t* pattern,
+                              std::string* error) {
+  uint64_t value = 0;
+  if (text == "zero" || text == "random") {
+    *mode = text == "zero" ? mcu::SramAtPowerLoss::kPattern : mcu::SramAtPowerLoss::kRandom;
+    *pattern = 0;
+    return true;
+  }
+  if (parse_u64(text, &value) && value <= 0xFF) {
+    *mode = mcu::SramAtPowerLoss::kPattern;
+    *pattern = uint8_t(value);
+    return true;
+  }
+  *error = "--sram-at-power-loss: '" + text + "' is not zero, random or a byte value (0-255)";
+  return false;
+}
+
 std::string dump_hex(mcu::Bus& bus, const DumpRequest& dump) {
   static const char* digits = "0123456789abcdef";
   std::string hex;

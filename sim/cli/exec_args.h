@@ -9,12 +9,18 @@
 #include <vector>
 
 #include "mcu_model/elf/firmware_image.h"
+#include "mcu_model/mcu.h"
 #include "mcu_model/mem/bus.h"
 
 namespace ehsim {
 
 // Decimal, or hexadecimal with a 0x/0X prefix. Rejects signs, trailing junk and overflow.
 bool parse_u64(const std::string& text, uint64_t* value);
+
+// --sram-at-power-loss: "zero", "random" or a byte value (decimal or 0x hex), as the scenario's
+// device.sram_at_power_loss. False with *error naming the option.
+bool parse_sram_at_power_loss(const std::string& text, mcu::SramAtPowerLoss* mode, uint8_t* pattern,
+                              std::string* error);
 
 // A place in memory given as an address or an ELF symbol: the symbol is looked up once the
 // firmware is read (resolve_dump, resolve_location).

@@ -24,6 +24,8 @@ const Subcommand kSubcommands[] = {
     {"sweep", ehsim::cmd_sweep, "run a scenario over parameter values, one process per point"},
     {"compare", ehsim::cmd_compare,
      "compare two runs (or two firmware files on one scenario) figure by figure; --fail-if gates"},
+    {"check", ehsim::cmd_check,
+     "inject power failures and report where the firmware's result changes"},
 };
 
 void print_usage(std::ostream& out) {

@@ -75,6 +75,16 @@ Platform::Platform(const std::string& firmware_path, const mcu::McuConfig& confi
 
 Platform::~Platform() = default;
 
+mcu::McuConfig Platform::continuous_power_config() {
+  mcu::McuConfig config;
+  config.stop_simulation_when_done = false;
+  // On continuous power nothing else shares SystemC time with the MCU, and the CPU still stops at
+  // every peripheral event, so a long quantum only saves kernel round trips (a quarter of the
+  // run time at 100 us and 1 MHz, bench/RESULTS.md).
+  config.quantum = sc_core::sc_time(10, sc_core::SC_MS);
+  return config;
+}
+
 std::string Platform::energy_report() {
   if (!supply_) return "continuous power: no supply (ehsim exec)\n";
   const double v = supply_->capacitor_V();

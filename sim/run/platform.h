@@ -34,6 +34,8 @@ class Platform {
  public:
   // Steps 1-2 for `ehsim run`: the scenario's supply, device, firmware and inference.
   explicit Platform(const RunScenario& scenario);
+  // The MCU options `ehsim exec` and `ehsim check` start from (continuous power).
+  static mcu::McuConfig continuous_power_config();
   // Steps 1-2 for `ehsim exec`: continuous power and `config` as given, the firmware alone.
   Platform(const std::string& firmware_path, const mcu::McuConfig& config);
   ~Platform();

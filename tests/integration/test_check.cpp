@@ -1,0 +1,208 @@
+// `ehsim check` on the intermittence-bug corpus (tests/firmware/intermittence/README.md). Each
+// program's comment says, written before the tool ran on it, which options it needs, in which
+// functions a power failure must change the result and which hazard the detector must find; the
+// fixed twins must pass. Independent truths: those notes, the sum 1+...+12 = 78 worked out by
+// hand, and `ehsim exec --power-fail-at-cycle` reproducing a reported divergence.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "tests/test_support.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Note {
+  std::string check_options;
+  std::set<std::string> divergence_in;
+  std::string first_function;
+  std::string hazard;  // "kind data function"
+  bool pass = false;
+};
+
+Note read_note(const fs::path& source) {
+  const std::string text = ehsim_test::read_text(source);
+  Note note;
+  std::smatch m;
+  if (std::regex_search(text, m, std::regex(R"(\* check:([^\n]*)\n)"))) note.check_options = m[1];
+  if (std::regex_search(text, m, std::regex(R"(\* expect-divergence-in: ([^\n]*)\n)"))) {
+    std::istringstream words(m[1].str());
+    for (std::string w; words >> w;) {
+      if (note.first_function.empty()) note.first_function = w;
+      note.divergence_in.insert(w);
+    }
+  }
+  if (std::regex_search(text, m, std::regex(R"(\* expect-hazard: ([^\n]*)\n)"))) note.hazard = m[1];
+  note.pass = text.find("* expect: pass") != std::string::npos;
+  return note;
+}
+
+struct CheckResult {
+  int status;
+  std::string output;
+  nlohmann::json report;
+};
+
+CheckResult run_check(const std::string& elf, const std::string& options, const std::string& out) {
+  const std::string log = out + ".log";
+  const int raw = std::system(("'" + std::string(EHSIM_EXECUTABLE) + "' check '" + elf + "' " +
+                               options + " -j 2 --out '" + out + "' > '" + log + "' 2>&1")
+                                  .c_str());
+  CheckResult r{WEXITSTATUS(raw), ehsim_test::read_text(log), nlohmann::json()};
+  if (fs::exists(out + "/check.json")) {
+    r.report = nlohmann::json::parse(ehsim_test::read_text(out + "/check.json"));
+  }
+  return r;
+}
+
+std::string function_of(const std::string& where) {
+  return where.substr(0, where.find('+'));
+}
+
+}  // namespace
+
+TEST_CASE("ehsim check flags every buggy corpus program where its note says, and no fixed one",
+          "[check][integration]") {
+  const fs::path sources = fs::path(EHSIM_SOURCE_DIR) / "tests/firmware/intermittence";
+  const fs::path elves = fs::path(EHSIM_FIRMWARE_DIR) / "intermittence";
+  const std::string dir = ehsim_test::scratch_dir("check-corpus");
+  int programs = 0, bugs = 0;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(sources)) {
+    if (e.path().extension() == ".c") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const fs::path& source : files) {
+    const std::string name = source.stem().string();
+    const Note note = read_note(source);
+    const CheckResult r =
+        run_check((elves / (name + ".elf")).string(), note.check_options, dir + "/" + name);
+    INFO(name << ":\n" << r.output);
+    ++programs;
+    REQUIRE(r.report.is_object());
+    // Every program computes 78 (or 156 for the doubling ones) on continuous power.
+    const int result = r.report["expected"]["markers"]["80"];
+    CHECK((result == 78 || result == 156));
+    CHECK(r.report["expected"]["end"] == "host_exit");
+    if (note.pass) {
+      CHECK(r.status == 0);
+      CHECK(r.report["result"] == "pass");
+      CHECK(r.report["divergent_runs"] == 0);
+      CHECK(r.report["injections"].get<uint64_t>() == r.report["instructions"].get<uint64_t>());
+      continue;
+    }
+    ++bugs;
+    CHECK(r.status == 1);
+    CHECK(r.report["result"] == "fail");
+    REQUIRE(r.report["divergent_runs"].get<uint64_t>() > 0);
+    std::set<std::string> functions;
+    for (const auto& [f, n] : r.report["divergences_by_function"].items()) functions.insert(f);
+    CHECK(functions.count(note.first_function) == 1);
+    for (const std::string& f : functions) {
+      INFO("divergence in " << f);
+      CHECK(note.divergence_in.count(f) == 1);
+    }
+    if (!note.hazard.empty()) {
+      std::istringstream words(note.hazard);
+      std::string kind, data, function;
+      words >> kind >> data >> function;
+      bool found = false;
+      for (const auto& h : r.report["hazards"]) {
+        const std::string where = kind == "write_after_read" ? h["write_where"].get<std::string>()
+                                                             : h["read_where"].get<std::string>();
+        found = found || (h["kind"] == kind && h["data"].get<std::string>().rfind(data, 0) == 0 &&
+                          function_of(where) == function &&
+                          (kind != "write_after_read" || h["confirmed"].get<bool>()));
+      }
+      CHECK(found);
+    }
+  }
+  CHECK(programs == 16);
+  CHECK(bugs == 8);
+}
+
+TEST_CASE("a divergence's reproduce command replays it with ehsim exec --power-fail-at-cycle",
+          "[check][integration]") {
+  const std::string dir = ehsim_test::scratch_dir("check-reproduce");
+  const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/intermittence/war_sum_bug.elf";
+  const CheckResult r = run_check(elf, "--commit-function commit_done", dir + "/out");
+  INFO(r.output);
+  REQUIRE(r.status == 1);
+  const auto& first = r.report["divergences"][0];
+  std::string command = first["reproduce"];
+  REQUIRE(command.rfind("ehsim exec ", 0) == 0);
+  command = "'" + std::string(EHSIM_EXECUTABLE) + "'" + command.substr(5);
+  const std::string log = dir + "/replay.log";
+  std::system((command + " > '" + log + "' 2>&1").c_str());
+  const std::string replay = ehsim_test::read_text(log);
+  INFO(command << "\n" << replay);
+  // The replay reports the same wrong sum the check saw (marker 80 = 0x50).
+  std::smatch m;
+  REQUIRE(std::regex_search(replay, m, std::regex("marker 80 arg ([0-9]+)")));
+  const std::string diff = first["differences"][0];
+  CHECK(diff.find("got " + m[1].str()) != std::string::npos);
+  CHECK(m[1].str() != "78");
+  // The same file, continuous power: 78.
+  std::system(
+      ("'" + std::string(EHSIM_EXECUTABLE) + "' exec '" + elf + "' > '" + log + "' 2>&1").c_str());
+  CHECK(ehsim_test::read_text(log).find("marker 80 arg 78") != std::string::npos);
+}
+
+TEST_CASE("injected runs of a fixed program keep the hand-computed result",
+          "[check][integration]") {
+  // A sample of power failures, replayed by exec independently of the check: each still ends
+  // with 78.
+  const std::string dir = ehsim_test::scratch_dir("check-fixed-sample");
+  const std::string elf =
+      std::string(EHSIM_FIRMWARE_DIR) + "/intermittence/torn_checkpoint_fixed.elf";
+  for (int cycle : {5, 40, 120, 300, 777, 1500}) {
+    const std::string log = dir + "/exec.log";
+    std::system(("'" + std::string(EHSIM_EXECUTABLE) + "' exec '" + elf +
+                 "' --power-fail-at-cycle " + std::to_string(cycle) + " --power-fail-at-cycle " +
+                 std::to_string(2 * cycle + 3) + " > '" + log + "' 2>&1")
+                    .c_str());
+    INFO("failures at " << cycle << ": " << ehsim_test::read_text(log));
+    CHECK(ehsim_test::read_text(log).find("marker 80 arg 78") != std::string::npos);
+  }
+}
+
+TEST_CASE("ehsim check refuses bad input with exit 2", "[check][integration]") {
+  const std::string dir = ehsim_test::scratch_dir("check-bad");
+  const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/intermittence/war_sum_fixed.elf";
+  CHECK(run_check(dir + "/missing.elf", "", dir + "/a").status == 2);
+  const CheckResult observe = run_check(elf, "--observe no_such_symbol", dir + "/b");
+  CHECK(observe.status == 2);
+  CHECK(observe.output.find("--observe 'no_such_symbol'") != std::string::npos);
+  CHECK(run_check(elf, "--every 0", dir + "/c").status == 2);
+  CHECK(run_check(elf, "--commit-function nope", dir + "/d").status == 2);
+  CHECK(run_check(elf, "--every 3 --points 5", dir + "/e").status == 2);
+  CHECK_FALSE(fs::exists(dir + "/b"));  // bad input leaves no output directory
+}
+
+TEST_CASE("the checkpointing CRC demo passes a sampled check with its commit marker",
+          "[check][integration]") {
+  // checksum_ckpt (freeml/firmware/apps) commits {round, chunk, crc} double-buffered and marks
+  // each commit with marker 0x11; its result is the CRC in markers 0x13/0x14. 300 random power
+  // failures must all end with the continuous-power CRC, which the checksum tests compare with
+  // the host's CRC-32 of the same buffer.
+  const std::string dir = ehsim_test::scratch_dir("check-crc");
+  const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/checksum_ckpt.elf";
+  const CheckResult r = run_check(
+      elf, "--points 300 --commit-marker 17 --observe marker:19 --observe marker:20", dir + "/o");
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK(r.report["injections"] == 300);
+  CHECK(r.report["divergent_runs"] == 0);
+  const unsigned crc = r.report["expected"]["markers"]["20"].get<unsigned>() << 16 |
+                       r.report["expected"]["markers"]["19"].get<unsigned>();
+  char text[32];
+  std::snprintf(text, sizeof text, "crc32=%08x", crc);
+  CHECK(r.report["expected"]["host_text"].get<std::string>().find(text) != std::string::npos);
+}
