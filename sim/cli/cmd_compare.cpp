@@ -151,11 +151,6 @@ int compare_firmware(const Args& a, const std::vector<Threshold>& thresholds) {
     load_run_scenario(a.scenario, sets, default_firmware_dir());
   }
   const std::string exe = self_executable();
-  if (a.profile && !run_supports_profile(exe)) {
-    throw InputError(
-        "--profile: this ehsim's `run` has no --profile yet (issue 14); compare "
-        "run directories that hold profile.json instead");
-  }
   const std::string out_dir = a.out_dir.empty() ? default_out_dir(a) : a.out_dir;
   OutputDir out(out_dir, "compare", a.force);
   RunFigures ra = run_side(a, exe, a.inputs[0], "a", out);

@@ -72,11 +72,6 @@ std::vector<std::string> run_arguments(const std::string& scenario, const std::s
   return args;
 }
 
-bool run_supports_profile(const std::string& executable) {
-  const ChildRun help = run_child(executable, {"run", "--help"});
-  return help.status == 0 && help.stdout_text.find("--profile") != std::string::npos;
-}
-
 std::string firmware_argument(const std::string& given) {
   std::error_code ec;
   if (fs::is_regular_file(given, ec)) return fs::absolute(given).lexically_normal().string();

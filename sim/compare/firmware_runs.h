@@ -21,10 +21,6 @@ std::vector<std::string> run_arguments(const std::string& scenario, const std::s
                                        const std::vector<std::string>& sets,
                                        const std::string& out_dir, bool profile);
 
-// Whether this ehsim's `run` has a --profile option (it arrives with issue 14's profiler; until
-// then compare --profile is refused rather than passed to a run that would reject it).
-bool run_supports_profile(const std::string& executable);
-
 // The firmware as the scenario's "firmware" key should name it: an existing file relative to the
 // working directory becomes absolute (the scenario would otherwise look next to itself first); a
 // name found nowhere here stays as given, for the build's firmware directory.

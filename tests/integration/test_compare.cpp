@@ -305,29 +305,30 @@ TEST_CASE("compare: never writes into a directory holding files it did not write
   CHECK(fs::exists(dir + "/a/summary.json"));
 }
 
-TEST_CASE("compare: --profile runs both firmware builds with --profile when run has it",
+TEST_CASE("compare: --profile runs both firmware builds with --profile and compares functions",
           "[integration][compare]") {
   const std::string dir = ehsim_test::scratch_dir("profile");
   const std::string scenario = write_scenario(dir);
-  const auto help = fwtest::run_command(shell_quote(EHSIM_EXECUTABLE) + " run --help");
-  const bool run_has_profile = help.output.find("--profile") != std::string::npos;
   const auto r = compare("checksum_ckpt.elf checksum_restart.elf --profile --scenario " +
                          shell_quote(scenario) + " --out " + shell_quote(dir + "/cmp"));
   INFO(r.output);
-  if (!run_has_profile) {
-    // Until issue 14's profiler lands: refused, before anything runs.
-    CHECK(r.status == 2);
-    CHECK_THAT(r.output, Contains("--profile: this ehsim's `run` has no --profile yet"));
-    CHECK(!fs::exists(dir + "/cmp"));
-    return;
-  }
   REQUIRE(r.status == 0);
-  CHECK(fs::exists(dir + "/cmp/a/profile.json"));
-  CHECK(fs::exists(dir + "/cmp/b/profile.json"));
+  const json pa = read_json(dir + "/cmp/a/profile.json"), pb = read_json(dir + "/cmp/b/profile.json");
   const json cj = read_json(dir + "/cmp/compare.json");
   CHECK(cj["profile_note"].is_null());
   CHECK(!cj["functions"].empty());
-  CHECK(figure(cj, "function.main.cycles") != nullptr);
+  // main's cycle change equals the difference of the two profiles read independently.
+  auto cycles_of = [](const json& profile, const std::string& name) {
+    for (const auto& f : profile["functions"]) {
+      if (f["function"] == name) return f["cycles"].get<double>();
+    }
+    return -1.0;
+  };
+  const json* main_cycles = figure(cj, "function.main.cycles");
+  REQUIRE(main_cycles != nullptr);
+  REQUIRE(cycles_of(pa, "main") >= 0);
+  REQUIRE(cycles_of(pb, "main") >= 0);
+  CHECK((*main_cycles)["absolute"].get<double>() == cycles_of(pb, "main") - cycles_of(pa, "main"));
 }
 
 // README "Comparing firmware builds": the command between the compare-gate markers, as written,
