@@ -313,7 +313,8 @@ TEST_CASE("compare: --profile runs both firmware builds with --profile and compa
                          shell_quote(scenario) + " --out " + shell_quote(dir + "/cmp"));
   INFO(r.output);
   REQUIRE(r.status == 0);
-  const json pa = read_json(dir + "/cmp/a/profile.json"), pb = read_json(dir + "/cmp/b/profile.json");
+  const json pa = read_json(dir + "/cmp/a/profile.json"),
+             pb = read_json(dir + "/cmp/b/profile.json");
   const json cj = read_json(dir + "/cmp/compare.json");
   CHECK(cj["profile_note"].is_null());
   CHECK(!cj["functions"].empty());
