@@ -1,5 +1,6 @@
 // libFuzzer harness for the scenario parsers with --set overrides (sim/scenario/run_scenario.cpp,
-// sim/scenario/supply_scenario.cpp, sim/scenario/units.cpp). The input is a scenario document followed by lines
+// sim/scenario/supply_scenario.cpp, sim/scenario/units.cpp). The input is a scenario document
+// followed by lines
 // "--set key.path=value"; the document is parsed as an `ehsim run` scenario (from a file, as the
 // command does) and as an `ehsim supply` scenario. Every rejection must be an InputError (exit 2
 // with a message); any other exception or a crash is a finding.

@@ -71,8 +71,8 @@ void print_run_details(mcu::Mcu& mcu, const Platform& platform,
 
 int run(const std::string& scenario_file, std::string out_dir, const std::vector<std::string>& sets,
         const std::vector<std::string>& dump_texts, const std::string& gdb_endpoint,
-        const std::vector<std::string>& break_on, bool strict, bool vcd, bool progress,
-        bool force, bool profile) {
+        const std::vector<std::string>& break_on, bool strict, bool vcd, bool progress, bool force,
+        bool profile) {
   RunScenario sc = load_run_scenario(scenario_file, sets, default_firmware_dir());
   if (strict) sc.device.strict_peripherals = true;
   if (vcd) sc.outputs.vcd = true;

@@ -1,10 +1,9 @@
 // ADC12_B supply measurement: results against round(Vin/Vref·(2^bits − 1)) and completion cycles
 // derived here from SHT/RES cycle counts (SLAU367P ADC12CTL0/ADC12CTL2) and the clock ratio.
-#include "mcu_model/periph/adc12_b.h"
-
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "mcu_model/periph/adc12_b.h"
 #include "mcu_model/periph/cs.h"
 
 using namespace ehsim::mcu;

@@ -1,9 +1,9 @@
 // Comparator_E supply monitoring: VCC ladder tap (n+1)/32 against the CEREFL reference
 // (TI msp430fr5994.h CEREF0_n / CEREFL_x; SLAU367P CECTL1.CEIES, CEIV). Thresholds are derived here
 // from the tap and the reference, not taken from the model.
-#include "mcu_model/periph/comp_e.h"
-
 #include <catch2/catch.hpp>
+
+#include "mcu_model/periph/comp_e.h"
 
 using namespace ehsim::mcu;
 

@@ -6,10 +6,10 @@
 //    model holds FR5969 (SLAS704G) rows marked [U] in current_model.cpp. These tests copy those
 //    rows and check only the interpolation and charge arithmetic on them, not that the currents
 //    are the FR5994's.
-#include "mcu_model/power/current_model.h"
-
 #include <catch2/catch.hpp>
 #include <cmath>
+
+#include "mcu_model/power/current_model.h"
 
 using ehsim::mcu::power::CurrentModel;
 using ehsim::mcu::power::IntervalActivity;

@@ -1,9 +1,8 @@
 // FRCTL_A password and NWAITS forwarding (SLAU367P FRCTL0; facts §2.3).
-#include "mcu_model/periph/frctl.h"
-
 #include <catch2/catch.hpp>
 
 #include "mcu_model/mem/bus.h"
+#include "mcu_model/periph/frctl.h"
 #include "mcu_model/periph/reset_codes.h"
 
 using namespace ehsim::mcu;

@@ -1,11 +1,11 @@
 // MPY32 against host arithmetic and the worked examples of SLAU367P §5.2.4.
-#include "mcu_model/periph/mpy32.h"
-
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <climits>
 #include <cstdint>
 #include <random>
+
+#include "mcu_model/periph/mpy32.h"
 
 using namespace ehsim::mcu;
 

@@ -1,10 +1,9 @@
 // Timer_A lazy counting against periods derived by hand from the clock and the dividers
 // (SLAU367P Timer_A modes; facts §3.2 offsets, bits and TAxIV values).
-#include "mcu_model/periph/timer_a.h"
-
 #include <catch2/catch.hpp>
 
 #include "mcu_model/periph/cs.h"
+#include "mcu_model/periph/timer_a.h"
 
 using namespace ehsim::mcu;
 

@@ -45,7 +45,7 @@ static inline void hostio_puts(const char* s) {
  *   EHSIM_MARKER_NAME(commit, MARK_COMMIT);                                                   */
 #define EHSIM_STRINGIFY_(x) #x
 #define EHSIM_STRINGIFY(x) EHSIM_STRINGIFY_(x)
-#define EHSIM_MARKER_NAME(name, id)                                                 \
+#define EHSIM_MARKER_NAME(name, id) \
   __asm__(".globl ehsim_marker_" #name "\n\t.set ehsim_marker_" #name ", " EHSIM_STRINGIFY(id))
 static inline void hostio_mark(uint16_t id, uint16_t arg) {
   HOSTIO_REG(HOSTIO_MARK_ARG_OFFSET) = arg;
