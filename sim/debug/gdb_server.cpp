@@ -161,6 +161,10 @@ std::string GdbServer::stop_reply(mcu::HaltReason reason) {
 mcu::DebugAction GdbServer::halted(mcu::HaltReason reason) {
   if (reason == mcu::HaltReason::kAttach) {
     client_fd_ = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    // One client per run: the listening socket closes, so a second client's connection is
+    // refused instead of waiting unserved.
+    close(listen_fd_);
+    listen_fd_ = -1;
     if (client_fd_ < 0) return mcu::DebugAction::kKill;
     const int one = 1;
     setsockopt(client_fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
