@@ -352,6 +352,21 @@ bool Mcu::debug_halt(HaltReason reason) {
   return true;
 }
 
+Mcu::AfterStop Mcu::stop_at_watch_or_break(StopReason stop) {
+  HaltReason reason = HaltReason::kNone;
+  if (debug_ && ctx_.watch_hit.hit) {
+    reason = HaltReason::kWatchpoint;
+  } else if (stop == StopReason::kBreakpoint) {
+    if (!debug_) {
+      finish(ExitReason::kUntil);
+      return AfterStop::kEnded;
+    }
+    reason = HaltReason::kBreakpoint;
+  }
+  if (reason == HaltReason::kNone) return AfterStop::kRunOn;
+  return debug_halt(reason) ? AfterStop::kNextStretch : AfterStop::kEnded;
+}
+
 bool Mcu::debug_poll() {
   if (!debug_ || debug_step_) return true;
   const HaltReason reason = debug_->poll();
@@ -409,18 +424,9 @@ void Mcu::run_thread() {
       sync_time();
       continue;
     }
-    if (debug_ && ctx_.watch_hit.hit) {
-      if (!debug_halt(HaltReason::kWatchpoint)) break;
-      continue;
-    }
-    if (stop == StopReason::kBreakpoint) {
-      if (debug_) {
-        if (!debug_halt(HaltReason::kBreakpoint)) break;
-        continue;
-      }
-      finish(ExitReason::kUntil);
-      break;
-    }
+    const AfterStop after = stop_at_watch_or_break(stop);
+    if (after == AfterStop::kEnded) break;
+    if (after == AfterStop::kNextStretch) continue;
     // The CPU reports sleep only when no enabled interrupt is pending, so only a peripheral event
     // can change anything.
     if (stop == StopReason::kSleep) {

@@ -253,6 +253,10 @@ class Mcu : public sc_core::sc_module {
   bool debug_halt(HaltReason reason);
   // Asks the debugger whether to halt now (DebugPort::poll) and halts; false when it ended the run.
   bool debug_poll();
+  // After a stretch that hit a bus watchpoint or stopped at a CPU breakpoint: the debugger takes
+  // over, or without one the breakpoint ends the run (ExitReason::kUntil). Both run loops use it.
+  enum class AfterStop : uint8_t { kRunOn, kNextStretch, kEnded };
+  AfterStop stop_at_watch_or_break(StopReason stop);
   void run_thread();
   void run_on_supply();
   void boot_from_supply();

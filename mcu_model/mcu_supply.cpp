@@ -352,18 +352,9 @@ void Mcu::run_on_supply() {
       finish(ExitReason::kHostExit);
       break;
     }
-    if (debug_ && ctx_.watch_hit.hit) {
-      if (!debug_halt(HaltReason::kWatchpoint)) break;
-      continue;
-    }
-    if (stop == StopReason::kBreakpoint) {
-      if (debug_) {
-        if (!debug_halt(HaltReason::kBreakpoint)) break;
-        continue;
-      }
-      finish(ExitReason::kUntil);
-      break;
-    }
+    const AfterStop after = stop_at_watch_or_break(stop);
+    if (after == AfterStop::kEnded) break;
+    if (after == AfterStop::kNextStretch) continue;
     if (stretch_listener_ && stretch_listener_()) {
       finish(ExitReason::kStopCondition);
       break;

@@ -77,7 +77,7 @@ Peripheral* Bus::peripheral_at(uint32_t addr) const {
 
 uint16_t Bus::slow_read_word(uint32_t addr, FaultKind fault) {
   set_attention();  // a peripheral or a fault may interrupt or stop the CPU
-  if (checks_accesses_ && fault != FaultKind::kVacantFetch) check_watchpoints(addr, 2, false);
+  if (checks_accesses_ && fault != FaultKind::kVacantFetch) check_access(addr, 2, false);
   if (Peripheral* p = peripheral_at(addr)) {
     if (fault == FaultKind::kVacantFetch) {
       ctx_.raise_fault(fault, addr);
@@ -114,7 +114,7 @@ uint16_t Bus::slow_read_word(uint32_t addr, FaultKind fault) {
 
 uint8_t Bus::slow_read_byte(uint32_t addr) {
   set_attention();
-  if (checks_accesses_) check_watchpoints(addr, 1, false);
+  if (checks_accesses_) check_access(addr, 1, false);
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
     const uint16_t offset = uint16_t(addr - p->base());
@@ -145,7 +145,7 @@ uint8_t Bus::slow_read_byte(uint32_t addr) {
 
 void Bus::slow_write_word(uint32_t addr, uint16_t value) {
   set_attention();
-  if (checks_accesses_) check_watchpoints(addr, 2, true);
+  if (checks_accesses_) check_access(addr, 2, true);
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
     const uint16_t offset = uint16_t(addr - p->base());
@@ -177,7 +177,7 @@ void Bus::slow_write_word(uint32_t addr, uint16_t value) {
 
 void Bus::slow_write_byte(uint32_t addr, uint8_t value) {
   set_attention();
-  if (checks_accesses_) check_watchpoints(addr, 1, true);
+  if (checks_accesses_) check_access(addr, 1, true);
   if (Peripheral* p = peripheral_at(addr)) {
     ++stats_.peripheral_accesses;
     const uint16_t offset = uint16_t(addr - p->base());

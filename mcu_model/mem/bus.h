@@ -277,7 +277,7 @@ class Bus {
   // Re-derives which pages take the slow path after the guard, the watchpoints or the observed
   // ranges changed.
   void move_slow_pages();
-  void check_watchpoints(uint32_t addr, unsigned size, bool write) {
+  void check_access(uint32_t addr, unsigned size, bool write) {
     if (observer_) {
       for (const auto& [start, end] : observed_ranges_) {
         if (addr < end && start < addr + size) {

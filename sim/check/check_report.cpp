@@ -15,11 +15,6 @@ std::string hex(uint32_t v) {
   return text;
 }
 
-// The function part of "name+0xOFF".
-std::string function_of(const std::string& where) {
-  return where.substr(0, where.find('+'));
-}
-
 }  // namespace
 
 void confirm_hazards(std::vector<Hazard>& hazards, const std::vector<InjectedRun>& divergences) {
@@ -51,7 +46,7 @@ nlohmann::ordered_json check_json(const CheckContext& context, CheckDriver& driv
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const InjectedRun& r : driver.divergences()) {
     const std::string where = symbols.symbolize(r.pc);
-    ++by_function[function_of(where)];
+    ++by_function[symbols.function_name(r.pc)];
     if (list.size() >= kMaxListed) continue;
     std::string reproduce = context.reproduce_base;
     for (uint64_t c : r.failure_cycles) reproduce += " --power-fail-at-cycle " + std::to_string(c);

@@ -33,13 +33,19 @@ const char* halt_reason_name(mcu::HaltReason reason) {
   return "?";
 }
 
+std::string describe_where(mcu::Mcu& mcu, const FirmwareSymbols& symbols) {
+  const uint32_t pc = mcu.cpu().pc();
+  char line[200];
+  std::snprintf(line, sizeof line, "pc 0x%05X %s, cycle %llu, %.9f s\n", unsigned(pc),
+                symbols.symbolize(pc).c_str(), (unsigned long long)mcu.ctx().cycles,
+                mcu.local_time().to_seconds());
+  return line;
+}
+
 std::string describe_halted_mcu(mcu::Mcu& mcu, const FirmwareSymbols& symbols) {
   const mcu::Cpu& cpu = mcu.cpu();
   char line[200];
-  std::snprintf(line, sizeof line, "pc 0x%05X %s, cycle %llu, %.9f s\n", unsigned(cpu.pc()),
-                symbols.symbolize(cpu.pc()).c_str(), (unsigned long long)mcu.ctx().cycles,
-                mcu.local_time().to_seconds());
-  std::string out = line;
+  std::string out = describe_where(mcu, symbols);
   for (int r = 0; r < 16; r += 4) {
     std::snprintf(line, sizeof line, "  R%-2d %05X  R%-2d %05X  R%-2d %05X  R%-2d %05X\n", r,
                   unsigned(cpu.reg(r)), r + 1, unsigned(cpu.reg(r + 1)), r + 2,

@@ -16,7 +16,10 @@
 
 namespace ehsim {
 
-// What `--break-on` prints and `monitor where`-style reports share: the PC as function+offset,
+// "pc 0x0403C main+0x2E, cycle N, T s": where the halted MCU stands (`monitor where`).
+std::string describe_where(mcu::Mcu& mcu, const FirmwareSymbols& symbols);
+
+// What `--break-on` prints: the PC as function+offset,
 // cycle and time, R0-R15 and SR's flags, then the backtrace (sim/debug/backtrace.h).
 std::string describe_halted_mcu(mcu::Mcu& mcu, const FirmwareSymbols& symbols);
 

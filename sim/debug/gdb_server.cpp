@@ -37,9 +37,7 @@ constexpr const char* kTargetXml =
 constexpr int kSigTrap = 5, kSigInt = 2;
 
 std::string hex_byte(unsigned v) {
-  char buf[3];
-  std::snprintf(buf, sizeof buf, "%02x", v & 0xFF);
-  return buf;
+  return rsp::le_hex(v & 0xFF, 1);
 }
 
 }  // namespace
@@ -461,13 +459,7 @@ std::string GdbServer::monitor(const std::string& command_text) {
   if (command == "guard") {
     return std::string("energy guard ") + (mcu_.energy_guard() ? "on" : "off") + "\n";
   }
-  if (command == "where") {
-    char line[160];
-    std::snprintf(line, sizeof line, "pc 0x%04X %s, cycle %llu, %.9f s\n",
-                  unsigned(mcu_.cpu().pc()), symbols_.symbolize(mcu_.cpu().pc()).c_str(),
-                  (unsigned long long)mcu_.ctx().cycles, mcu_.local_time().to_seconds());
-    return line;
-  }
+  if (command == "where") return describe_where(mcu_, symbols_);
   if (command == "backtrace") {
     return format_backtrace(mcu_.bus(), mcu_.cpu().pc(), mcu_.cpu().reg(1), symbols_);
   }

@@ -49,13 +49,22 @@ FirmwareSymbols::FirmwareSymbols(const mcu::FirmwareImage& image,
   std::sort(reserved_.begin(), reserved_.end());
 }
 
-std::string FirmwareSymbols::symbolize(uint32_t pc) const {
+const std::pair<uint32_t, std::string>* FirmwareSymbols::symbol_at(uint32_t pc) const {
   // A PC outside the image (a jump into vacant memory, SRAM) belongs to no symbol.
   bool in_image = false;
   for (const auto& [start, end] : loaded_) in_image = in_image || (pc >= start && pc < end);
-  if (!in_image) return hex(pc);
+  if (!in_image) return nullptr;
   const auto* best = at_or_below(code_, pc);
-  if (!best) best = at_or_below(reserved_, pc);
+  return best ? best : at_or_below(reserved_, pc);
+}
+
+std::string FirmwareSymbols::function_name(uint32_t pc) const {
+  const auto* best = symbol_at(pc);
+  return best ? best->second : hex(pc);
+}
+
+std::string FirmwareSymbols::symbolize(uint32_t pc) const {
+  const auto* best = symbol_at(pc);
   if (!best) return hex(pc);
   std::string where = pc == best->first ? best->second : best->second + "+" + hex(pc - best->first);
   if (const std::string line = lines_.describe(pc); !line.empty()) where += " (" + line + ")";

@@ -33,12 +33,16 @@ class FirmwareSymbols {
   // marker names, linker-section and local-label names (".", "$") and reserved names ("__..."),
   // which are used only when nothing else is.
   std::string symbolize(uint32_t pc) const;
+  // The function part of symbolize(pc): the code symbol's name alone, or "0xPC".
+  std::string function_name(uint32_t pc) const;
   // The marker's name, or "" when it has none.
   const std::string& marker_name(uint16_t id) const;
   // "name (0xID)" when named, else "marker 0xID": how the terminal and the report refer to it.
   std::string marker_label(uint16_t id) const;
 
  private:
+  // The code symbol symbolize() names for pc, or nullptr.
+  const std::pair<uint32_t, std::string>* symbol_at(uint32_t pc) const;
   std::vector<std::pair<uint32_t, std::string>> code_;      // sorted by address
   std::vector<std::pair<uint32_t, std::string>> reserved_;  // "__" names, sorted
   std::map<uint16_t, std::string> marker_names_;
