@@ -287,6 +287,16 @@ void Mcu::finish(ExitReason reason) {
   if (debug_ && reason != ExitReason::kDebugger && reason != ExitReason::kBreak) {
     debug_->halted(HaltReason::kExited);
   }
+  if (restart_requested_ && !config_.supply) {
+    restart_requested_ = false;
+    exit_reason_ = ExitReason::kNone;
+    ctx_.fault = Fault{};
+    ctx_.exit_code = 0;
+    ctx_.stop_requested = false;
+    ctx_.stop_reason = StopReason::kNone;
+    host_io_->clear_exit();
+    return;
+  }
   debug_ = nullptr;
 }
 
@@ -383,6 +393,17 @@ void Mcu::run_thread() {
   qk_.reset();
   if (config_.powered_at_start) power_on();
   if (debug_ && powered_ && !debug_halt(HaltReason::kAttach)) return;
+  // A run that a DebugPort restarted at its end (restart_after_exit) goes on.
+  while (!finished()) run_continuous();
+  // Bring SystemC time up to the MCU's local time so observers see where the run ended.
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time local = local_time();
+  if (local > now) sc_core::wait(local - now);
+  qk_.reset();
+  if (config_.stop_simulation_when_done) sc_core::sc_stop();
+}
+
+void Mcu::run_continuous() {
   // The quantum in MCLK cycles, recomputed only when MCLK changes.
   uint32_t quantum_hz = 0;
   uint64_t quantum_cycles = 1;
@@ -395,14 +416,14 @@ void Mcu::run_thread() {
     if (perform_pending_reset()) next_event = next_peripheral_event();
     if (ctx_.cycles >= config_.max_cycles) {
       finish(ExitReason::kMaxCycles);
-      break;
+      return;
     }
     if (ctx_.mclk_hz != quantum_hz) {
       quantum_hz = ctx_.mclk_hz;
       quantum_cycles =
           std::max<uint64_t>(1, uint64_t(config_.quantum.to_seconds() * double(quantum_hz)));
     }
-    if (!debug_poll()) break;
+    if (!debug_poll()) return;
     const std::vector<uint64_t>& failures = config_.power_fail_at_cycles;
     if (next_failure_ < failures.size() && ctx_.cycles >= failures[next_failure_]) {
       ++next_failure_;
@@ -414,10 +435,10 @@ void Mcu::run_thread() {
     if (debug_step_) limit = ctx_.cycles + 1;  // one instruction: each takes at least a cycle
     const StopReason stop = cpu_.run(std::max(limit, ctx_.cycles + 1));
     note_clock_change();
-    if (handle_fault()) break;
+    if (handle_fault()) return;
     if (host_io_->exited()) {
       finish(ExitReason::kHostExit);
-      break;
+      return;
     }
     advance_peripherals();
     if (perform_pending_reset()) {
@@ -425,7 +446,7 @@ void Mcu::run_thread() {
       continue;
     }
     const AfterStop after = stop_at_watch_or_break(stop);
-    if (after == AfterStop::kEnded) break;
+    if (after == AfterStop::kEnded) return;
     if (after == AfterStop::kNextStretch) continue;
     // The CPU reports sleep only when no enabled interrupt is pending, so only a peripheral event
     // can change anything.
@@ -433,20 +454,14 @@ void Mcu::run_thread() {
       const uint64_t wake = std::min(next_peripheral_event(), config_.max_cycles);
       if (wake == kNeverCycle) {
         finish(ExitReason::kSleep);
-        break;
+        return;
       }
       // Nothing happens until the next peripheral event: skip the idle cycles.
       if (wake > ctx_.cycles) ctx_.cycles = wake;
     }
     sync_time();
-    if (debug_step_ && !debug_halt(HaltReason::kStep)) break;
+    if (debug_step_ && !debug_halt(HaltReason::kStep)) return;
   }
-  // Bring SystemC time up to the MCU's local time so observers see where the run ended.
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
-  const sc_core::sc_time local = local_time();
-  if (local > now) sc_core::wait(local - now);
-  qk_.reset();
-  if (config_.stop_simulation_when_done) sc_core::sc_stop();
 }
 
 }  // namespace ehsim::mcu

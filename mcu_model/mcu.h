@@ -201,6 +201,12 @@ class Mcu : public sc_core::sc_module {
     next_failure_ = 0;
   }
   void set_max_cycles(uint64_t cycles) { config_.max_cycles = cycles; }
+  // Called by a DebugPort from halted(kExited) on continuous power: the run goes on instead of
+  // ending, from whatever state the port has set up (ehsim check's workers: FRAM restored, then
+  // a power failure). Clears how the run ended: reason, exit code, fault, host_io's exit.
+  void restart_after_exit() { restart_requested_ = true; }
+  // The output log, for a DebugPort that restores a state (see restart_after_exit).
+  OutputLog& mutable_log() { return log_; }
 
   // An attached debugger (mcu_model/debug_port.h); null for none. Set before sc_start().
   void set_debug_port(DebugPort* port) { debug_ = port; }
@@ -259,6 +265,8 @@ class Mcu : public sc_core::sc_module {
   AfterStop stop_at_watch_or_break(StopReason stop);
   void run_thread();
   void run_on_supply();
+  // The continuous-power loop, until the run ends (or a port restarts it: run_thread goes on).
+  void run_continuous();
   void boot_from_supply();
   void lose_power();
   // Runs the CPU for one stretch ending no later than `limit` cycles; returns its stop reason
@@ -341,6 +349,7 @@ class Mcu : public sc_core::sc_module {
 
   bool powered_ = false;
   ExitReason exit_reason_ = ExitReason::kNone;
+  bool restart_requested_ = false;
   sc_core::sc_event power_event_;
   sc_core::sc_event finished_event_;
   tlm_utils::tlm_quantumkeeper qk_;

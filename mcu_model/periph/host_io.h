@@ -2,6 +2,7 @@
 // freeml/firmware/include/ehsim/host_io.h — keep both in step.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -30,6 +31,9 @@ class SampleSource {
   // arrived since the last one handed out; wait_s() then says how long until the next does.
   virtual SampleStatus next(Sample* sample, double now_s) = 0;
   virtual double wait_s(double /*now_s*/) const { return 0.0; }
+  // Makes the source as it was after handing out `handed_out` samples (ehsim check restores a
+  // state of the reference run); false when it cannot (a source that depends on time).
+  virtual bool seek(uint64_t /*handed_out*/) { return false; }
 };
 
 // Hands out a fixed list in order.
@@ -37,6 +41,10 @@ class VectorSampleSource : public SampleSource {
  public:
   explicit VectorSampleSource(std::vector<Sample> samples) : samples_(std::move(samples)) {}
   SampleStatus next(Sample* sample, double now_s) override;
+  bool seek(uint64_t handed_out) override {
+    next_ = size_t(std::min<uint64_t>(handed_out, samples_.size()));
+    return true;
+  }
 
  private:
   std::vector<Sample> samples_;
@@ -71,11 +79,13 @@ class HostIo : public Peripheral {
   void reset_power_up() override;
 
   bool exited() const { return exited_; }
+  void clear_exit() { exited_ = false; }
   // Markers written since construction. The log may be emptied by its readers; this count lets an
   // observer that checks after every instruction (the profiler) find the newest ones at its end.
   uint64_t markers_written() const { return markers_written_; }
 
   void set_sample_source(std::shared_ptr<SampleSource> source) { source_ = std::move(source); }
+  SampleSource* sample_source() const { return source_.get(); }
   // Simulated time at the current instruction, for sources that depend on it.
   void set_clock(std::function<double()> now_s) { now_s_ = std::move(now_s); }
   const std::vector<Delivery>& deliveries() const { return deliveries_; }

@@ -7,8 +7,6 @@ namespace ehsim {
 
 namespace {
 
-constexpr size_t kMaxListed = 1000;
-
 std::string hex(uint32_t v) {
   char text[16];
   std::snprintf(text, sizeof text, "0x%04X", unsigned(v));
@@ -17,22 +15,23 @@ std::string hex(uint32_t v) {
 
 }  // namespace
 
-void confirm_hazards(std::vector<Hazard>& hazards, const std::vector<InjectedRun>& divergences) {
+void confirm_hazards(std::vector<Hazard>& hazards,
+                     const std::map<uint64_t, DivergentStretch>& stretches) {
   for (Hazard& h : hazards) {
-    for (const auto& [start, end] : h.windows) {
-      // The first injection at or after the window's start (divergences are sorted by point,
-      // hence by cycle).
-      auto it =
-          std::lower_bound(divergences.begin(), divergences.end(), start,
-                           [](const InjectedRun& r, uint64_t cycle) { return r.cycle < cycle; });
-      if (it != divergences.end() && it->cycle < end) h.confirmed = true;
+    for (const Hazard::Window& w : h.windows) {
+      if (!w.has_points) continue;
+      // A stretch of divergent points that overlaps the window's points [first, last].
+      auto it = stretches.upper_bound(w.last_point);
+      if (it != stretches.begin() && std::prev(it)->second.last_ordinal >= w.first_point) {
+        h.confirmed = true;
+      }
     }
   }
 }
 
 nlohmann::ordered_json check_json(const CheckContext& context, CheckDriver& driver,
                                   const FirmwareSymbols& symbols, const mcu::FirmwareImage& image) {
-  confirm_hazards(driver.hazards(), driver.divergences());
+  confirm_hazards(driver.hazards(), driver.divergent_stretches());
   nlohmann::ordered_json j;
   j["schema"] = "ehsim-check-1";
   j["firmware"] = context.firmware;
@@ -41,13 +40,15 @@ nlohmann::ordered_json check_json(const CheckContext& context, CheckDriver& driv
   j["expected"] = driver.expected().to_json();
   j["instructions"] = driver.instructions();
   j["injections"] = driver.injections();
+  j["simulated_runs"] = driver.simulated_runs();
   j["divergent_runs"] = driver.divergence_count();
   std::map<std::string, uint64_t> by_function;
+  for (const auto& [pc, count] : driver.divergences_by_pc()) {
+    by_function[symbols.function_name(pc)] += count;
+  }
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const InjectedRun& r : driver.divergences()) {
     const std::string where = symbols.symbolize(r.pc);
-    ++by_function[symbols.function_name(r.pc)];
-    if (list.size() >= kMaxListed) continue;
     std::string reproduce = context.reproduce_base;
     for (uint64_t c : r.failure_cycles) reproduce += " --power-fail-at-cycle " + std::to_string(c);
     list.push_back({{"point", r.point},
@@ -91,7 +92,8 @@ nlohmann::ordered_json check_json(const CheckContext& context, CheckDriver& driv
 void print_check_summary(const nlohmann::ordered_json& j, std::ostream& out) {
   out << "ehsim check: " << j["firmware"].get<std::string>() << ": "
       << j["instructions"].get<uint64_t>() << " instructions, " << j["injections"].get<uint64_t>()
-      << " injected power failures (" << j["strategy"].get<std::string>() << "), "
+      << " injected power failures (" << j["strategy"].get<std::string>() << "; "
+      << j["simulated_runs"].get<uint64_t>() << " simulated), "
       << j["divergent_runs"].get<uint64_t>() << " diverged\n";
   if (!j["divergences_by_function"].empty()) {
     out << "  divergent runs by function where power failed:";

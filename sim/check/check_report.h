@@ -1,6 +1,7 @@
 // What `ehsim check` reports (docs/check.md "Output"): check.json and the terminal summary.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
@@ -18,9 +19,10 @@ struct CheckContext {
 };
 
 // Marks each hazard confirmed when a divergent injected run failed inside one of its windows.
-void confirm_hazards(std::vector<Hazard>& hazards, const std::vector<InjectedRun>& divergences);
+void confirm_hazards(std::vector<Hazard>& hazards,
+                     const std::map<uint64_t, DivergentStretch>& stretches);
 
-// check.json: the reference outcome, the injections, every divergence up to kMaxListed (by
+// check.json: the reference outcome, the injections, every divergence up to plan.max_listed (by
 // injection point; all are counted per function), the hazards, and the result.
 nlohmann::ordered_json check_json(const CheckContext& context, CheckDriver& driver,
                                   const FirmwareSymbols& symbols, const mcu::FirmwareImage& image);

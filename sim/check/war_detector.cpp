@@ -73,7 +73,9 @@ void WarDetector::access(uint32_t pc, uint32_t addr, unsigned size, bool write, 
         const bool open = std::any_of(open_.begin(), open_.end(),
                                       [&](const auto& o) { return o.first == it->second; });
         if (!open && hazards_[it->second].windows.size() < kMaxWindows) {
-          open_.emplace_back(it->second, cycle);
+          Hazard::Window w;
+          w.start = cycle;
+          open_.emplace_back(it->second, w);
         }
       }
     }
@@ -82,9 +84,20 @@ void WarDetector::access(uint32_t pc, uint32_t addr, unsigned size, bool write, 
 }
 
 void WarDetector::checkpoint(uint64_t cycle) {
-  for (const auto& [index, start] : open_) hazards_[index].windows.emplace_back(start, cycle);
+  for (auto& [index, window] : open_) {
+    window.end = cycle;
+    hazards_[index].windows.push_back(window);
+  }
   open_.clear();
   ++interval_;
+}
+
+void WarDetector::injection_point(uint64_t ordinal) {
+  for (auto& [index, window] : open_) {
+    if (!window.has_points) window.first_point = ordinal;
+    window.last_point = ordinal;
+    window.has_points = true;
+  }
 }
 
 std::string data_symbol(const mcu::FirmwareImage& image, uint32_t addr) {

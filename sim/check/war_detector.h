@@ -28,8 +28,14 @@ struct Hazard {
   uint64_t cycle = 0;     // of the first write (WAR) or read (SRAM)
   uint64_t occurrences = 0;
   // Cycles [write, next checkpoint) in which a power failure makes re-execution see the written
-  // value (the first kMaxWindows); a divergent injection inside one confirms the hazard.
-  std::vector<std::pair<uint64_t, uint64_t>> windows;
+  // value (the first kMaxWindows), with the injection points that fell inside (by ordinal); a
+  // divergent injection inside one confirms the hazard.
+  struct Window {
+    uint64_t start = 0, end = 0;
+    uint64_t first_point = 0, last_point = 0;  // ordinals; valid when has_points
+    bool has_points = false;
+  };
+  std::vector<Window> windows;
   bool confirmed = false;
 };
 
@@ -48,6 +54,8 @@ class WarDetector {
   void checkpoint(uint64_t cycle);
   // The run ended at `cycle`: open windows close there.
   void finish(uint64_t cycle) { checkpoint(cycle); }
+  // An injection point (the ordinal-th) at the present cycle: it lies in every open window.
+  void injection_point(uint64_t ordinal);
 
   const std::vector<Hazard>& hazards() const { return hazards_; }
   std::vector<Hazard>& hazards() { return hazards_; }
@@ -62,7 +70,7 @@ class WarDetector {
   uint32_t interval_ = 1;
   std::map<std::pair<uint32_t, uint32_t>, size_t> index_;  // (read pc, write pc) -> hazards_
   std::map<uint32_t, size_t> sram_index_;                  // read pc -> hazards_
-  std::vector<std::pair<size_t, uint64_t>> open_;          // hazard, write cycle (this interval)
+  std::vector<std::pair<size_t, Hazard::Window>> open_;    // hazard, window (this interval)
   std::vector<Hazard> hazards_;
 };
 

@@ -16,6 +16,8 @@
 #include "sim/cli/cli.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exec_args.h"
+#include "sim/report/report_check.h"
+#include "sim/run/firmware_inputs.h"
 #include "sim/run/output_dir.h"
 #include "sim/run/platform.h"
 #include "sim/scenario/run_scenario.h"
@@ -34,9 +36,10 @@ constexpr uint64_t kDefaultMaxCycles = 100'000'000;
 
 struct CheckArgs {
   std::string firmware, scenario, out, mclk, sram = "zero", seed = "1", max_cycles;
-  std::string every = "1", points, point_seed = "1", failures = "1", jobs;
-  std::vector<std::string> observe, commit_markers, commit_functions;
-  bool fram_writes = false, force = false;
+  std::string every = "1", points, point_seed, failures = "1", jobs;
+  std::vector<std::string> observe, commit_markers, commit_functions, loads;
+  std::string samples, after_marker;
+  bool fram_writes = false, force = false, no_reuse = false;
 };
 
 uint64_t number(const std::string& text, const std::string& option, uint64_t min, uint64_t max) {
@@ -82,8 +85,14 @@ int check(const CheckArgs& a) {
   CheckPlan plan;
   plan.every = number(a.every, "--every", 1, UINT64_MAX);
   plan.fram_writes = a.fram_writes;
+  plan.reuse = !a.no_reuse;
+  if (!a.after_marker.empty()) {
+    plan.after_marker = uint16_t(number(a.after_marker, "--after-marker", 0, 0xFFFF));
+  }
   if (!a.points.empty()) plan.points = number(a.points, "--points", 1, 10'000'000);
-  plan.seed = number(a.point_seed, "--point-seed", 0, UINT64_MAX);
+  // One seed for the whole check (the SRAM contents and the points), unless --point-seed.
+  plan.seed =
+      a.point_seed.empty() ? config.seed : number(a.point_seed, "--point-seed", 0, UINT64_MAX);
   plan.failures = unsigned(number(a.failures, "--failures", 1, 16));
   const long cores = sysconf(_SC_NPROCESSORS_ONLN);
   plan.jobs =
@@ -96,8 +105,17 @@ int check(const CheckArgs& a) {
   }
   for (uint16_t m : scenario_commits) plan.commit_markers.insert(m);
 
+  std::vector<LoadRequest> loads;
+  for (const auto& text : a.loads) {
+    LoadRequest load;
+    if (!parse_load(text, &load, &error)) throw InputError(error);
+    loads.push_back(load);
+  }
+
   Platform platform(firmware, config);  // create and map: the firmware is checked here
   const mcu::FirmwareImage& image = platform.image();
+  apply_loads(firmware, loads, image, platform.mcu());
+  if (!a.samples.empty()) attach_sample_file(a.samples, platform.mcu());
   for (const auto& f : a.commit_functions) {
     const mcu::FirmwareSymbol* s = image.find_symbol(f);
     if (!s) throw InputError("--commit-function: no symbol '" + f + "' in " + firmware);
@@ -112,6 +130,9 @@ int check(const CheckArgs& a) {
                      : plan.fram_writes ? "after every FRAM write"
                      : plan.every == 1  ? "every instruction"
                                         : "every " + std::to_string(plan.every) + "th instruction";
+  if (plan.after_marker) {
+    context.strategy += ", after marker " + std::to_string(*plan.after_marker);
+  }
   if (plan.failures > 1) context.strategy += ", " + std::to_string(plan.failures) + " failures";
   context.observed.push_back("exit");
   if (observe.host_io) context.observed.push_back("host_io");
@@ -122,6 +143,8 @@ int check(const CheckArgs& a) {
   if (config.initial_mclk_hz) {
     context.reproduce_base += " --mclk " + std::to_string(config.initial_mclk_hz) + "Hz";
   }
+  for (const auto& text : a.loads) context.reproduce_base += " --load " + text;
+  if (!a.samples.empty()) context.reproduce_base += " --samples " + a.samples;
   if (config.sram_at_power_loss == mcu::SramAtPowerLoss::kRandom) {
     context.reproduce_base += " --sram-at-power-loss random --seed " + std::to_string(config.seed);
   } else if (config.sram_pattern != 0) {
@@ -135,15 +158,22 @@ int check(const CheckArgs& a) {
   CheckDriver driver(platform.mcu(), image, observe, plan);
   platform.mcu().set_debug_port(&driver);
   platform.run();
+  if (driver.reference_never_ends()) {
+    throw InputError(firmware + " does not end within " + std::to_string(config.max_cycles) +
+                     " cycles on continuous power (--max-cycles): ehsim check compares how a "
+                     "program ends, so it needs one that exits (host_io exit, a fault or a sleep "
+                     "with nothing to wake it); raise --max-cycles if it ends later");
+  }
   if (!driver.error().empty()) {
     std::cerr << "ehsim check: " << driver.error() << "\n";
     return 3;
   }
   const nlohmann::ordered_json report = check_json(context, driver, platform.symbols(), image);
   std::ofstream(out.staging() / "check.json") << report.dump(2) << "\n";
+  write_check_report(out.staging().string());
   out.commit("check.json");
   print_check_summary(report, std::cout);
-  std::cout << "  results in " << out_dir << "/check.json\n";
+  std::cout << "  results in " << out_dir << "/check.json and report.html\n";
   return check_exit_status(report);
 }
 
@@ -162,20 +192,29 @@ int cmd_check(int argc, char** argv) {
       "inject a power failure before every Nth instruction (default 1: every instruction)")(
       "fram-writes", po::bool_switch(&a.fram_writes),
       "instead: right after every instruction that writes FRAM")(
-      "points", po::value(&a.points), "instead: at N seeded random instructions")(
-      "point-seed", po::value(&a.point_seed), "seed of --points (default 1)")(
+      "points", po::value(&a.points), "instead: at N random instructions drawn with --seed")(
+      "point-seed", po::value(&a.point_seed), "a seed of --points alone (default: --seed)")(
+      "after-marker", po::value(&a.after_marker),
+      "inject only after the reference run first wrote this host_io marker id")(
       "failures", po::value(&a.failures),
       "power failures per injected run, each as long after its boot as the first (default 1)")(
       "commit-marker", po::value(&a.commit_markers)->composing(),
       "host_io marker id that completes a checkpoint, for the hazard detector (repeatable)")(
       "commit-function", po::value(&a.commit_functions)->composing(),
       "function that is a checkpoint, for the hazard detector (repeatable)")(
+      "load", po::value(&a.loads)->composing(),
+      "write FILE's bytes at SYMBOL or ADDR before reset, as exec does: FILE@SYMBOL|FILE@ADDR "
+      "(repeatable)")("samples", po::value(&a.samples),
+                      "feed host_io input samples from a FreeML sample file, as exec does")(
       "mclk", po::value(&a.mclk), "initial MCLK (e.g. 8MHz; default: the device's reset clock)")(
       "sram-at-power-loss", po::value(&a.sram),
       "SRAM after a power failure: zero (default), random or a byte value")(
-      "seed", po::value(&a.seed), "seed of --sram-at-power-loss random (default 1)")(
+      "seed", po::value(&a.seed),
+      "seed of --points and of --sram-at-power-loss random (default 1; a scenario's seed)")(
       "max-cycles", po::value(&a.max_cycles), "longest reference run (default 100000000 cycles)")(
       "jobs,j", po::value(&a.jobs), "injected runs at once (default: the number of cores)")(
+      "no-reuse", po::bool_switch(&a.no_reuse),
+      "simulate every injection, even where an earlier one left the same surviving state")(
       "out", po::value(&a.out), "output directory (default: out/check-<firmware name>)")(
       "force", po::bool_switch(&a.force), "replace an output of another ehsim command in --out");
   po::variables_map vm;

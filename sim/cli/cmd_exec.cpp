@@ -165,64 +165,6 @@ int parse_options(int argc, char** argv, ExecOptions* opts) {
   return -1;
 }
 
-// Reads at most max_bytes + 1 bytes, so that an endless input (/dev/zero, a pipe) is bounded: a
-// file longer than its target is refused by the caller anyway.
-bool read_bytes(const std::string& path, std::vector<uint8_t>* bytes, std::size_t max_bytes) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return false;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  bytes->resize(max_bytes + 1);
-  in.read(reinterpret_cast<char*>(bytes->data()), std::streamsize(bytes->size()));
-  bytes->resize(std::size_t(in.gcount()));
-  return !in.bad();
-}
-
-// --load: every file must fit its target (the symbol's st_size, or the address space).
-bool apply_loads(const ExecOptions& opts, const mcu::ElfImage& image, mcu::Mcu& mcu) {
-  for (const auto& load : opts.loads) {
-    std::vector<uint8_t> bytes;
-    // Nothing larger than the 1 MB address space fits anywhere.
-    if (!read_bytes(load.file, &bytes, std::size_t(1) << 20)) {
-      std::cerr << "ehsim exec: --load: cannot read '" << load.file << "'\n";
-      return false;
-    }
-    std::string error;
-    if (!load.symbol.empty()) {
-      if (!load_at_symbol(opts.firmware, image, mcu, load.symbol, bytes, &error)) {
-        std::cerr << "ehsim exec: --load: '" << load.file << "': " << error << "\n";
-        return false;
-      }
-      continue;
-    }
-    const uint32_t capacity = 0x10000 - load.addr;
-    if (bytes.size() > capacity) {
-      std::cerr << "ehsim exec: --load: '" << load.file << "' has " << bytes.size()
-                << " bytes, more than the " << capacity << " bytes at that address\n";
-      return false;
-    }
-    if (!mcu.bus().load(load.addr, bytes.data(), bytes.size(), &error)) {
-      std::cerr << "ehsim exec: --load: " << load.file << ": " << error << "\n";
-      return false;
-    }
-  }
-  return true;
-}
-
-// --samples: host_io hands the file's samples out in order.
-bool attach_samples(const std::string& path, mcu::Mcu& mcu) {
-  freeml::ref::SampleSet set;
-  try {
-    set = freeml::ref::read_samples_file(path);
-  } catch (const std::exception& e) {
-    std::cerr << "ehsim exec: --samples: " << e.what() << "\n";
-    return false;
-  }
-  mcu.host_io().set_sample_source(
-      std::make_shared<mcu::VectorSampleSource>(host_samples(set, 0, set.samples.size())));
-  return true;
-}
-
 nlohmann::ordered_json make_report(mcu::Mcu& mcu, const ExecOptions& opts) {
   auto& ctx = mcu.ctx();
   nlohmann::ordered_json j;
@@ -353,9 +295,9 @@ int cmd_exec(int argc, char** argv) {
     }
   }
   if (opts.until) mcu.add_breakpoint(opts.until->addr);
-  if (!apply_loads(opts, image, mcu)) return 2;
-  if (!opts.samples.empty() && !attach_samples(opts.samples, mcu)) return 2;
   try {
+    apply_loads(opts.firmware, opts.loads, image, mcu);
+    if (!opts.samples.empty()) attach_sample_file(opts.samples, mcu);
     platform->attach_debugger(opts.gdb, {});
   } catch (const InputError& e) {
     std::cerr << "ehsim exec: " << e.what() << "\n";

@@ -11,6 +11,7 @@
 #include "mcu_model/elf/firmware_image.h"
 #include "mcu_model/mcu.h"
 #include "mcu_model/mem/bus.h"
+#include "sim/run/firmware_inputs.h"
 
 namespace ehsim {
 
@@ -52,13 +53,8 @@ bool parse_location(const std::string& option, const std::string& text, Location
 bool resolve_location(const std::string& option, const mcu::FirmwareImage& image, uint32_t reach,
                       Location* location, std::string* error);
 
-// "FILE@SYMBOL" or "FILE@ADDR" (--load): bytes of FILE written into memory before reset. The
-// split is at the last '@', so a file name may contain '@'.
-struct LoadRequest {
-  std::string file;
-  std::string symbol;  // empty when an address was given
-  uint32_t addr = 0;
-};
+// "FILE@SYMBOL" or "FILE@ADDR" (--load, a LoadRequest). The split is at the last '@', so a file
+// name may contain '@'.
 bool parse_load(const std::string& text, LoadRequest* load, std::string* error);
 
 // The symbol `name` of the firmware, or null with a message naming the file (and saying that

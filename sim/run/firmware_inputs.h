@@ -21,6 +21,21 @@ bool load_at_symbol(const std::string& elf_path, const mcu::ElfImage& image, mcu
                     const std::string& symbol, const std::vector<uint8_t>& bytes,
                     std::string* error);
 
+// Bytes of `file` written into memory before reset (`--load FILE@SYMBOL|ADDR`).
+struct LoadRequest {
+  std::string file;
+  std::string symbol;  // empty when an address was given
+  uint32_t addr = 0;
+};
+
+// --load FILE@SYMBOL|ADDR, in order: every file must fit its target (the symbol's st_size, or
+// the 64 KB below the address). Throws InputError naming the option and the file.
+void apply_loads(const std::string& elf_path, const std::vector<LoadRequest>& loads,
+                 const mcu::ElfImage& image, mcu::Mcu& mcu);
+
+// --samples FILE: host_io hands the file's samples out in order. Throws InputError naming the file.
+void attach_sample_file(const std::string& path, mcu::Mcu& mcu);
+
 // Samples [first, end) of a sample file, with their index in the file and label (-1 unknown).
 std::vector<mcu::Sample> host_samples(const freeml::ref::SampleSet& set, size_t first, size_t end);
 

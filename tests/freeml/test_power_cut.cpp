@@ -8,6 +8,8 @@
 // every layer-commit marker so the commit code itself (slot writes, selector flip) is hit.
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <random>
 #include <set>
 
@@ -95,6 +97,7 @@ class PowerCutRig {
   }
 
   const Decision& expected() const { return expected_; }
+  const std::string& dir() const { return dir_; }
 
  private:
   std::string dir_;
@@ -148,4 +151,90 @@ TEST_CASE("power cut at sampled instructions: the resumed inference equals the u
 TEST_CASE("power cut at 2000+ points over one inference and its commits",
           "[freeml][intermittent][slow]") {
   run_sweep("powercut-slow", 1600, 24);
+}
+
+TEST_CASE("ehsim check injects a power failure before every instruction of an inference",
+          "[freeml][intermittent][check]") {
+  // An exhaustive check of the engine on a small model: from the START marker on (the sample is
+  // in FRAM) every single failure must leave the reported result equal to the host reference,
+  // and before it only the failures that lose the sensor reading (freeml/FORMAT.md) may change
+  // it. Runs whose outcome check reuses are replayed here from reset by exec.
+  PowerCutRig rig("powercut-check");
+  const auto full = rig.uninterrupted();
+  REQUIRE(full.results.size() == 1);
+  REQUIRE(full.results[0].logits == rig.expected().logits);
+  std::string observe;
+  for (unsigned id = FML_MARK_LOGIT_LO; id <= FML_MARK_DONE; ++id) {
+    observe += " --observe marker:" + std::to_string(id);
+  }
+  const std::string log = rig.dir() + "/check.log";
+  const auto check = [&](const std::string& options, const std::string& out) {
+    const int raw = std::system((std::string(EHSIM_EXECUTABLE) + " check " + fmltest::infer_elf() +
+                                 " " + rig.base_args() + " " + options + observe + " -j 2 --out " +
+                                 out + " > " + log + " 2>&1")
+                                    .c_str());
+    std::ifstream text(log);
+    const std::string output((std::istreambuf_iterator<char>(text)), {});
+    INFO(output);
+    std::ifstream in(out + "/check.json");
+    REQUIRE(in);
+    nlohmann::json report = nlohmann::json::parse(in);
+    report["status"] = WEXITSTATUS(raw);
+    return report;
+  };
+  uint64_t boot = 0, start = 0;
+  for (const auto& m : full.report["markers"]) {
+    if (m["id"] == FML_MARK_START && start == 0) start = m["cycle"].get<uint64_t>();
+    if (m["id"] == FML_MARK_BOOT && boot == 0) boot = m["cycle"].get<uint64_t>();
+  }
+  REQUIRE(start > boot);
+
+  // Every instruction: the only failures that change the result fall between the boot and the
+  // START marker, while the engine asks for the sample and copies it to FRAM (a failure there
+  // loses the reading: the next boot gets the next sample, and there is none).
+  const nlohmann::json all = check("", rig.dir() + "/check-all");
+  CHECK(all["status"] == 1);
+  CHECK(all["injections"] == all["instructions"]);
+  REQUIRE(all["divergent_runs"].get<uint64_t>() > 0);
+  CHECK(all["divergent_runs"] == all["divergences_listed"]);  // all listed (< 1000)
+  for (const auto& d : all["divergences"]) {
+    INFO(d.dump());
+    CHECK(d["cycle"].get<uint64_t>() > boot);
+    CHECK(d["cycle"].get<uint64_t>() < start);
+  }
+  // From the START marker on, none.
+  const nlohmann::json report =
+      check("--after-marker " + std::to_string(FML_MARK_START), rig.dir() + "/check");
+  CHECK(report["status"] == 0);
+  CHECK(report["divergent_runs"] == 0);
+  CHECK(report["injections"].get<uint64_t>() > 100'000);
+  const auto& markers = report["expected"]["markers"];
+  CHECK(markers[std::to_string(FML_MARK_EXIT)].get<int>() == rig.expected().exit_layer);
+  CHECK(markers[std::to_string(FML_MARK_CLASS)].get<int>() == rig.expected().cls);
+
+  // The same points sampled, once reusing outcomes through workers that restore FRAM, markers
+  // and the sample source, once forking and simulating each point: equal reports.
+  nlohmann::json sampled[2];
+  for (int no_reuse = 0; no_reuse < 2; ++no_reuse) {
+    sampled[no_reuse] = check(std::string("--points 150") + (no_reuse ? " --no-reuse" : ""),
+                              rig.dir() + (no_reuse ? "/check-every" : "/check-reuse"));
+    CHECK(sampled[no_reuse]["simulated_runs"].get<uint64_t>() <= 150);
+    sampled[no_reuse].erase("simulated_runs");
+  }
+  CHECK(sampled[0].dump(1) == sampled[1].dump(1));
+  CHECK(sampled[0]["injections"] == 150);
+  const uint64_t total = full.report["cycles"].get<uint64_t>();
+  for (int i = 0; i < 6; ++i) {
+    const uint64_t cycle = start + (total - start) * uint64_t(i) / 6 + 7;
+    INFO("failure at cycle " << cycle);
+    const auto run =
+        fmltest::run_infer(rig.base_args() + " --power-fail-at-cycle " + std::to_string(cycle));
+    REQUIRE_FALSE(run.results.empty());
+    for (const auto& r : run.results) {
+      CHECK(r.logits == rig.expected().logits);
+      CHECK(r.exit_layer == rig.expected().exit_layer);
+      CHECK(r.cls == rig.expected().cls);
+      CHECK(r.confidence == rig.expected().confidence);
+    }
+  }
 }

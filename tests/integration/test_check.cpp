@@ -62,8 +62,9 @@ CheckResult run_check(const std::string& elf, const std::string& options, const 
   return r;
 }
 
+// "name" of "name+0xOFF (file:line)", "name (file:line)" or "name".
 std::string function_of(const std::string& where) {
-  return where.substr(0, where.find('+'));
+  return where.substr(0, where.find_first_of("+ "));
 }
 
 }  // namespace
@@ -104,6 +105,15 @@ TEST_CASE("ehsim check flags every buggy corpus program where its note says, and
     REQUIRE(r.report["divergent_runs"].get<uint64_t>() > 0);
     std::set<std::string> functions;
     for (const auto& [f, n] : r.report["divergences_by_function"].items()) functions.insert(f);
+    // The corpus is built with -g: where power failed reads function+0xOFF (file:line) where
+    // the line table has the address (not every instruction has a line).
+    size_t with_line = 0;
+    for (const auto& d : r.report["divergences"]) {
+      const std::string where = d["where"];
+      with_line +=
+          std::regex_search(where, std::regex(R"(^\w+(\+0x[0-9A-F]+)? \(\w+\.[ch]:\d+\)$)"));
+    }
+    CHECK(with_line > 0);
     CHECK(functions.count(note.first_function) == 1);
     for (const std::string& f : functions) {
       INFO("divergence in " << f);
@@ -126,6 +136,32 @@ TEST_CASE("ehsim check flags every buggy corpus program where its note says, and
   }
   CHECK(programs == 16);
   CHECK(bugs == 8);
+}
+
+TEST_CASE(
+    "reusing outcomes by surviving state reports exactly what simulating every injection does",
+    "[check][integration]") {
+  // The independent path: --no-reuse forks and simulates every injection point. Both reports
+  // must be equal but for the count of simulated runs, which reuse must make smaller.
+  const fs::path sources = fs::path(EHSIM_SOURCE_DIR) / "tests/firmware/intermittence";
+  const std::string dir = ehsim_test::scratch_dir("check-reuse");
+  for (const std::string name :
+       {"war_sum_bug", "torn_checkpoint_fixed", "sram_pointer_bug", "peripheral_once_bug"}) {
+    const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/intermittence/" + name + ".elf";
+    const std::string options = read_note(sources / (name + ".c")).check_options;
+    CheckResult reused = run_check(elf, options, dir + "/" + name + "-reuse");
+    CheckResult every = run_check(elf, options + " --no-reuse", dir + "/" + name + "-every");
+    INFO(name << "\n" << reused.output << "\n" << every.output);
+    REQUIRE(reused.report.is_object());
+    REQUIRE(every.report.is_object());
+    CHECK(reused.status == every.status);
+    CHECK(every.report["simulated_runs"] == every.report["injections"]);
+    CHECK(reused.report["simulated_runs"].get<uint64_t>() <
+          reused.report["injections"].get<uint64_t>());
+    reused.report.erase("simulated_runs");
+    every.report.erase("simulated_runs");
+    CHECK(reused.report.dump(1) == every.report.dump(1));
+  }
 }
 
 TEST_CASE("a divergence's reproduce command replays it with ehsim exec --power-fail-at-cycle",
@@ -183,23 +219,50 @@ TEST_CASE("ehsim check refuses bad input with exit 2", "[check][integration]") {
   CHECK(run_check(elf, "--every 0", dir + "/c").status == 2);
   CHECK(run_check(elf, "--commit-function nope", dir + "/d").status == 2);
   CHECK(run_check(elf, "--every 3 --points 5", dir + "/e").status == 2);
+  const CheckResult zero = run_check(elf, "--points 0", dir + "/f");
+  CHECK(zero.status == 2);
+  CHECK(zero.output.find("--points: '0'") != std::string::npos);
+  // A program that never ends on continuous power: bounded by --max-cycles, and said so.
+  const CheckResult endless = run_check(std::string(EHSIM_FIRMWARE_DIR) + "/unmodelled_gpio_in.elf",
+                                        "--max-cycles 20000", dir + "/g");
+  CHECK(endless.status == 2);
+  CHECK(endless.output.find("does not end within 20000 cycles") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir + "/g/check.json"));
+  // A scenario that is not one.
+  std::ofstream(dir + "/bad.json") << "{\"device\": {\"mclk\": \"fast\"}}";
+  const CheckResult scenario = run_check(elf, "--scenario '" + dir + "/bad.json'", dir + "/h");
+  CHECK(scenario.status == 2);
+  CHECK(scenario.output.find("bad.json") != std::string::npos);
   CHECK_FALSE(fs::exists(dir + "/b"));  // bad input leaves no output directory
 }
 
-TEST_CASE("the checkpointing CRC demo passes a sampled check with its commit marker",
+TEST_CASE("the checkpointing CRC demo passes an exhaustive check with its commit marker",
           "[check][integration]") {
   // checksum_ckpt (freeml/firmware/apps) commits {round, chunk, crc} double-buffered and marks
-  // each commit with marker 0x11; its result is the CRC in markers 0x13/0x14. 300 random power
-  // failures must all end with the continuous-power CRC, which the checksum tests compare with
-  // the host's CRC-32 of the same buffer.
+  // each commit with marker 0x11; its result is the CRC in markers 0x13/0x14. A power failure
+  // before any of its 14.3 M instructions must end with the continuous-power CRC, which the
+  // checksum tests compare with the host's CRC-32 of the same buffer.
   const std::string dir = ehsim_test::scratch_dir("check-crc");
   const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/checksum_ckpt.elf";
-  const CheckResult r = run_check(
-      elf, "--points 300 --commit-marker 17 --observe marker:19 --observe marker:20", dir + "/o");
+  const CheckResult r =
+      run_check(elf, "--commit-marker 17 --observe marker:19 --observe marker:20", dir + "/o");
   INFO(r.output);
   CHECK(r.status == 0);
-  CHECK(r.report["injections"] == 300);
+  CHECK(r.report["injections"].get<uint64_t>() == r.report["instructions"].get<uint64_t>());
+  CHECK(r.report["instructions"].get<uint64_t>() > 14'000'000);
   CHECK(r.report["divergent_runs"] == 0);
+  // A sample of the same injections replayed from reset by exec: each still ends with the CRC.
+  for (uint64_t cycle : {1'000ull, 4'000'321ull, 9'999'999ull, 16'000'000ull}) {
+    const std::string log = dir + "/replay.log";
+    std::system(("'" + std::string(EHSIM_EXECUTABLE) + "' exec '" + elf +
+                 "' --power-fail-at-cycle " + std::to_string(cycle) + " > '" + log + "' 2>&1")
+                    .c_str());
+    INFO("failure at " << cycle << ": " << ehsim_test::read_text(log));
+    CHECK(ehsim_test::read_text(log).find(
+              "marker 19 arg " +
+              std::to_string(r.report["expected"]["markers"]["19"].get<unsigned>())) !=
+          std::string::npos);
+  }
   const unsigned crc = r.report["expected"]["markers"]["20"].get<unsigned>() << 16 |
                        r.report["expected"]["markers"]["19"].get<unsigned>();
   char text[32];

@@ -338,3 +338,32 @@ TEST_CASE("sweep report: axes in words with units, categorical firmware as point
   CHECK(pr.scroll_width <= pr.window_width);
   screenshot(dir + "/out/report.html", dir + "/sweep-report-layout.png");
 }
+
+TEST_CASE("check report: check.json's divergences and hazards, rendered within the window",
+          "[report][check]") {
+  const std::string dir = scratch("check_report");
+  const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/intermittence/war_sum_bug.elf";
+  REQUIRE(sh(ehsim_bin() + " check " + q(elf) + " --commit-function commit_done -j 2 --out " +
+             q(dir + "/out"))
+              .status == 1);
+  const json check = json::parse(read(dir + "/out/check.json"));
+  const std::string html = read(dir + "/out/report.html");
+  // Every function with divergences, the first divergence's replay command and every hazard's
+  // data, as check.json has them (HTML-escaped the same way).
+  for (const auto& [function, count] : check["divergences_by_function"].items()) {
+    CHECK(html.find(">" + function + "<") != std::string::npos);
+  }
+  REQUIRE_FALSE(check["divergences"].empty());
+  CHECK(html.find(ehsim::report::esc(check["divergences"][0]["reproduce"].get<std::string>())) !=
+        std::string::npos);
+  REQUIRE_FALSE(check["hazards"].empty());
+  for (const auto& h : check["hazards"]) {
+    CHECK(html.find("<td>" + ehsim::report::esc(h["data"].get<std::string>()) + "</td>") !=
+          std::string::npos);
+  }
+  CHECK(html.find("<b>FAIL</b>") != std::string::npos);
+  // In a browser: nothing wider than the window, labels off the bars.
+  const Probe p = probe(dir + "/out/report.html");
+  CHECK(p.scroll_width <= p.window_width);
+  CHECK(p.overlaps.empty());
+}
