@@ -94,7 +94,7 @@ void validate_points(const SweepPlan& plan) {
 struct Args {
   std::string scenario, out_dir, emit, collect, timeout;
   std::vector<std::string> params, metrics, slurm_options;
-  bool zip = false, no_progress = false, keep_failed = false;
+  bool zip = false, no_progress = false, keep_failed = false, profile = false;
   int jobs = 1;
   long point = -1;
 };
@@ -104,6 +104,7 @@ int emit_slurm(const SweepPlan& plan, const Args& a, const std::string& out_abs,
   std::string cmd = shell_quote(exe) + " sweep " + shell_quote(plan.scenario);
   for (const SweepParam& p : plan.params) cmd += " --param " + shell_quote(p.key + "=" + p.spec);
   if (plan.zip) cmd += " --zip";
+  if (plan.profile) cmd += " --profile";
   for (const std::string& m : a.metrics) cmd += " --metric " + shell_quote(m);
   if (!a.timeout.empty()) cmd += " --timeout " + shell_quote(a.timeout);
   cmd += " --out " + shell_quote(out_abs) + " --point \"$SLURM_ARRAY_TASK_ID\"";
@@ -179,8 +180,9 @@ int sweep(const Args& a) {
       throw InputError("--metric " + m + ": expected a summary.json path like energy.harvested_J");
     }
   }
-  const SweepPlan plan =
+  SweepPlan plan =
       make_plan(fs::absolute(a.scenario).lexically_normal().string(), params, a.zip, a.metrics);
+  plan.profile = a.profile;
   validate_points(plan);
 
   SweepRunOptions options;
@@ -218,7 +220,10 @@ int cmd_sweep(int argc, char** argv) {
       "param", po::value(&a.params)->composing(),
       "swept scenario key and its values, e.g. supply.capacitance=10uF..1mF:log:12 (repeatable)")(
       "zip", po::bool_switch(&a.zip), "pair the i-th values of every --param (default: product)")(
-      "jobs,j", po::value(&a.jobs)->default_value(1), "points run at a time")(
+      "profile", po::bool_switch(&a.profile),
+      "run every point with --profile: profile.json, profile.folded and a report section per "
+      "point (docs/profile.md)")("jobs,j", po::value(&a.jobs)->default_value(1),
+                                 "points run at a time")(
       "out", po::value(&a.out_dir),
       "sweep directory (points/, sweep.csv, sweep.json, report.html)")(
       "timeout", po::value(&a.timeout), "per-point time limit, e.g. 10min (a late point fails)")(

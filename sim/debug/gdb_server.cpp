@@ -114,6 +114,9 @@ bool GdbServer::receive() {
       return true;
     }
     if (n < 0 && errno == EINTR) continue;
+    // The client went away (or its connection broke): the run ends, and says why.
+    std::cerr << "ehsim: GDB disconnected"
+              << (decoder_.mid_packet() ? " in the middle of a packet" : "") << "; the run ends\n";
     close_client();
     return false;
   }

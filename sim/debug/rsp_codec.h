@@ -35,6 +35,8 @@ class Decoder {
   void feed(const char* data, size_t len);
   // The next complete item, or nothing.
   std::optional<Item> next();
+  // After next() returned nothing: a packet has begun and not ended.
+  bool mid_packet() const { return !buffer_.empty() && buffer_[0] == '$'; }
 
  private:
   std::string buffer_;

@@ -297,6 +297,7 @@ nlohmann::ordered_json SweepPlan::to_json() const {
     j["params"].push_back({{"key", p.key}, {"spec", p.spec}, {"values", p.values}});
   }
   j["metrics"] = metrics;
+  if (profile) j["profile"] = true;  // absent when false: older plans read the same
   j["points"] = nlohmann::ordered_json::array();
   for (const SweepPoint& pt : points) {
     nlohmann::ordered_json sets = nlohmann::ordered_json::object();
@@ -319,6 +320,7 @@ SweepPlan SweepPlan::from_json(const nlohmann::json& j, const std::string& file)
                              p.at("values").get<std::vector<std::string>>()});
     }
     plan.metrics = j.at("metrics").get<std::vector<std::string>>();
+    plan.profile = j.value("profile", false);
     for (const auto& p : j.at("points")) {
       SweepPoint pt;
       pt.index = p.at("index").get<size_t>();
@@ -341,6 +343,7 @@ std::vector<std::string> point_run_args(const SweepPlan& plan, const SweepPoint&
     args.push_back("--set");
     args.push_back(k + "=" + v);
   }
+  if (plan.profile) args.push_back("--profile");
   return args;
 }
 

@@ -50,6 +50,7 @@ struct SweepPlan {
   std::vector<SweepParam> params;
   bool zip = false;
   std::vector<std::string> metrics;  // summary.json paths, "a.b.c"; empty: the defaults
+  bool profile = false;              // every point runs with `ehsim run --profile`
   std::vector<SweepPoint> points;
 
   nlohmann::ordered_json to_json() const;
@@ -65,6 +66,7 @@ SweepPlan make_plan(const std::string& scenario_abs, const std::vector<SweepPara
 const std::vector<std::string>& default_sweep_metrics();
 
 // The `ehsim run` arguments of one point (after the executable): run SCENARIO --out DIR --set ...
+// [--profile]
 std::vector<std::string> point_run_args(const SweepPlan& plan, const SweepPoint& point,
                                         const std::string& point_dir);
 

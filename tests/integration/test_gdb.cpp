@@ -55,10 +55,8 @@ unsigned next_instruction(const std::string& elf, unsigned addr) {
 
 // Runs `ehsim ARGS --gdb 0` and msp430-elf-gdb on `elf` with dir/cmds.gdb (whose `PORT` is
 // replaced by the port ehsim listens on); their outputs land in dir: gdb.out, exec.out,
-// exec.err and exec.status (ehsim's exit status). With `interrupt` GDB gets SIGINT (a user's
-// Ctrl-C) three seconds after it connected.
-bool drive_gdb(const std::string& dir, const std::string& ehsim_args, const std::string& elf,
-               bool interrupt = false) {
+// exec.err and exec.status (ehsim's exit status).
+bool drive_gdb(const std::string& dir, const std::string& ehsim_args, const std::string& elf) {
   std::ofstream script(dir + "/run.sh");
   script
       << "cd '" << dir << "'\n"
@@ -70,11 +68,6 @@ bool drive_gdb(const std::string& dir, const std::string& ehsim_args, const std:
       << "sed -i \"s/PORT/$port/\" cmds.gdb\n"
       << "timeout 120 '" << kGdb << "' -batch -nx -x cmds.gdb '" << elf << "' > gdb.out 2>&1 &\n"
       << "gdb=$!\n"
-      // The SIGINT must find GDB waiting for the running target: a SIGINT while GDB is still
-      // starting `continue` makes it give up the connection instead.
-      << (interrupt ? "for i in $(seq 600); do grep -q 'GDB connected' exec.err && break; "
-                      "sleep 0.05; done; sleep 3; kill -INT $gdb\n"
-                    : "")
       << "wait $gdb\n"
       << "wait $pid; echo $? > exec.status\n";
   script.close();
@@ -310,27 +303,53 @@ TEST_CASE("run --break-on power-fail stops the run with the state and a symbolis
   CHECK(ehsim_test::read_text(dir + "/out3.txt").find("/run/break_on/0") != std::string::npos);
 }
 
-// [slow]: on a loaded machine (CI, 2 cores) GDB once disconnected instead of reporting SIGINT
-// when the SIGINT came one second after GDB started (reproduced 1 in 5 under load: GDB was still
-// in its synchronous start of `continue`). It now waits for the connection and three seconds
-// more; until that has run clean under load many times, it runs with `ctest -L slow`.
-TEST_CASE("msp430-elf-gdb's Ctrl-C halts a running target, and kill ends the run",
-          "[gdb][debug][slow]") {
+// A user's Ctrl-C, as GDB's machine interface sends it: `-exec-interrupt` while the target runs
+// (mi-async). Each command waits for GDB's answer to the one before (`^connected`, `*running`), so
+// the interrupt always finds GDB waiting for the running target. (A SIGINT to a batch-mode GDB on
+// a timer raced with GDB's start of `continue` on a loaded machine.)
+TEST_CASE("msp430-elf-gdb's Ctrl-C halts a running target, and kill ends the run", "[gdb][debug]") {
   EHSIM_REQUIRE_DEPENDENCY(std::filesystem::exists(kGdb), kGdb, "scripts/build-msp430-gnu");
   const std::string dir = ehsim_test::scratch_dir("gdb-interrupt");
   // On continuous power power_patterns' first boot spins in main for ever
   // (tests/firmware/power_patterns.c): only an interrupt stops it.
   const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/power_patterns.elf";
-  std::ofstream(dir + "/cmds.gdb") << "set pagination off\nset confirm off\n"
-                                   << "target remote 127.0.0.1:PORT\n"
-                                   << "continue\n"
-                                   << "monitor where\n"
-                                   << "kill\n";
-  REQUIRE(drive_gdb(dir, "exec '" + elf + "'", elf, true));
+  std::ofstream script(dir + "/run.sh");
+  script
+      << "cd '" << dir << "'\n"
+      << "timeout 120 '" << EHSIM_EXECUTABLE << "' exec '" << elf
+      << "' --gdb 0 > exec.out 2> exec.err &\n"
+      << "pid=$!\n"
+      << "for i in $(seq 200); do grep -q 'waiting for GDB' exec.err && break; sleep 0.05; done\n"
+      << "port=$(sed -n 's/.*waiting for GDB on 127.0.0.1:\\([0-9]*\\).*/\\1/p' exec.err)\n"
+      << "mkfifo gdb.in\n"
+      << "timeout 120 '" << kGdb << "' -i=mi -nx '" << elf << "' < gdb.in > gdb.out 2>&1 &\n"
+      << "gdb=$!\n"
+      << "exec 3> gdb.in\n"
+      // await TEXT [N]: until gdb.out has N lines with TEXT (default 1), at most 60 s.
+      << "await() { for i in $(seq 1200); do\n"
+      << "  [ \"$(grep -cF \"$1\" gdb.out)\" -ge \"${2:-1}\" ] && return; sleep 0.05; done; }\n"
+      << "echo '-gdb-set mi-async on' >&3\n"
+      << "echo \"-target-select remote 127.0.0.1:$port\" >&3\n"
+      << "await '^connected'\n"
+      << "echo '-exec-continue' >&3\n"
+      << "await '*running'\n"
+      << "sleep 0.5\n"
+      << "echo '-exec-interrupt' >&3\n"
+      << "await '*stopped' 2\n"  // the first came with the connection
+      << "echo '-interpreter-exec console \"monitor where\"' >&3\n"
+      << "await 'cycle '\n"
+      << "echo '-interpreter-exec console \"kill\"' >&3\n"
+      << "echo '-gdb-exit' >&3\n"
+      << "exec 3>&-\n"
+      << "wait $gdb\n"
+      << "wait $pid; echo $? > exec.status\n";
+  script.close();
+  REQUIRE(std::system(("bash '" + dir + "/run.sh'").c_str()) == 0);
   const std::string gdb = ehsim_test::read_text(dir + "/gdb.out");
   const std::string exec_out = ehsim_test::read_text(dir + "/exec.out");
   INFO("gdb:\n" << gdb << "\nexec:\n" << exec_out << ehsim_test::read_text(dir + "/exec.err"));
-  CHECK(gdb.find("Program received signal SIGINT") != std::string::npos);
+  CHECK(gdb.find("*stopped,reason=\"signal-received\",signal-name=\"SIGINT\"") !=
+        std::string::npos);
   CHECK(std::regex_search(gdb, std::regex("pc 0x[0-9A-F]+ main\\+0x")));  // in the spin loop
   CHECK(exec_out.find("exit: debugger") != std::string::npos);
   CHECK(ehsim_test::read_text(dir + "/exec.status") == "0\n");
@@ -393,4 +412,32 @@ TEST_CASE("GDB server: a port in use is exit 2, a second client is refused", "[g
   CHECK(ehsim_test::read_text(dir + "/c.status") == "refused\n");
   CHECK(ehsim_test::read_text(dir + "/a.status") == "0\n");  // ended cleanly by the disconnect
   CHECK(ehsim_test::read_text(dir + "/a.out").find("exit: debugger") != std::string::npos);
+}
+
+TEST_CASE("GDB server: a client that disconnects in the middle of a packet ends the run cleanly",
+          "[gdb][debug]") {
+  const std::string dir = ehsim_test::scratch_dir("gdb-cut");
+  const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/power_patterns.elf";
+  std::ofstream script(dir + "/run.sh");
+  script << "cd '" << dir << "'\n"
+         << "timeout 60 '" << EHSIM_EXECUTABLE << "' exec '" << elf
+         << "' --gdb 0 > a.out 2> a.err &\n"
+         << "a=$!\n"
+         << "for i in $(seq 200); do grep -q 'waiting for GDB' a.err && break; sleep 0.05; done\n"
+         << "port=$(sed -n 's/.*waiting for GDB on 127.0.0.1:\\([0-9]*\\).*/\\1/p' a.err)\n"
+         << "exec 3<>/dev/tcp/127.0.0.1/$port\n"
+         // A whole packet (answered), then half of one, then the connection goes.
+         << "printf '+$?#3f' >&3\n"
+         << "for i in $(seq 200); do grep -q 'GDB connected' a.err && break; sleep 0.05; done\n"
+         << "printf '$m4000,' >&3\n"
+         << "sleep 0.3\n"
+         << "exec 3>&-\n"
+         << "wait $a; echo $? > a.status\n";
+  script.close();
+  REQUIRE(std::system(("bash '" + dir + "/run.sh'").c_str()) == 0);
+  const std::string err = ehsim_test::read_text(dir + "/a.err");
+  INFO(err << ehsim_test::read_text(dir + "/a.out"));
+  CHECK(ehsim_test::read_text(dir + "/a.status") == "0\n");
+  CHECK(ehsim_test::read_text(dir + "/a.out").find("exit: debugger") != std::string::npos);
+  CHECK(err.find("GDB disconnected in the middle of a packet; the run ends") != std::string::npos);
 }

@@ -22,6 +22,7 @@ TEST_CASE("rsp: the decoder checks checksums, unescapes, and sees interrupts bet
   // "m4000,2": 0x6D + 0x34 + 3 x 0x30 + 0x2C + 0x32 = 0x18F -> 0x8F.
   d.feed(stream.data(), 5);  // a packet split across reads
   CHECK_FALSE(d.next().has_value());
+  CHECK(d.mid_packet());
   d.feed(stream.data() + 5, stream.size() - 5);
   auto a = d.next();
   REQUIRE(a);
@@ -37,6 +38,7 @@ TEST_CASE("rsp: the decoder checks checksums, unescapes, and sees interrupts bet
   REQUIRE(e);
   CHECK(e->payload == "#");
   CHECK_FALSE(d.next().has_value());
+  CHECK_FALSE(d.mid_packet());  // between packets
 }
 
 TEST_CASE("rsp: hex helpers read GDB's numbers and little-endian register values", "[rsp]") {

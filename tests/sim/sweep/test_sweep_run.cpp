@@ -286,3 +286,28 @@ TEST_CASE("the Slurm job array of --emit slurm runs the points and --collect mer
   CHECK(rows[0].rfind("index,point,supply.capacitance,seed,status,exit,", 0) == 0);
   CHECK(rows[1].find(",ok,0,") != std::string::npos);
 }
+
+TEST_CASE("sweep --profile profiles every point, and the profiles add up to each point's cycles",
+          "[sweep][run]") {
+  const std::string dir = scratch("profile");
+  const std::string sc = write_scenario(dir, square_scenario("1s"));
+  const auto r =
+      sh(sweep_cmd(sc, "--param supply.capacitance=47uF,220uF --profile -j 2", dir + "/out"));
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK(read_json(dir + "/out/plan.json")["profile"] == true);  // a resumed sweep profiles too
+  int points = 0;
+  for (const auto& e : fs::directory_iterator(dir + "/out/points")) {
+    ++points;
+    const json summary = read_json(e.path().string() + "/summary.json");
+    const json profile = read_json(e.path().string() + "/profile.json");
+    uint64_t cycles = 0;
+    for (const json& f : profile["functions"]) cycles += f["cycles"].get<uint64_t>();
+    INFO(e.path());
+    CHECK(cycles > 0);
+    CHECK(cycles == summary["mcu"]["active_cycles"].get<uint64_t>());
+    CHECK(fs::exists(e.path() / "profile.folded"));
+    CHECK(read_json(e.path().string() + "/point.json")["command"].back() == "--profile");
+  }
+  CHECK(points == 2);
+}
