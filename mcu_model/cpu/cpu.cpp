@@ -598,6 +598,33 @@ const Cpu::Handler* Cpu::dispatch_table() {
   return table.data();
 }
 
+const Cpu::Handler* Cpu::observed_dispatch_table() {
+  static const std::vector<Handler> table = [] {
+    std::vector<Handler> t(dispatch_table(), dispatch_table() + 0x10000);
+    for (uint32_t op = 0; op < 0x10000; ++op) {
+      if (control_transfer(uint16_t(op)) != ControlTransfer::kNone)
+        t[op] = &Cpu::exec_observed_transfer;
+    }
+    return t;
+  }();
+  return table.data();
+}
+
+// A control transfer under an observer: the instruction as usual, then the fast loop ends (as on
+// an attention event, but the run loop has nothing to check) so that the observer's report names
+// it; only these opcodes pay the second indirect call.
+uint32_t Cpu::exec_observed_transfer(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
+  const uint32_t r = c.dispatch_[op](c, op, pc, now);
+  c.observed_transfer_op_ = uint16_t(op);
+  c.bus_.set_loop_limit(0);
+  return r;
+}
+
+void Cpu::set_observer(InstructionObserver* observer) {
+  observer_ = observer;
+  if (observer && !observed_dispatch_) observed_dispatch_ = observed_dispatch_table();
+}
+
 // Executes the instruction at pc and returns the next PC. regs_[kPC] is set for the handler; the
 // caller stores the returned PC into regs_[kPC] before anything outside the handlers reads it.
 EHSIM_ALWAYS_INLINE uint32_t Cpu::step(uint32_t pc) {
@@ -634,18 +661,24 @@ StopReason Cpu::stop_reason_after_step(bool had_fault) {
 // fetch that may add wait states or fault, and on exit.
 // Breakpoints are found through fetch_page_: only a page holding one tests the bitmap. A fetch from
 // the line of the previous FRAM fetch (Bus::fetch_line(), never on such a page) skips even that.
-// kObserve: the observer sees each instruction, with ctx.cycles, ctx.instructions and the bus
-// statistics made exact before it is called (the plain loop defers them to its exit).
+// kObserve: the loop runs only inside the observer's span (observed_span_, see
+// InstructionObserver) and reports what it ran when it ends; control transfers end it through
+// observed_dispatch_.
 template <bool kWaitStates, bool kObserve>
 EHSIM_ALWAYS_INLINE uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_limit) {
   Bus* const bus = &bus_;
   McuContext* const ctx = &ctx_;
-  const Handler* const table = dispatch_;
+  const Handler* const table = kObserve ? observed_dispatch_ : dispatch_;
   const uint8_t* const fetch_page = fetch_page_.data();
   uint64_t cyc = ctx->cycles;
   uint64_t fetches = 0;
+  const uint32_t span_start = kObserve ? observed_span_.start : 0;
+  const uint32_t span_size = kObserve ? observed_span_.end - observed_span_.start : 0;
+  if (kObserve) observed_run_start_ = cyc;
   bus->set_loop_limit(cycle_limit);
   do {
+    // Outside the span (another function): run_loop's step() shows the observer this one alone.
+    if (kObserve && pc - span_start >= span_size) break;
     unsigned op;  // (not uint16_t: spares the host two zero-extensions before the call)
     if (__builtin_expect((pc >> Bus::kCacheLineShift) == bus->fetch_line(), 1)) {
       op = bus->fetch_in_line(pc);  // same line as the last FRAM fetch, still the MRU line
@@ -668,30 +701,35 @@ EHSIM_ALWAYS_INLINE uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_limit) {
     regs_[kPC] = next;
     ++fetches;
     const uint32_t r = table[op](*this, op, next, cyc);
-    if (kObserve) {
-      const uint32_t at = pc;
-      const uint64_t before = cyc;
-      pc = handler_pc(r);
-      cyc += handler_cycles(r);
-      ctx->cycles = cyc;
-      ctx->instructions += fetches;
-      bus->note_opcode_fetches(fetches);
-      fetches = 0;
-      regs_[kPC] = pc;
-      observer_->on_instruction(at, uint16_t(op), pc, before, cyc);
-      continue;
-    }
     pc = handler_pc(r);
     cyc += handler_cycles(r);
   } while (cyc < bus->loop_limit());  // the cycle limit, or 0 after an attention event
   ctx->cycles = cyc;
   ctx->instructions += fetches;
   bus->note_opcode_fetches(fetches);
+  if (kObserve) {
+    regs_[kPC] = pc;
+    report_observed_run(fetches, observed_run_start_, cyc, pc);
+  }
   return pc;
 }
 
-// kObserve: an InstructionObserver sees each instruction (here and in fast_loop's observing
-// instance).
+void Cpu::report_observed_run(uint64_t instructions, uint64_t before, uint64_t after,
+                              uint32_t next_pc) {
+  observed_run_start_ = kNoObservedRun;
+  if (instructions == 0) return;
+  InstructionObserver::Run run;
+  run.instructions = instructions;
+  run.before = before;
+  run.after = after;
+  run.next_pc = next_pc;
+  run.transfer_op = observed_transfer_op_;
+  observed_transfer_op_ = 0;
+  observer_->on_run(run);
+}
+
+// kObserve: the InstructionObserver sees each instruction run here and each interrupt entry, and
+// names the span for fast_loop's observing instance.
 template <bool kCheckBreakpoints, bool kObserve>
 StopReason Cpu::run_loop(uint64_t cycle_limit) {
   const bool had_fault = ctx_.fault.kind != FaultKind::kNone;
@@ -735,7 +773,7 @@ StopReason Cpu::run_loop(uint64_t cycle_limit) {
       const uint64_t before = ctx->cycles;
       pc = step(at);
       regs_[kPC] = pc;
-      observer_->on_instruction(at, insn_op_, pc, before, ctx->cycles);
+      observed_span_ = observer_->on_instruction(at, insn_op_, pc, before, ctx->cycles);
     } else {
       pc = step(regs_[kPC]);
     }

@@ -24,16 +24,49 @@ inline constexpr uint16_t kSrC = 0x0001, kSrZ = 0x0002, kSrN = 0x0004, kSrGIE = 
 
 struct XOperand;  // an MSP430X operand (cpu_x.cpp)
 
-// Sees every instruction and interrupt entry (profiling, sim/run/profiler.h). Installing one makes
-// Cpu::run take a separate loop that steps one instruction at a time; without one the fast loops
-// run unchanged, so profiling costs nothing when it is off.
+// The instructions that move between functions, by their first word (SLAU367 §4.5-4.6): CALL
+// (0x1280-0x12BF, any source mode), CALLA (0x1340-0x13BF less the reserved 0x13A0-0x13AF), RET
+// (MOV @SP+,PC, 0x4130), RETA (MOVA @SP+,PC, 0x0110) and RETI (0x1300). Only a first word counts:
+// behind an extension word the same word belongs to another instruction.
+enum class ControlTransfer : uint8_t { kNone, kCall, kReturn, kReti };
+constexpr ControlTransfer control_transfer(uint16_t op) {
+  if ((op & 0xFFC0) == 0x1280 || (op >= 0x1340 && op < 0x13C0 && (op & 0xF0) != 0xA0))
+    return ControlTransfer::kCall;
+  if (op == 0x4130 || op == 0x0110) return ControlTransfer::kReturn;
+  return op == 0x1300 ? ControlTransfer::kReti : ControlTransfer::kNone;
+}
+
+// Sees every instruction and interrupt entry (profiling, sim/run/profiler.h), without a call per
+// instruction: after each instruction it sees alone, the observer names a span of addresses (for
+// a profiler, the function there), and the CPU's fast loop runs on inside that span and reports
+// only how many instructions it ran and their cycles (on_run). The loop ends at the first
+// instruction outside the span (which the observer then sees alone) and after every control
+// transfer (CALL, CALLA, RET, RETA, RETI, named in the report), every instruction that needs the
+// run loop's attention (a peripheral access, an SR write, a fault) and at the cycle limit. A span
+// costs the loop one compare per instruction. Installing an observer makes Cpu::run take separate
+// instances of its loops; without one they run unchanged, so observing costs nothing when off.
 class InstructionObserver {
  public:
+  struct Span {  // addresses [start, end)
+    uint32_t start = 0;
+    uint32_t end = 0;
+  };
+  // Instructions the fast loop ran, all inside the span returned last.
+  struct Run {
+    uint64_t instructions = 0;
+    uint64_t before = 0, after = 0;  // cycles from the first one's fetch to the last one's end
+    uint32_t next_pc = 0;            // where execution continues
+    // The last instruction's first word when it was a control transfer (control_transfer(): the
+    // only one in the run), else 0.
+    uint16_t transfer_op = 0;
+  };
   virtual ~InstructionObserver() = default;
   // The instruction at pc (first word op) ran from cycle `before` to `after` (wait states
-  // included); execution continues at next_pc.
-  virtual void on_instruction(uint32_t pc, uint16_t op, uint32_t next_pc, uint64_t before,
+  // included); execution continues at next_pc. Returns the span the fast loop may run on in
+  // (empty: none; next_pc need not be inside it).
+  virtual Span on_instruction(uint32_t pc, uint16_t op, uint32_t next_pc, uint64_t before,
                               uint64_t after) = 0;
+  virtual void on_run(const Run& run) = 0;  // the fast loop ended (see Run)
   // An interrupt was accepted at pc (the interrupted instruction's address): the entry took
   // cycles `before` to `after` and continues at isr.
   virtual void on_interrupt(uint32_t pc, uint32_t isr, uint64_t before, uint64_t after) = 0;
@@ -73,7 +106,13 @@ class Cpu {
   void add_breakpoint(uint32_t addr);
   void clear_breakpoints();
   // Null: none (the default).
-  void set_observer(InstructionObserver* observer) { observer_ = observer; }
+  void set_observer(InstructionObserver* observer);
+  // While the fast loop runs under an observer, the cycle at which its instructions not yet
+  // reported (on_run) began; kNoObservedRun otherwise. A callback from inside an instruction (a
+  // peripheral access) finds those before the current one ending at ctx.cycles (the current
+  // instruction's start plus the wait states it has had so far).
+  static constexpr uint64_t kNoObservedRun = ~uint64_t(0);
+  uint64_t observed_run_start() const { return observed_run_start_; }
 
  private:
   template <bool kCheckBreakpoints, bool kObserve>
@@ -93,6 +132,13 @@ class Cpu {
   // the cycle count in host registers instead of through memory on every instruction.
   using Handler = uint32_t (*)(Cpu&, unsigned op, unsigned pc, uint64_t now);
   static const Handler* dispatch_table();
+  // dispatch_table() with every control transfer (control_transfer()) run through
+  // exec_observed_transfer: under an observer the fast loop must end after them.
+  static const Handler* observed_dispatch_table();
+  static uint32_t exec_observed_transfer(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  // The fast loop's end under an observer: resets the run state and reports the run.
+  void report_observed_run(uint64_t instructions, uint64_t before, uint64_t after,
+                           uint32_t next_pc);
   template <unsigned opc, unsigned src_kind, unsigned dst_kind, bool byte>
   static uint32_t exec_format1(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <unsigned opc, unsigned kind, bool byte, bool pc_operand>
@@ -185,6 +231,11 @@ class Cpu {
   uint32_t insn_pc_ = 0;   // address of the instruction being executed (for faults)
   uint16_t insn_op_ = 0;   // its first word
   bool ie_delay_ = false;  // GIE was just set: the next instruction runs before any interrupt
+  // Under an observer (after the members the plain loops use, which keep their offsets):
+  const Handler* observed_dispatch_ = nullptr;  // the fast loop's table under an observer
+  InstructionObserver::Span observed_span_;     // returned by the last on_instruction()
+  uint64_t observed_run_start_ = kNoObservedRun;
+  uint16_t observed_transfer_op_ = 0;  // set by exec_observed_transfer, reported and cleared
 };
 
 }  // namespace ehsim::mcu

@@ -16,14 +16,6 @@ bool starts_with(const std::string& s, const char* prefix) {
   return s.rfind(prefix, 0) == 0;
 }
 
-// Opcodes that move between functions (SLAU367 §4.5-4.6): CALL (any source mode, word only),
-// CALLA (0x1340-0x13BF less the reserved 0x13A0-0x13AF), RET (MOV @SP+,PC), RETA (MOVA @SP+,PC)
-// and RETI.
-bool is_call(uint16_t op) {
-  return (op & 0xFFC0) == 0x1280 || (op >= 0x1340 && op < 0x13C0 && (op & 0xF0) != 0xA0);
-}
-constexpr uint16_t kRet = 0x4130, kReta = 0x0110, kReti = 0x1300;
-
 // Frames beyond this are not pushed (a runaway recursion); their returns are matched by count.
 constexpr size_t kStackCapacity = 4096;
 
@@ -72,10 +64,21 @@ Profiler::Profiler(mcu::Mcu& mcu, const mcu::FirmwareImage& image, const DwarfLi
   sleep_ = pseudo("[sleep]");
   boot_ = pseudo("[boot]");
   unknown_ = pseudo("[unknown]");
-  function_of_.assign(mcu::kAddressSpaceEnd, unknown_);
+  // Regions: the functions' ranges (sorted, disjoint) and the gaps between them.
+  uint32_t covered = 0;
   for (size_t i = 0; i < ranges.size(); ++i) {
     const auto [start, end] = ranges[i];
-    if (start < end) std::fill(&function_of_[start], &function_of_[0] + end, int32_t(i));
+    if (start >= end) continue;
+    if (covered < start) regions_.push_back(Region{covered, start, unknown_});
+    regions_.push_back(Region{start, end, int(i)});
+    covered = end;
+  }
+  if (covered < mcu::kAddressSpaceEnd)
+    regions_.push_back(Region{covered, uint32_t(mcu::kAddressSpaceEnd), unknown_});
+  region_of_.resize(mcu::kAddressSpaceEnd);
+  for (size_t r = 0; r < regions_.size(); ++r) {
+    std::fill(region_of_.begin() + regions_[r].start, region_of_.begin() + regions_[r].end,
+              int32_t(r));
   }
   nodes_.push_back(Node{});  // the root: no function
   markers_seen_ = mcu_.host_io().markers_written();
@@ -104,6 +107,16 @@ int Profiler::child(int node, int function) {
   return n;
 }
 
+void Profiler::run_in(int function, uint64_t instructions, uint64_t cycles) {
+  // The executing function's node: a jump into another function (a tail call, code falling
+  // through) replaces the leaf, as the callee returns to the caller's caller.
+  if (nodes_[size_t(current_)].function != function) {
+    current_ = child(std::max(nodes_[size_t(current_)].parent, 0), function);
+  }
+  account(function, cycles);
+  functions_[size_t(function)].instructions += instructions;
+}
+
 void Profiler::account(int function, uint64_t cycles) {
   Function& fn = functions_[size_t(function)];
   // Lazy snapshots: the first cycles after a progress point or stretch boundary record where the
@@ -124,30 +137,67 @@ void Profiler::account(int function, uint64_t cycles) {
   nodes_[size_t(current_)].cycles += cycles;
 }
 
-void Profiler::on_instruction(uint32_t pc, uint16_t op, uint32_t next_pc, uint64_t before,
-                              uint64_t after) {
+mcu::InstructionObserver::Span Profiler::on_instruction(uint32_t pc, uint16_t op, uint32_t next_pc,
+                                                        uint64_t before, uint64_t after) {
+  const int f = function_at(pc);
+  run_in(f, 1, after - before);
+  add_fram_traffic(functions_[size_t(f)]);
+  transfer(op, next_pc);
+  after_instructions();
+  // The fast loop may run on through the function at next_pc.
+  const Region& r = region_at(next_pc);
+  run_function_ = r.function;
+  return Span{r.start, r.end};
+}
+
+void Profiler::on_run(const Run& run) {
+  // All in run_function_, in one node: only a control transfer (the last instruction, if any)
+  // changes the call stack, and the CPU stops at any other function's first instruction.
+  const uint64_t from = std::max(run.before, accounted_to_);
+  accounted_to_ = 0;
+  run_in(run_function_, run.instructions, run.after - from);
+  add_fram_traffic(functions_[size_t(run_function_)]);
+  transfer(run.transfer_op, run.next_pc);
+  after_instructions();
+}
+
+void Profiler::account_unreported_run() {
+  const uint64_t start = mcu_.cpu().observed_run_start();
+  if (start == mcu::Cpu::kNoObservedRun) return;
+  const uint64_t from = std::max(start, accounted_to_);
+  const uint64_t to = mcu_.ctx().cycles;
+  if (to <= from) return;
+  run_in(run_function_, 0, to - from);  // the instructions are counted when the run is reported
+  accounted_to_ = to;
+}
+
+void Profiler::transfer(uint16_t op, uint32_t next_pc) {
+  switch (mcu::control_transfer(op)) {
+    case mcu::ControlTransfer::kCall:
+      if (mcu_.ctx().fault.kind == mcu::FaultKind::kNone) enter(function_at(next_pc), false);
+      break;
+    case mcu::ControlTransfer::kReturn:
+      leave(false);
+      break;
+    case mcu::ControlTransfer::kReti:
+      leave(true);
+      break;
+    case mcu::ControlTransfer::kNone:
+      break;
+  }
+}
+
+void Profiler::after_instructions() {
+  if (mcu_.host_io().markers_written() != markers_seen_) check_markers();
+  check_clock();
+}
+
+void Profiler::check_clock() {
+  // exec: what ran so far ran at the old MCLK (the instruction that changed it included).
   if (!options_.on_supply && mcu_.ctx().mclk_hz != mclk_hz_) {
     charge_continuous();
     mclk_hz_ = mcu_.ctx().mclk_hz;
   }
-  const int f = function_at(pc);
-  // The executing function's node: a jump into another function (a tail call, code falling
-  // through) replaces the leaf, as the callee returns to the caller's caller.
-  if (nodes_[size_t(current_)].function != f) {
-    current_ = child(std::max(nodes_[size_t(current_)].parent, 0), f);
-  }
-  account(f, after - before);
-  Function& fn = functions_[size_t(f)];
-  ++fn.instructions;
-  add_fram_traffic(fn);
-  if (is_call(op)) {
-    if (mcu_.ctx().fault.kind == mcu::FaultKind::kNone) enter(function_at(next_pc), false);
-  } else if (op == kRet || op == kReta) {
-    leave(false);
-  } else if (op == kReti) {
-    leave(true);
-  }
-  if (mcu_.host_io().markers_written() != markers_seen_) check_markers();
 }
 
 void Profiler::on_interrupt(uint32_t, uint32_t isr, uint64_t before, uint64_t after) {
@@ -221,7 +271,8 @@ void Profiler::check_markers() {
     return;
   }
   // The newest `fresh` markers are at the log's end (its readers empty it only between
-  // instructions, and this runs after every instruction).
+  // instructions, and this runs after every instruction that may write one: a peripheral write
+  // ends the CPU's fast loop).
   const auto& log = mcu_.log().markers;
   const size_t n = size_t(std::min<uint64_t>(fresh, log.size()));
   for (size_t i = log.size() - n; i < log.size(); ++i) {
@@ -233,6 +284,7 @@ void Profiler::check_markers() {
 }
 
 void Profiler::on_event(const mcu::McuEvent& event) {
+  // (Power losses, boots and resets come between CPU runs: nothing is unreported then.)
   switch (event.kind) {
     case mcu::McuEventKind::kPowerLoss:
       power_lost();
@@ -243,9 +295,11 @@ void Profiler::on_event(const mcu::McuEvent& event) {
     case mcu::McuEventKind::kBoot:
       commit();  // boot is where work starts again
       reset_stack();
+      check_clock();  // CS came out of reset
       break;
     case mcu::McuEventKind::kReset:
       reset_stack();  // a PUC keeps power: the work done since the last progress point stands
+      check_clock();
       break;
     default:
       break;
@@ -253,6 +307,7 @@ void Profiler::on_event(const mcu::McuEvent& event) {
 }
 
 void Profiler::on_load(double joules, const mcu::LoadSegment& ended, const mcu::LoadSegment& next) {
+  account_unreported_run();  // the MCU books up to the present cycle (ADC: inside an instruction)
   if (joules != 0) {
     if (ended.charge_C > 0) {
       // The stretch's energy in the proportions of its charge: boot, low-power, and the rest

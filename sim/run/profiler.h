@@ -1,11 +1,18 @@
 // `--profile` (docs/profile.md): per-function calls, instructions, cycles, energy, FRAM cache
 // misses and cycles lost to re-execution, and folded call stacks for flame graphs.
 //
-// It watches the CPU through an InstructionObserver (Cpu::run then steps one instruction at a
-// time; nothing is paid when profiling is off), the MCU's events (boot, power loss, reset) and,
-// on a supply, every energy booking of the MCU (Mcu::set_load_listener), which it splits between
-// the functions that ran in the booked stretch, "[sleep]" and "[boot]" so that the functions'
-// energy adds up to summary.json's energy.mcu_consumed_J.
+// It watches the CPU through an InstructionObserver, the MCU's events (boot, power loss, reset)
+// and, on a supply, every energy booking of the MCU (Mcu::set_load_listener), which it splits
+// between the functions that ran in the booked stretch, "[sleep]" and "[boot]" so that the
+// functions' energy adds up to summary.json's energy.mcu_consumed_J.
+//
+// Cost: the observer's span is the function the CPU is in, so the interpreter's fast loop runs a
+// function's straight-line code and loops with one extra compare per instruction and reports
+// them in bulk (on_run): one function and one call-stack node per report. The call stack changes
+// only where the CPU stops the loop for it (CALL/CALLA/RET/RETA/RETI) or at the first
+// instruction in another function, which it shows alone (on_instruction). Progress points (host_io
+// markers) and MCLK changes are peripheral writes, which end the loop too, so every count the
+// profiler keeps per progress point, stretch or MCLK period is exact at its boundary.
 #pragma once
 
 #include <cstdint>
@@ -40,8 +47,9 @@ class Profiler : public mcu::InstructionObserver {
   Profiler(const Profiler&) = delete;
   Profiler& operator=(const Profiler&) = delete;
 
-  void on_instruction(uint32_t pc, uint16_t op, uint32_t next_pc, uint64_t before,
+  Span on_instruction(uint32_t pc, uint16_t op, uint32_t next_pc, uint64_t before,
                       uint64_t after) override;
+  void on_run(const Run& run) override;
   void on_interrupt(uint32_t pc, uint32_t isr, uint64_t before, uint64_t after) override;
   void on_event(const mcu::McuEvent& event);
   void on_load(double joules, const mcu::LoadSegment& ended, const mcu::LoadSegment& next);
@@ -80,9 +88,26 @@ class Profiler : public mcu::InstructionObserver {
     int node;
     bool interrupt;
   };
-  int function_at(uint32_t pc) const { return function_of_[pc & (mcu::kAddressSpaceEnd - 1)]; }
+  // A maximal range of addresses with one function (a symbol, or a gap: "[unknown]").
+  struct Region {
+    uint32_t start, end;
+    int function;
+  };
+  const Region& region_at(uint32_t pc) const {
+    return regions_[size_t(region_of_[pc & (mcu::kAddressSpaceEnd - 1)])];
+  }
+  int function_at(uint32_t pc) const { return region_at(pc).function; }
   int child(int node, int function);
+  // Instructions of `function` ran for `cycles`: its node (a jump into another function replaces
+  // the leaf) and its counts.
+  void run_in(int function, uint64_t instructions, uint64_t cycles);
   void account(int function, uint64_t cycles);
+  void transfer(uint16_t op, uint32_t next_pc);  // the call stack after a control transfer
+  void after_instructions();                     // progress points and MCLK changes
+  void check_clock();                            // exec: flushes at an MCLK change
+  // A booking from inside an instruction of the CPU's fast loop (the ADC's supply sample): the
+  // cycles of the loop's instructions before it, which the CPU has not reported yet.
+  void account_unreported_run();
   void add_fram_traffic(Function& fn);  // the bus statistics' change since the last call
   void enter(int function, bool interrupt);
   void leave(bool interrupt);
@@ -97,9 +122,12 @@ class Profiler : public mcu::InstructionObserver {
   Options options_;
   std::vector<Function> functions_;
   int sleep_ = -1, boot_ = -1, unknown_ = -1;  // pseudo-functions
-  // The function of every address of the 20-bit space (one load per instruction; the 4 MB
-  // are filled once, in a few milliseconds).
-  std::vector<int32_t> function_of_;
+  // The regions in address order, covering the 20-bit space, and the region of every address (the
+  // 4 MB are filled once, in a few milliseconds).
+  std::vector<Region> regions_;
+  std::vector<int32_t> region_of_;
+  int run_function_ = -1;      // the function of the span the CPU's fast loop runs in
+  uint64_t accounted_to_ = 0;  // account_unreported_run() accounted the run up to this cycle
 
   std::vector<Node> nodes_;
   int current_ = 0;  // node of the function executing now
@@ -111,7 +139,9 @@ class Profiler : public mcu::InstructionObserver {
   std::vector<std::pair<int, uint64_t>> ended_cycles_;  // the booked stretch's cycles per function
   uint64_t markers_seen_ = 0;
   uint64_t last_reads_ = 0, last_misses_ = 0, last_writes_ = 0;  // bus statistics seen last
-  uint32_t mclk_hz_ = 0;  // exec: MCLK of the cycles since the last flush
+  // exec: MCLK of the cycles since the last flush. An instruction counts at the MCLK it started
+  // with: the change is looked for after each report and at resets and boots.
+  uint32_t mclk_hz_ = 0;
 };
 
 }  // namespace ehsim

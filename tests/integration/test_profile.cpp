@@ -135,6 +135,47 @@ TEST_CASE("exec --profile counts the hand-counted fixture per function", "[profi
   CHECK(folded_sum(folded) == 80);
 }
 
+TEST_CASE("exec --profile counts every wait state and leaves the run alone", "[profile]") {
+  // recursion.c: recursive calls of a function to itself (which the CPU's fast loop, running on
+  // inside one function, must still stop at). At 16 MHz FRAM has a wait state, so misses of
+  // opcode fetches add cycles too; the profile must still add up to exec's own cycles.
+  const std::string elf = fwtest::firmware_path("recursion");
+  const std::string base = runtest::scratch_dir("profile_wait_states");
+  const auto exec = [&elf](const std::string& extra) {
+    const fwtest::CommandResult c =
+        fwtest::run_command(fwtest::shell_quote(EHSIM_EXECUTABLE) + " exec " +
+                            fwtest::shell_quote(elf) + " --json" + extra);
+    INFO(c.output);
+    REQUIRE(c.status == 0);
+    return json::parse(c.output);
+  };
+  const json plain = exec(" --mclk 16MHz");
+  const json profiled = exec(" --mclk 16MHz --profile " + fwtest::shell_quote(base + "/16"));
+  exec(" --profile " + fwtest::shell_quote(base + "/1"));
+  CHECK(profiled["instructions"] == plain["instructions"]);
+  CHECK(profiled["cycles"] == plain["cycles"]);
+  const json profile = json::parse(runtest::read_file(base + "/16/profile.json"));
+  const json& t = profile["totals"];
+  CHECK(t["instructions"] == plain["instructions"]);
+  CHECK(t["cycles"].get<uint64_t>() + 4 == plain["cycles"].get<uint64_t>());  // one reset
+  CHECK(folded_sum(runtest::read_file(base + "/16/profile.folded")) == t["cycles"]);
+
+  // The same program at 1 MHz (no wait states): the same calls and instructions per function,
+  // fewer cycles.
+  const auto at16 = by_name(profile);
+  const auto at1 = by_name(json::parse(runtest::read_file(base + "/1/profile.json")));
+  REQUIRE(at16.size() == at1.size());
+  for (const auto& [name, f] : at1) {
+    INFO(name);
+    REQUIRE(at16.count(name));
+    const json& g = at16.at(name);
+    CHECK(g["calls"] == f["calls"]);
+    CHECK(g["instructions"] == f["instructions"]);
+    CHECK(g["cycles"].get<uint64_t>() >= f["cycles"].get<uint64_t>());
+  }
+  CHECK(at16.at("fib")["calls"].get<uint64_t>() > 100);
+}
+
 TEST_CASE("exec --profile is deterministic and keeps other files", "[profile]") {
   const std::string base = runtest::scratch_dir("profile_determinism");
   REQUIRE(exec_profile(base + "/a").status == 0);
