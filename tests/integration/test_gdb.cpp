@@ -194,7 +194,7 @@ TEST_CASE("msp430-elf-gdb's write and read watchpoints stop after the accessing 
   CHECK(ehsim_test::read_text(dir + "/exec.status") == "1\n");
 }
 
-TEST_CASE("msp430-elf-gdb with run --gdb: break power-fail, charge, guard, break boot",
+TEST_CASE("msp430-elf-gdb with run --gdb: break power-fail, charge, guard, break voltage, boot",
           "[gdb][debug]") {
   EHSIM_REQUIRE_DEPENDENCY(std::filesystem::exists(kGdb), kGdb, "scripts/build-msp430-gnu");
   const std::string dir = ehsim_test::scratch_dir("gdb-energy");
@@ -224,6 +224,11 @@ TEST_CASE("msp430-elf-gdb with run --gdb: break power-fail, charge, guard, break
          << "stepi 50\n"
          << "monitor energy\n"
          << "monitor break clear power-fail\n"
+         // The capacitor drains from 3.0 V: halt on the way down through 2.5 V.
+         << "monitor break voltage <2.5V\n"
+         << "continue\n"
+         << "monitor energy\n"
+         << "monitor break clear voltage\n"
          << "monitor break boot\n"
          << "continue\n"
          << "printf \"PCB=%x\\n\", $pc\n"
@@ -248,12 +253,17 @@ TEST_CASE("msp430-elf-gdb with run --gdb: break power-fail, charge, guard, break
     return out;
   };
   const std::vector<double> cap = numbers("capacitor_V"), mcu = numbers("mcu_consumed_J");
-  REQUIRE(cap.size() == 5);
-  REQUIRE(mcu.size() == 5);
+  REQUIRE(cap.size() == 6);
+  REQUIRE(mcu.size() == 6);
   CHECK(cap[0] == Approx(1.8).margin(0.01));  // at v_off (scenario)
   CHECK(cap[1] == Approx(3.0).margin(1e-6));  // as charged
   CHECK(mcu[3] == mcu[2]);                    // guarded steps drew nothing
   CHECK(mcu[4] > mcu[3]);                     // unguarded ones did
+  // Halted at the first supply step below 2.5 V (the supply moves in 100 µs steps: well within
+  // 10 mV of it at tens of µA).
+  CHECK(gdb.find("ehsim: halted on voltage (voltage < 2.500 V)") != std::string::npos);
+  CHECK(cap[5] < 2.5);
+  CHECK(cap[5] > 2.49);
   CHECK(gdb.find("ehsim: halted on boot") != std::string::npos);
   // The boot halts at the reset vector's target, before crt0's first instruction.
   char expect[32];
@@ -440,4 +450,67 @@ TEST_CASE("GDB server: a client that disconnects in the middle of a packet ends 
   CHECK(ehsim_test::read_text(dir + "/a.status") == "0\n");
   CHECK(ehsim_test::read_text(dir + "/a.out").find("exit: debugger") != std::string::npos);
   CHECK(err.find("GDB disconnected in the middle of a packet; the run ends") != std::string::npos);
+}
+
+TEST_CASE("msp430-elf-gdb on an MSP430X large-model program: code above 64 KB, 20-bit registers",
+          "[gdb][debug]") {
+  EHSIM_REQUIRE_DEPENDENCY(std::filesystem::exists(kGdb), kGdb, "scripts/build-msp430-gnu");
+  const std::string dir = ehsim_test::scratch_dir("gdb-msp430x");
+  const std::string bin = std::string(EHSIM_MSP430_GNU_BIN) + "/msp430-elf-";
+  // Assembled by GNU as for the large code model (-ml: the ELF says so, and GDB then reads
+  // 20-bit addresses): CALLA into FRAM above 64 KB, a 20-bit immediate, a byte written there.
+  std::ofstream(dir + "/p.s") << R"(        .text
+        .global _start
+_start: mov     #0x2400, sp
+        mova    #0x12345, r12
+        calla   #far
+        mov     #0, &0x0F06         ; host_io exit 0
+halt:   jmp     halt
+        .section .upper.text, "ax", @progbits
+        .global far
+far:    adda    #0x10, r12
+        movx.b  #0x5A, &far_data
+        reta
+        .section .upper.data, "aw", @progbits
+        .global far_data
+far_data: .byte 0
+        .section .resetvec, "a", @progbits
+        .word   _start
+)";
+  std::ofstream(dir + "/p.ld") << "ENTRY(_start)\nSECTIONS {\n"
+                               << "  .text 0x4400 : { *(.text) }\n"
+                               << "  .upper.text 0x10000 : { *(.upper.text) }\n"
+                               << "  .upper.data 0x10100 : { *(.upper.data) }\n"
+                               << "  .resetvec 0xFFFE : { KEEP(*(.resetvec)) }\n}\n";
+  const std::string elf = dir + "/p.elf";
+  REQUIRE(std::system(("cd '" + dir + "' && '" + bin + "as' -mcpu=430xv2 -ml -o p.o p.s && '" +
+                       bin + "ld' -T p.ld -o p.elf p.o")
+                          .c_str()) == 0);
+  std::ofstream(dir + "/cmds.gdb") << "set pagination off\nset confirm off\n"
+                                   << "target remote 127.0.0.1:PORT\n"
+                                   << "break *far\n"
+                                   << "continue\n"
+                                   << "printf \"PC=%x\\n\", $pc\n"
+                                   << "printf \"R12=%x\\n\", $r12\n"
+                                   << "printf \"SP=%x\\n\", $sp\n"
+                                   << "stepi\n"
+                                   << "printf \"R12B=%x\\n\", $r12\n"
+                                   << "stepi\n"
+                                   << "printf \"D=%x\\n\", *(unsigned char *)&far_data\n"
+                                   << "monitor where\n"
+                                   << "bt\n"
+                                   << "continue\n";
+  REQUIRE(drive_gdb(dir, "exec '" + elf + "'", elf));
+  const std::string gdb = ehsim_test::read_text(dir + "/gdb.out");
+  INFO(gdb << ehsim_test::read_text(dir + "/exec.err"));
+  CHECK(value_of(gdb, "PC") == "10000");
+  CHECK(value_of(gdb, "R12") == "12345");  // MOVA's 20-bit immediate
+  CHECK(value_of(gdb, "SP") == "23fc");    // CALLA pushed two words
+  CHECK(value_of(gdb, "R12B") == "12355");
+  CHECK(value_of(gdb, "D") == "5a");
+  CHECK(gdb.find("pc 0x1000C far+0xC") != std::string::npos);
+  // GDB's own unwinder walks back through the CALLA frame.
+  CHECK(std::regex_search(gdb, std::regex("#1 +0x0000440c in _start")));
+  CHECK(gdb.find("exited normally") != std::string::npos);
+  CHECK(ehsim_test::read_text(dir + "/exec.status") == "0\n");
 }
