@@ -15,9 +15,10 @@ struct rec {
 struct rec result[10];
 
 typedef int16_t (*binop)(int16_t, int16_t);
-static int16_t op_add(int16_t a, int16_t b) { return (int16_t)(a + b); }
-static int16_t op_sub(int16_t a, int16_t b) { return (int16_t)(a - b); }
-static int16_t op_mul(int16_t a, int16_t b) { return (int16_t)(a * b); }
+/* 16-bit wrap-around arithmetic without signed overflow: through uint16_t. */
+static int16_t op_add(int16_t a, int16_t b) { return (int16_t)((uint16_t)a + (uint16_t)b); }
+static int16_t op_sub(int16_t a, int16_t b) { return (int16_t)((uint16_t)a - (uint16_t)b); }
+static int16_t op_mul(int16_t a, int16_t b) { return (int16_t)((uint16_t)a * (uint16_t)b); }
 static int16_t op_xor(int16_t a, int16_t b) { return (int16_t)(a ^ b); }
 static UPPER binop const ops[4] = {op_add, op_sub, op_mul, op_xor};
 
@@ -40,8 +41,8 @@ int main(void) {
       case 0: case 1: case 2: case 3:
         cur.v = ops[op](cur.v, (int16_t)*pc++);
         break;
-      case 4: cur.v = (int16_t)-cur.v; break;
-      case 5: cur.v = (int16_t)(cur.v << 2); break;
+      case 4: cur.v = (int16_t)(0u - (uint16_t)cur.v); break;
+      case 5: cur.v = (int16_t)((uint16_t)cur.v << 2); break;
       case 6: cur.v = (int16_t)(cur.v >> 1); break;
       case 7: cur.acc = cur.acc * 31 + (uint16_t)cur.v; break;
       case 8: cur.name[0] = (char)('a' + (cur.v & 15)); break;
