@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -347,8 +348,13 @@ std::string reg_dump(const ehsim::gnu::Registers& r) {
 }
 
 void check_fixture(const Fixture& f, const std::string& model) {
-  const std::string elf = fixture_path(std::string(f.program) + "." + model + ".elf");
-  INFO(elf);
+  // run_gnu_sim writes its trace next to the ELF: run a copy in the test case's scratch
+  // directory, never in the source tree.
+  const std::string name = std::string(f.program) + "." + model + ".elf";
+  const std::string elf = (exectest::temp_dir() / name).string();
+  std::filesystem::copy_file(fixture_path(name), elf,
+                             std::filesystem::copy_options::overwrite_existing);
+  INFO(fixture_path(name));
   ehsim::mcu::FirmwareImage image;
   std::string error;
   REQUIRE(ehsim::mcu::read_firmware_file(elf, &image, &error));
