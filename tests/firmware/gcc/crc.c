@@ -6,7 +6,7 @@
 uint32_t result[4]; /* crc16, crc32, fletcher16, message length */
 
 static UPPER const uint16_t crc16_table[256] = {
-#define R1(c) ((uint16_t)(((c) & 0x8000) ? (((c) << 1) ^ 0x1021) : ((c) << 1)))
+#define R1(c) ((uint16_t)(((c)&0x8000) ? (((c) << 1) ^ 0x1021) : ((c) << 1)))
 #define R8(c) R1(R1(R1(R1(R1(R1(R1(R1(c))))))))
 #define E(i) R8((uint16_t)((i) << 8))
 #define E4(i) E(i), E(i + 1), E(i + 2), E(i + 3)
@@ -18,13 +18,13 @@ static UPPER const uint16_t crc16_table[256] = {
 static UPPER const char message[] =
     "The quick brown fox jumps over the lazy dog; MSP430FR5994 FRAM 0x4000-0x43FFF, ehsim 2026!";
 
-static uint16_t crc16(const uint8_t *p, uint16_t n) {
+static uint16_t crc16(const uint8_t* p, uint16_t n) {
   uint16_t crc = 0xFFFF;
   while (n--) crc = (uint16_t)(crc << 8) ^ crc16_table[(uint8_t)((crc >> 8) ^ *p++)];
   return crc;
 }
 
-static uint32_t crc32(const uint8_t *p, uint16_t n) {
+static uint32_t crc32(const uint8_t* p, uint16_t n) {
   uint32_t crc = 0xFFFFFFFFUL;
   while (n--) {
     crc ^= *p++;
@@ -33,7 +33,7 @@ static uint32_t crc32(const uint8_t *p, uint16_t n) {
   return ~crc;
 }
 
-static uint16_t fletcher16(const uint8_t *p, uint16_t n) {
+static uint16_t fletcher16(const uint8_t* p, uint16_t n) {
   uint16_t s1 = 0, s2 = 0;
   while (n--) {
     s1 = (uint16_t)((s1 + *p++) % 255);
@@ -44,7 +44,7 @@ static uint16_t fletcher16(const uint8_t *p, uint16_t n) {
 
 int main(void) {
   stop_watchdog();
-  const uint8_t *m = (const uint8_t *)message;
+  const uint8_t* m = (const uint8_t*)message;
   uint16_t n = sizeof message - 1;
   OPAQUE(m);
   result[0] = crc16(m, n);

@@ -40,7 +40,8 @@ static inline void __attribute__((always_inline)) stop_watchdog(void) {
 static inline void __attribute__((noreturn, always_inline)) finish(void) {
   __asm__ volatile(
       "mov.w #0, &0x0F06\n\t"
-      "mov.b #0, r3" ::: "memory");
+      "mov.b #0, r3" ::
+          : "memory");
   for (;;) {
   }
 }

@@ -5,7 +5,9 @@
 uint16_t result[4 + 64];
 static uint16_t moves;
 
-static uint16_t fib(uint16_t n) { return n < 2 ? n : (uint16_t)(fib(n - 1) + fib(n - 2)); }
+static uint16_t fib(uint16_t n) {
+  return n < 2 ? n : (uint16_t)(fib(n - 1) + fib(n - 2));
+}
 
 static uint16_t ack(uint16_t m, uint16_t n) {
   if (m == 0) return n + 1;
@@ -13,7 +15,9 @@ static uint16_t ack(uint16_t m, uint16_t n) {
   return ack(m - 1, ack(m, n - 1));
 }
 
-static uint32_t gcd(uint32_t a, uint32_t b) { return b == 0 ? a : gcd(b, a % b); }
+static uint32_t gcd(uint32_t a, uint32_t b) {
+  return b == 0 ? a : gcd(b, a % b);
+}
 
 static void hanoi(uint8_t n, uint8_t from, uint8_t to, uint8_t via) {
   if (n == 0) return;

@@ -8,14 +8,14 @@
 int16_t result[N + 2 * N + 1]; /* insertion-sorted, qsorted int32 (2 words each), ok flag */
 static int32_t keys[N];
 
-static int cmp32(const void *a, const void *b) {
-  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+static int cmp32(const void* a, const void* b) {
+  int32_t x = *(const int32_t*)a, y = *(const int32_t*)b;
   return (x > y) - (x < y);
 }
 
 int main(void) {
   stop_watchdog();
-  int16_t *a = &result[0];
+  int16_t* a = &result[0];
   uint32_t seed = 2024;
   for (uint16_t i = 0; i < N; ++i) {
     seed = seed * 1664525UL + 1013904223UL;
