@@ -17,10 +17,13 @@
 // with host_exit code 0, msp430-elf-run stops at its breakpoint right after the exit write, and
 // the large-model builds really run code above 0x10000.
 //
+// The multiplications go through libgcc's __mspabi_mpy*_f5hw helpers and so through the MPY32
+// at 0x04C0 (-mmcu=msp430fr5994 implies -mhwmult=f5series), which msp430-elf-run emulates too:
+// ehsim's MPY32 is compared as well.
+//
 // Where msp430-elf-run disagrees with SLAU367 (its known bugs: test_msp430x_gnu_diff.cpp's
-// header) the guide would win; these ten programs hit none of them (results, counts and all 16
-// registers agree; GCC's signed branches follow CMP, whose V the simulator gets right), so
-// nothing is excluded.
+// header) the guide would win; none shows in these ten programs (results, instruction counts
+// and all 16 registers agree), so nothing is excluded.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
