@@ -191,22 +191,43 @@ TEST_CASE("a divergence's reproduce command replays it with ehsim exec --power-f
   CHECK(ehsim_test::read_text(log).find("marker 80 arg 78") != std::string::npos);
 }
 
-TEST_CASE("injected runs of a fixed program keep the hand-computed result",
+TEST_CASE("injected runs of every fixed twin keep the hand-computed result",
           "[check][integration]") {
-  // A sample of power failures, replayed by exec independently of the check: each still ends
-  // with 78.
+  // A sample of power failures (one or two per run), replayed by exec from reset independently
+  // of the check: each fixed program still ends with 1+2+...+12 = 78 (156 where its source says
+  // it doubles the values).
+  const fs::path sources = fs::path(EHSIM_SOURCE_DIR) / "tests/firmware/intermittence";
   const std::string dir = ehsim_test::scratch_dir("check-fixed-sample");
-  const std::string elf =
-      std::string(EHSIM_FIRMWARE_DIR) + "/intermittence/torn_checkpoint_fixed.elf";
-  for (int cycle : {5, 40, 120, 300, 777, 1500}) {
-    const std::string log = dir + "/exec.log";
-    std::system(("'" + std::string(EHSIM_EXECUTABLE) + "' exec '" + elf +
-                 "' --power-fail-at-cycle " + std::to_string(cycle) + " --power-fail-at-cycle " +
-                 std::to_string(2 * cycle + 3) + " > '" + log + "' 2>&1")
-                    .c_str());
-    INFO("failures at " << cycle << ": " << ehsim_test::read_text(log));
-    CHECK(ehsim_test::read_text(log).find("marker 80 arg 78") != std::string::npos);
+  int twins = 0;
+  for (const auto& e : fs::directory_iterator(sources)) {
+    const std::string name = e.path().stem().string();
+    if (e.path().extension() != ".c" || name.find("_fixed") == std::string::npos) continue;
+    ++twins;
+    const int expected =
+        ehsim_test::read_text(e.path()).find("/* 156 */") != std::string::npos ? 156 : 78;
+    const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/intermittence/" + name + ".elf";
+    for (int cycle : {5, 40, 120, 300, 500, 777}) {
+      for (bool twice : {false, true}) {
+        const std::string log = dir + "/exec.log";
+        std::string failures = " --power-fail-at-cycle " + std::to_string(cycle);
+        if (twice) failures += " --power-fail-at-cycle " + std::to_string(2 * cycle + 3);
+        std::system(("'" + std::string(EHSIM_EXECUTABLE) + "' exec '" + elf + "'" + failures +
+                     " > '" + log + "' 2>&1")
+                        .c_str());
+        const std::string out = ehsim_test::read_text(log);
+        INFO(name << " with failures at" << failures << ":\n" << out);
+        static const std::regex marker("marker 80 arg ([0-9]+)");
+        std::string last;
+        for (auto it = std::sregex_iterator(out.begin(), out.end(), marker);
+             it != std::sregex_iterator(); ++it) {
+          last = (*it)[1];
+        }
+        CHECK(last == std::to_string(expected));
+        CHECK(out.find("exit: host_exit (code 0)") != std::string::npos);
+      }
+    }
   }
+  CHECK(twins == 8);
 }
 
 TEST_CASE("ehsim check refuses bad input with exit 2", "[check][integration]") {
