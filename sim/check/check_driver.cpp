@@ -135,7 +135,7 @@ void CheckDriver::flush_accesses() {
     if (!a.write) continue;
     for (unsigned i = 0; i < a.size && i < 2; ++i) {
       const uint32_t byte = (a.addr + i) % kSpace;
-      if (in_fram(byte)) before.emplace_back(byte, a.before[i]);
+      if (in_ranges(fram_ranges_, byte)) before.emplace_back(byte, a.before[i]);
     }
   }
   pending_.clear();
@@ -148,13 +148,6 @@ void CheckDriver::flush_accesses() {
     const uint32_t byte = before[i].first;
     fram_sum_ += byte_hash(byte, image[byte]) - byte_hash(byte, before[i].second);
   }
-}
-
-bool CheckDriver::in_fram(uint32_t addr) const {
-  for (const auto& [start, end] : fram_ranges_) {
-    if (addr >= start && addr < end) return true;
-  }
-  return false;
 }
 
 uint64_t CheckDriver::fram_sum() const {
@@ -232,6 +225,13 @@ void CheckDriver::start() {
   mcu_.bus().set_access_observer(this, observed);
 }
 
+void CheckDriver::rehash_markers() {
+  marker_hash_ = mix(0);
+  for (const auto& [id, arg] : marker_last_) {
+    marker_hash_ = mix(marker_hash_ ^ (uint64_t(id) << 16 | arg));
+  }
+}
+
 uint64_t CheckDriver::surviving_key() const {
   // host_io hands out the next sample after a reboot, not the one in use before it.
   const uint64_t samples = mcu_.host_io().deliveries().size();
@@ -300,21 +300,9 @@ void CheckDriver::run_job(const InjectedRun& run, uint64_t key) {
     if (job_fds[1] >= 0) close(job_fds[1]);
     job_fd_ = job_fds[0];
     mcu_.bus().set_access_observer(nullptr, {});
-    // The text observables count from the boot after the failure.
-    host_mark_ = mcu_.log().host_text.size();
-    uart_mark_ = mcu_.log().uart_text.size();
-    losses_mark_ = mcu_.power_losses();
-    mcu_.schedule_power_failures(
-        std::vector<uint64_t>(run.failure_cycles.begin() + 1, run.failure_cycles.end()));
-    // The limit counts from the boot, so that runs from the same surviving state end alike.
-    mcu_.set_max_cycles(run.failure_cycles.back() + 2 * reference_cycles_ + kExtraCycles);
-    mcu_.inject_power_failure();
-    // The device boots with registers and peripherals reset: if FRAM and SRAM also hold what
-    // they held at the reference run's boot, the rest of this run is the reference run (the
-    // simulation is deterministic), so its outcome is known without running it.
-    if (plan_.failures == 1 && fram_sum_ == boot_fram_sum_ && memory_hash() == boot_hash_) {
-      report_and_continue(true);
-    }
+    job_has_boot_fram_ = fram_sum_ == boot_fram_sum_;
+    fail_power(std::vector<uint64_t>(run.failure_cycles.begin() + 1, run.failure_cycles.end()));
+    if (boots_like_reference()) report_and_continue(true);
     return;
   }
   if (job_fds[0] >= 0) close(job_fds[0]);
@@ -386,13 +374,28 @@ bool CheckDriver::take_job() {
     if (!read_exact(image + start, end - start)) return false;
   }
   if (mcu::SampleSource* source = mcu_.host_io().sample_source()) source->seek(samples);
-  host_mark_ = log.host_text.size();
-  uart_mark_ = log.uart_text.size();
-  losses_mark_ = mcu_.power_losses();
-  mcu_.schedule_power_failures({});
-  mcu_.set_max_cycles(mcu_.ctx().cycles + 2 * reference_cycles_ + kExtraCycles);
-  mcu_.inject_power_failure();
+  fail_power({});
   return true;
+}
+
+void CheckDriver::fail_power(std::vector<uint64_t> later_failures) {
+  // The text observables count from the boot after the failure.
+  host_mark_ = mcu_.log().host_text.size();
+  uart_mark_ = mcu_.log().uart_text.size();
+  losses_mark_ = mcu_.power_losses();
+  // The limit counts from the boot after the last failure, so that runs from the same surviving
+  // state end alike.
+  const uint64_t last = later_failures.empty() ? mcu_.ctx().cycles : later_failures.back();
+  mcu_.schedule_power_failures(std::move(later_failures));
+  mcu_.set_max_cycles(last + 2 * reference_cycles_ + kExtraCycles);
+  mcu_.inject_power_failure();
+}
+
+bool CheckDriver::boots_like_reference() {
+  // The device boots with registers and peripherals reset: if FRAM and SRAM also hold what they
+  // held at the reference run's boot, the rest of this run is the reference run (the simulation
+  // is deterministic), so its outcome is known without running it. Only a one-failure run.
+  return plan_.failures == 1 && job_has_boot_fram_ && memory_hash() == boot_hash_;
 }
 
 void CheckDriver::report_and_continue(bool as_reference) {
@@ -403,8 +406,7 @@ void CheckDriver::report_and_continue(bool as_reference) {
       std::cout.flush();
       _exit(0);
     }
-    // As in run_job: a boot with the reference run's memory needs no run.
-    if (!job_has_boot_fram_ || memory_hash() != boot_hash_) return;
+    if (!boots_like_reference()) return;
     as_reference = true;
   }
 }
@@ -565,7 +567,7 @@ mcu::DebugAction CheckDriver::halted(mcu::HaltReason reason) {
     boot_hash_ = memory_hash();
     fram_sum_ = fram_sum();
     boot_fram_sum_ = fram_sum_;
-    marker_hash_ = mix(0);
+    rehash_markers();
     start();
     if (role_ != Role::kReference) return mcu::DebugAction::kContinue;  // the free run
     if (!error_.empty() || never_ends_) return mcu::DebugAction::kKill;
@@ -606,9 +608,7 @@ mcu::DebugAction CheckDriver::halted(mcu::HaltReason reason) {
       marker_last_[m.id] = m.arg;
       after_marker_seen_ = after_marker_seen_ || m.id == plan_.after_marker;
     }
-    marker_hash_ = mix(0);
-    for (const auto& [id, arg] : marker_last_)
-      marker_hash_ = mix(marker_hash_ ^ (uint64_t(id) << 16 | arg));
+    rehash_markers();
   }
   const uint32_t pc = mcu_.cpu().pc(), sp = mcu_.cpu().reg(1);
   if (commit_sp_ && sp > *commit_sp_) {

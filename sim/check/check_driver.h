@@ -113,8 +113,12 @@ class CheckDriver : public mcu::DebugPort, public mcu::AccessObserver {
   bool take_job();
   uint64_t memory_hash();     // of every FRAM and SRAM byte
   uint64_t fram_sum() const;  // the order-free FRAM hash that fram_sum_ keeps up to date
-  bool in_fram(uint32_t addr) const;
   uint64_t surviving_key() const;
+  void rehash_markers();  // marker_hash_ from marker_last_
+  // In an injected run: power fails now (and again at later_failures), text marks and the cycle
+  // limit count from this boot.
+  void fail_power(std::vector<uint64_t> later_failures);
+  bool boots_like_reference();  // after fail_power: see the .cpp
   void flush_accesses();
 
   mcu::Mcu& mcu_;
@@ -151,7 +155,7 @@ class CheckDriver : public mcu::DebugPort, public mcu::AccessObserver {
   // markers' last values.
   uint64_t fram_sum_ = 0, marker_hash_ = 0;
   uint64_t boot_fram_sum_ = 0;      // fram_sum_ at the reference run's first instruction
-  bool job_has_boot_fram_ = false;  // in a worker: the present job's FRAM is the boot's
+  bool job_has_boot_fram_ = false;  // in a worker: the present state's FRAM is the boot's
   std::map<uint16_t, uint16_t> marker_last_;
   struct Verdict {
     bool known = false;

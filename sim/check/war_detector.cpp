@@ -18,8 +18,7 @@ WarDetector::WarDetector(std::vector<std::pair<uint32_t, uint32_t>> fram,
       read_pc_(kSpace, 0),
       sram_written_(kSpace, 0) {}
 
-bool WarDetector::in(const std::vector<std::pair<uint32_t, uint32_t>>& ranges,
-                     uint32_t addr) const {
+bool in_ranges(const std::vector<std::pair<uint32_t, uint32_t>>& ranges, uint32_t addr) {
   for (const auto& [start, end] : ranges) {
     if (addr >= start && addr < end) return true;
   }
@@ -29,7 +28,7 @@ bool WarDetector::in(const std::vector<std::pair<uint32_t, uint32_t>>& ranges,
 void WarDetector::access(uint32_t pc, uint32_t addr, unsigned size, bool write, uint64_t cycle) {
   for (unsigned i = 0; i < size; ++i) {
     const uint32_t a = (addr + i) % kSpace;
-    if (in(sram_, a)) {
+    if (in_ranges(sram_, a)) {
       if (write) {
         sram_written_[a] = 1;
       } else if (!sram_written_[a] && hazards_.size() < kMaxHazards) {
@@ -47,7 +46,7 @@ void WarDetector::access(uint32_t pc, uint32_t addr, unsigned size, bool write, 
       }
       continue;
     }
-    if (!in(fram_, a)) continue;
+    if (!in_ranges(fram_, a)) continue;
     if (!write) {
       // Only a read before any write in the interval sees the value of the previous one.
       if (written_in_[a] != interval_ && read_in_[a] != interval_) {

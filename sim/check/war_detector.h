@@ -19,6 +19,9 @@
 
 namespace ehsim {
 
+// Whether addr lies in one of the [start, end) ranges.
+bool in_ranges(const std::vector<std::pair<uint32_t, uint32_t>>& ranges, uint32_t addr);
+
 struct Hazard {
   enum class Kind : uint8_t { kWriteAfterRead, kUnwrittenSramRead };
   Kind kind = Kind::kWriteAfterRead;
@@ -61,7 +64,6 @@ class WarDetector {
   std::vector<Hazard>& hazards() { return hazards_; }
 
  private:
-  bool in(const std::vector<std::pair<uint32_t, uint32_t>>& ranges, uint32_t addr) const;
   std::vector<std::pair<uint32_t, uint32_t>> fram_, sram_;
   // Per byte of the 1 MB space: the interval in which it was last written / first read
   // (interval numbers instead of clearing at every checkpoint), and that read's PC.

@@ -3,12 +3,13 @@
 // divergences with their replay commands, and the hazards. Self-contained HTML + SVG.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace ehsim {
 
-// The "Power-failure check" section (empty when OUT_DIR has no check.json).
-std::string check_section(const std::string& out_dir);
+// The "Power-failure check" section of a check.json document.
+std::string check_section(const nlohmann::json& check);
 
 // The whole page for `ehsim check`'s output directory (throws InputError naming check.json when
 // it is unreadable).

@@ -31,20 +31,6 @@ constexpr size_t kMaxMarkerSeries = 6;
 constexpr size_t kMaxUartLines = 200;
 constexpr size_t kMaxGpioLanes = 16;
 
-json read_json_file(const fs::path& path, bool required) {
-  std::ifstream in(path);
-  if (!in) {
-    if (required) throw InputError(path.string() + ": cannot read");
-    return json();
-  }
-  try {
-    return json::parse(in);
-  } catch (const json::exception& e) {
-    if (required) throw InputError(path.string() + ": not valid JSON: " + e.what());
-    return json();
-  }
-}
-
 // The value at a dotted summary path, or nullptr when a component is absent (a present null is
 // a value: "accuracy": null shows as n/a).
 const json* find_path(const json& j, const std::string& dotted) {
@@ -259,8 +245,8 @@ std::string uart_section(const std::vector<std::string>& first, uint64_t total) 
 
 std::string run_report_html(const std::string& out_dir) {
   const fs::path dir(out_dir);
-  const json summary = read_json_file(dir / "summary.json", true);
-  const json scenario = read_json_file(dir / "scenario.json", false);
+  const json summary = report::read_json_file(dir / "summary.json", true);
+  const json scenario = report::read_json_file(dir / "scenario.json", false);
   double end_s = at_path(summary, "time.simulated_s").is_number()
                      ? at_path(summary, "time.simulated_s").get<double>()
                      : 0.0;

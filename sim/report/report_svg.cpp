@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "sim/scenario/units.h"
+
 namespace ehsim::report {
 
 std::string esc(const std::string& text) {
@@ -458,6 +460,20 @@ std::string html_page(const std::string& title, const std::string& body) {
     << "</style></head><body>\n"
     << body << "</body></html>\n";
   return s.str();
+}
+
+nlohmann::json read_json_file(const std::filesystem::path& path, bool required) {
+  std::ifstream in(path);
+  if (!in) {
+    if (required) throw InputError(path.string() + ": cannot read");
+    return nlohmann::json();
+  }
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    if (required) throw InputError(path.string() + ": not valid JSON: " + e.what());
+    return nlohmann::json();
+  }
 }
 
 bool write_report_html(const std::string& dir, const std::string& who,

@@ -3,7 +3,9 @@
 // HTML page around them. Numbers are printed with report::num() so tests can find them.
 #pragma once
 
+#include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -76,6 +78,10 @@ struct Bar {
 // Vertical bars with the value printed above each.
 std::string render_bars(const std::string& id, const std::string& title, const std::string& y_label,
                         const std::vector<Bar>& bars, double y_max = 0);
+
+// A JSON file a report is built from. Required: a missing or malformed file throws InputError
+// naming it; otherwise it reads as null.
+nlohmann::json read_json_file(const std::filesystem::path& path, bool required);
 
 // A whole HTML document with the report's inline style sheet.
 std::string html_page(const std::string& title, const std::string& body);

@@ -145,13 +145,7 @@ std::string value_cell(const json& v, const std::string& key) {
 
 // A point's summary.json, or null when it is missing or unreadable.
 json point_summary(const fs::path& sweep_dir, const std::string& name) {
-  std::ifstream in(sweep_dir / "points" / name / "summary.json");
-  if (!in) return json();
-  try {
-    return json::parse(in);
-  } catch (const json::exception&) {
-    return json();
-  }
+  return report::read_json_file(sweep_dir / "points" / name / "summary.json", false);
 }
 
 double number_or_nan(const json& v) {

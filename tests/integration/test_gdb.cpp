@@ -53,23 +53,29 @@ unsigned next_instruction(const std::string& elf, unsigned addr) {
   return 0;
 }
 
+// Shell lines that start `ehsim ARGS --gdb 0` in the background (output in NAME.out and
+// NAME.err, its PID in $NAME, at most timeout_s seconds) and wait until it listens: the port it
+// chose is then in $port.
+std::string start_ehsim_gdb(const std::string& args, const std::string& name, int timeout_s) {
+  return "timeout " + std::to_string(timeout_s) + " '" + std::string(EHSIM_EXECUTABLE) + "' " +
+         args + " --gdb 0 > " + name + ".out 2> " + name + ".err &\n" + name + "=$!\n" +
+         "for i in $(seq 200); do grep -q 'waiting for GDB' " + name +
+         ".err && break; sleep 0.05; done\n" +
+         "port=$(sed -n 's/.*waiting for GDB on 127.0.0.1:\\([0-9]*\\).*/\\1/p' " + name +
+         ".err)\n";
+}
+
 // Runs `ehsim ARGS --gdb 0` and msp430-elf-gdb on `elf` with dir/cmds.gdb (whose `PORT` is
 // replaced by the port ehsim listens on); their outputs land in dir: gdb.out, exec.out,
 // exec.err and exec.status (ehsim's exit status).
 bool drive_gdb(const std::string& dir, const std::string& ehsim_args, const std::string& elf) {
   std::ofstream script(dir + "/run.sh");
-  script
-      << "cd '" << dir << "'\n"
-      << "timeout 120 '" << EHSIM_EXECUTABLE << "' " << ehsim_args
-      << " --gdb 0 > exec.out 2> exec.err &\n"
-      << "pid=$!\n"
-      << "for i in $(seq 200); do grep -q 'waiting for GDB' exec.err && break; sleep 0.05; done\n"
-      << "port=$(sed -n 's/.*waiting for GDB on 127.0.0.1:\\([0-9]*\\).*/\\1/p' exec.err)\n"
-      << "sed -i \"s/PORT/$port/\" cmds.gdb\n"
-      << "timeout 120 '" << kGdb << "' -batch -nx -x cmds.gdb '" << elf << "' > gdb.out 2>&1 &\n"
-      << "gdb=$!\n"
-      << "wait $gdb\n"
-      << "wait $pid; echo $? > exec.status\n";
+  script << "cd '" << dir << "'\n"
+         << start_ehsim_gdb(ehsim_args, "exec", 120) << "sed -i \"s/PORT/$port/\" cmds.gdb\n"
+         << "timeout 120 '" << kGdb << "' -batch -nx -x cmds.gdb '" << elf << "' > gdb.out 2>&1 &\n"
+         << "gdb=$!\n"
+         << "wait $gdb\n"
+         << "wait $exec; echo $? > exec.status\n";
   script.close();
   return std::system(("bash '" + dir + "/run.sh'").c_str()) == 0;
 }
@@ -324,35 +330,29 @@ TEST_CASE("msp430-elf-gdb's Ctrl-C halts a running target, and kill ends the run
   // (tests/firmware/power_patterns.c): only an interrupt stops it.
   const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/power_patterns.elf";
   std::ofstream script(dir + "/run.sh");
-  script
-      << "cd '" << dir << "'\n"
-      << "timeout 120 '" << EHSIM_EXECUTABLE << "' exec '" << elf
-      << "' --gdb 0 > exec.out 2> exec.err &\n"
-      << "pid=$!\n"
-      << "for i in $(seq 200); do grep -q 'waiting for GDB' exec.err && break; sleep 0.05; done\n"
-      << "port=$(sed -n 's/.*waiting for GDB on 127.0.0.1:\\([0-9]*\\).*/\\1/p' exec.err)\n"
-      << "mkfifo gdb.in\n"
-      << "timeout 120 '" << kGdb << "' -i=mi -nx '" << elf << "' < gdb.in > gdb.out 2>&1 &\n"
-      << "gdb=$!\n"
-      << "exec 3> gdb.in\n"
-      // await TEXT [N]: until gdb.out has N lines with TEXT (default 1), at most 60 s.
-      << "await() { for i in $(seq 1200); do\n"
-      << "  [ \"$(grep -cF \"$1\" gdb.out)\" -ge \"${2:-1}\" ] && return; sleep 0.05; done; }\n"
-      << "echo '-gdb-set mi-async on' >&3\n"
-      << "echo \"-target-select remote 127.0.0.1:$port\" >&3\n"
-      << "await '^connected'\n"
-      << "echo '-exec-continue' >&3\n"
-      << "await '*running'\n"
-      << "sleep 0.5\n"
-      << "echo '-exec-interrupt' >&3\n"
-      << "await '*stopped' 2\n"  // the first came with the connection
-      << "echo '-interpreter-exec console \"monitor where\"' >&3\n"
-      << "await 'cycle '\n"
-      << "echo '-interpreter-exec console \"kill\"' >&3\n"
-      << "echo '-gdb-exit' >&3\n"
-      << "exec 3>&-\n"
-      << "wait $gdb\n"
-      << "wait $pid; echo $? > exec.status\n";
+  script << "cd '" << dir << "'\n"
+         << start_ehsim_gdb("exec '" + elf + "'", "exec", 120) << "mkfifo gdb.in\n"
+         << "timeout 120 '" << kGdb << "' -i=mi -nx '" << elf << "' < gdb.in > gdb.out 2>&1 &\n"
+         << "gdb=$!\n"
+         << "exec 3> gdb.in\n"
+         // await TEXT [N]: until gdb.out has N lines with TEXT (default 1), at most 60 s.
+         << "await() { for i in $(seq 1200); do\n"
+         << "  [ \"$(grep -cF \"$1\" gdb.out)\" -ge \"${2:-1}\" ] && return; sleep 0.05; done; }\n"
+         << "echo '-gdb-set mi-async on' >&3\n"
+         << "echo \"-target-select remote 127.0.0.1:$port\" >&3\n"
+         << "await '^connected'\n"
+         << "echo '-exec-continue' >&3\n"
+         << "await '*running'\n"
+         << "sleep 0.5\n"
+         << "echo '-exec-interrupt' >&3\n"
+         << "await '*stopped' 2\n"  // the first came with the connection
+         << "echo '-interpreter-exec console \"monitor where\"' >&3\n"
+         << "await 'cycle '\n"
+         << "echo '-interpreter-exec console \"kill\"' >&3\n"
+         << "echo '-gdb-exit' >&3\n"
+         << "exec 3>&-\n"
+         << "wait $gdb\n"
+         << "wait $exec; echo $? > exec.status\n";
   script.close();
   REQUIRE(std::system(("bash '" + dir + "/run.sh'").c_str()) == 0);
   const std::string gdb = ehsim_test::read_text(dir + "/gdb.out");
@@ -399,10 +399,7 @@ TEST_CASE("GDB server: a port in use is exit 2, a second client is refused", "[g
   const std::string ehsim = "'" + std::string(EHSIM_EXECUTABLE) + "'";
   std::ofstream script(dir + "/run.sh");
   script << "cd '" << dir << "'\n"
-         << "timeout 60 " << ehsim << " exec '" << elf << "' --gdb 0 > a.out 2> a.err &\n"
-         << "a=$!\n"
-         << "for i in $(seq 200); do grep -q 'waiting for GDB' a.err && break; sleep 0.05; done\n"
-         << "port=$(sed -n 's/.*waiting for GDB on 127.0.0.1:\\([0-9]*\\).*/\\1/p' a.err)\n"
+         << start_ehsim_gdb("exec '" + elf + "'", "a", 60)
          // The port is taken by the first ehsim: the second one must say so and exit 2.
          << "timeout 60 " << ehsim << " exec '" << elf
          << "' --gdb $port > b.out 2> b.err; echo $? > b.status\n"
@@ -430,11 +427,7 @@ TEST_CASE("GDB server: a client that disconnects in the middle of a packet ends 
   const std::string elf = std::string(EHSIM_FIRMWARE_DIR) + "/power_patterns.elf";
   std::ofstream script(dir + "/run.sh");
   script << "cd '" << dir << "'\n"
-         << "timeout 60 '" << EHSIM_EXECUTABLE << "' exec '" << elf
-         << "' --gdb 0 > a.out 2> a.err &\n"
-         << "a=$!\n"
-         << "for i in $(seq 200); do grep -q 'waiting for GDB' a.err && break; sleep 0.05; done\n"
-         << "port=$(sed -n 's/.*waiting for GDB on 127.0.0.1:\\([0-9]*\\).*/\\1/p' a.err)\n"
+         << start_ehsim_gdb("exec '" + elf + "'", "a", 60)
          << "exec 3<>/dev/tcp/127.0.0.1/$port\n"
          // A whole packet (answered), then half of one, then the connection goes.
          << "printf '+$?#3f' >&3\n"
