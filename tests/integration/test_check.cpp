@@ -249,6 +249,17 @@ TEST_CASE("ehsim check refuses bad input with exit 2", "[check][integration]") {
   CHECK(endless.status == 2);
   CHECK(endless.output.find("does not end within 20000 cycles") != std::string::npos);
   CHECK_FALSE(fs::exists(dir + "/g/check.json"));
+  // --load, --samples and --after-marker refuse what exec refuses, naming the file or option.
+  const CheckResult load = run_check(elf, "--load '" + dir + "/none.bin@values'", dir + "/i");
+  CHECK(load.status == 2);
+  CHECK(load.output.find("--load: cannot read '" + dir + "/none.bin'") != std::string::npos);
+  const CheckResult samples = run_check(elf, "--samples '" + dir + "/none.fmls'", dir + "/j");
+  CHECK(samples.status == 2);
+  CHECK(samples.output.find("--samples: ") != std::string::npos);
+  CHECK(samples.output.find("none.fmls") != std::string::npos);
+  const CheckResult marker = run_check(elf, "--after-marker 70000", dir + "/k");
+  CHECK(marker.status == 2);
+  CHECK(marker.output.find("--after-marker: '70000'") != std::string::npos);
   // A scenario that is not one.
   std::ofstream(dir + "/bad.json") << "{\"device\": {\"mclk\": \"fast\"}}";
   const CheckResult scenario = run_check(elf, "--scenario '" + dir + "/bad.json'", dir + "/h");
