@@ -38,6 +38,7 @@
 #include "mcu_model/periph/timer_a.h"
 #include "mcu_model/periph/uart.h"
 #include "mcu_model/periph/wdt_a.h"
+#include "mcu_model/power/boot_charge.h"
 #include "mcu_model/power/current_model.h"
 #include "mcu_model/power/supply_port.h"
 
@@ -133,11 +134,10 @@ struct McuConfig {
   // instruction that starts at or after each of these cycles, power fails and the device boots
   // again at once (Mcu::inject_power_failure). Ascending.
   std::vector<uint64_t> power_fail_at_cycles;
-  // From the rail turning on to the first instruction, and the charge drawn meanwhile. Fused's
-  // measured MSP430FR5994 boot current trace (facts §3.7 [C]): 1.66 ms; ~0.05 mA for 0.38 ms,
-  // then ~0.65-1.0 mA, i.e. about 0.05 mA x 0.38 ms + 0.8 mA x 1.28 ms = 1.04 uC.
-  double boot_delay_s = 1.66e-3;
-  double boot_charge_C = 1.04e-6;
+  // From the rail turning on to the first instruction, and the charge drawn meanwhile
+  // (power/boot_charge.h).
+  double boot_delay_s = power::kBootDelay_s;
+  double boot_charge_C = power::kBootCharge_C;
   // Levels an external circuit drives onto input pins (PinInput in periph/gpio.h), in any
   // order; a port or pin that does not exist is an error at construction.
   std::vector<PinInput> gpio_inputs;

@@ -15,6 +15,8 @@
 #include "freeml/compiler/train.h"
 #include "freeml/engine.h"
 #include "freeml/reference/blob_io.h"
+#include "freeml/reference/budget_options.h"
+#include "freeml/reference/unit_cost.h"
 
 namespace freeml {
 
@@ -53,7 +55,19 @@ int cmd_emit(int argc, char** argv) {
       "confidence policy: exit when top-1 minus top-2 exit logit >= this (real units)")(
       "capacity-bytes", po::value<size_t>()->default_value(FML_MODEL_CAPACITY),
       "largest blob the firmware accepts")("out", po::value<std::string>()->required(),
-                                           "model blob to write (report: .json)");
+                                           "model blob to write (report: .json)")(
+      "unit-budget-cycles", po::value<std::string>(),
+      "size the intermittent units so that every step of the engine takes at most N cycles "
+      "(instead of --capacitor)")(
+      "capacitor", po::value<std::string>()->default_value("10uF"),
+      "size the units so that one charge of this capacitor finishes any step (FORMAT.md "
+      "\"Intermittent units\")")("v-on", po::value<std::string>()->default_value("2.4V"),
+                                 "turn-on voltage of that supply")(
+      "v-off", po::value<std::string>()->default_value("1.8V"), "turn-off voltage")(
+      "mclk", po::value<std::string>()->default_value("8MHz"), "MCLK, at most 8 MHz")(
+      "leakage", po::value<std::string>()->default_value("0A"), "capacitor leakage current")(
+      "safety", po::value<std::string>()->default_value("0.8"),
+      "share of one charge's modelled cycles a step may use");
   add_dataset_options(&opts);
   po::variables_map vm;
   if (int rc = parse_options("emit", argc, argv, opts, &vm); rc >= 0) return rc;
@@ -78,6 +92,20 @@ int cmd_emit(int argc, char** argv) {
   if (m.taps.empty() && m.policy != ref::Policy::kNone) {
     throw std::invalid_argument("an exit policy needs a gNet head (--head)");
   }
+
+  ref::BudgetRequest budget_request;
+  if (vm.count("unit-budget-cycles")) {
+    budget_request.unit_budget_cycles = vm["unit-budget-cycles"].as<std::string>();
+  } else {
+    budget_request.capacitor = vm["capacitor"].as<std::string>();
+  }
+  budget_request.v_on = vm["v-on"].as<std::string>();
+  budget_request.v_off = vm["v-off"].as<std::string>();
+  budget_request.mclk = vm["mclk"].as<std::string>();
+  budget_request.leakage = vm["leakage"].as<std::string>();
+  budget_request.safety = vm["safety"].as<std::string>();
+  const ref::ResolvedBudget budget = ref::resolve_budget(budget_request);
+  ref::plan_units(&m, budget.cycles);
 
   const std::vector<uint8_t> blob = ref::write_blob(m);
   const size_t capacity = vm["capacity-bytes"].as<size_t>();
@@ -128,6 +156,11 @@ int cmd_emit(int argc, char** argv) {
       {"energy_mv", parsed.energy_mv},
       {"conf_margin", parsed.conf_margin},
       {"logit_frac", parsed.logit_frac},
+      {"units",
+       {{"budget", budget.to_json()},
+        {"recorded_kcycles", parsed.unit_budget_kcycles},
+        {"steps", ref::inference_steps(parsed).size()},
+        {"largest_step_cycles", ref::largest_step_cycles(parsed)}}},
       {"accuracy",
        {{"float_test", float_test},
         {"reference_final_test", fixed.final_accuracy},

@@ -38,25 +38,6 @@ double max_abs(const torch::Tensor& t) {
   return t.numel() ? t.abs().max().item<double>() : 0.0;
 }
 
-int64_t unit_channels_for(const ref::Layer& l, const ref::Shape& in, int64_t macs_per_unit) {
-  int64_t per_channel = 0;
-  switch (l.kind) {
-    case ref::LayerKind::kConv2d:
-      per_channel = int64_t(in.c) * l.kernel_h * l.kernel_w * l.out.h * l.out.w;
-      break;
-    case ref::LayerKind::kPointwise:
-      per_channel = int64_t(in.c) * in.h * in.w;
-      break;
-    case ref::LayerKind::kDense:
-      per_channel = in.size();
-      break;
-    default:
-      return 0;
-  }
-  const int64_t unit = std::max<int64_t>(1, macs_per_unit / std::max<int64_t>(1, per_channel));
-  return unit >= l.out.c ? 0 : unit;
-}
-
 }  // namespace
 
 Lowered lower(const Net& net, const GnetHead* head, const torch::Tensor& calibration_images,
@@ -93,7 +74,6 @@ Lowered lower(const Net& net, const GnetHead* head, const torch::Tensor& calibra
     ref::Layer e;
     const Shape s = shapes[i];
     e.out = {int(s.c), int(s.h), int(s.w)};
-    const ref::Shape in = m.layers.empty() ? m.input : m.layers.back().out;
     out.emitted_of[i] = int(m.layers.size());
     size_t last = i;  // the net layer whose output this emitted layer produces
     if (l.has_weights()) {
@@ -132,7 +112,6 @@ Lowered lower(const Net& net, const GnetHead* head, const torch::Tensor& calibra
       for (int16_t w : e.weights) nnz += w != 0;
       e.csr = csr_bytes(size_t(e.out.c), nnz) <
               dense_bytes(size_t(e.out.c), e.weights.size() / size_t(e.out.c));
-      e.unit_channels = int(unit_channels_for(e, in, options.macs_per_unit));
       in_frac = out_frac;
       m.layers.push_back(e);
       i = last;

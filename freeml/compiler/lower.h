@@ -1,6 +1,7 @@
 // Lowering a float net (and its gNet head) to the engine's integer model (freeml/FORMAT.md):
 // ReLUs fused into the layer before them, flatten dropped before dense layers, 1x1 convolutions as
 // pointwise, per-tensor fractional bits chosen from calibration data, CSR wherever it is smaller.
+// Every layer is one intermittent unit here; emit sizes the units (freeml/reference/unit_cost.h).
 #pragma once
 
 #include <torch/torch.h>
@@ -18,8 +19,6 @@ namespace freeml {
 struct LowerOptions {
   // Calibration: output ranges are the maxima over these images times `headroom`.
   double headroom = 1.25;
-  // Work per intermittent unit: unit_channels is chosen so one unit is about this many MACs.
-  int64_t macs_per_unit = 8192;
 };
 
 struct Lowered {

@@ -6,6 +6,7 @@
 
 #include "freeml/compiler/commands.h"
 #include "freeml/compiler/onnx_import.h"
+#include "sim/scenario/units.h"
 
 namespace {
 
@@ -75,6 +76,9 @@ int main(int argc, char** argv) {
     try {
       return sub.run(argc - 1, argv + 1);
     } catch (const std::invalid_argument& e) {
+      std::cerr << "freeml-compile " << name << ": " << e.what() << "\n";
+      return 2;
+    } catch (const ehsim::InputError& e) {  // an option's value, named in the message
       std::cerr << "freeml-compile " << name << ": " << e.what() << "\n";
       return 2;
     } catch (const std::exception& e) {

@@ -275,7 +275,12 @@ Layer parse_layer(const Reader& r, size_t lo, size_t index, const Model& m, size
   }
   l.unit_channels = r.u16(lo + FML_L_UNIT_CHANNELS, "unit_channels");
   r.range(lo + FML_L_UNIT_CHANNELS, l.unit_channels, 0, l.out.c, "unit_channels");
-  r.equal(lo + FML_L_RESERVED, r.u16(lo + FML_L_RESERVED, "reserved"), 0, "reserved");
+  l.unit_elements = r.u16(lo + FML_L_UNIT_ELEMENTS, "unit_elements");
+  r.range(lo + FML_L_UNIT_ELEMENTS, l.unit_elements, 0, l.out.size(), "unit_elements");
+  if (l.unit_elements != 0) {
+    r.equal(lo + FML_L_UNIT_CHANNELS, l.unit_channels, 0,
+            "unit_channels (0 when unit_elements is set)");
+  }
   if (weighted) {
     r.range(lo + FML_L_W_FRAC, in_frac + l.w_frac - l.out_frac, 0, 31,
             "in_frac + w_frac - out_frac (accumulator shift)");
@@ -340,7 +345,7 @@ Model parse_blob(const std::vector<uint8_t>& b, const std::string& path) {
   r.equal(FML_HDR_RESERVED0, r.u8(FML_HDR_RESERVED0, "reserved"), 0, "reserved");
   m.energy_mv = r.u16(FML_HDR_ENERGY_MV, "energy_mv");
   m.conf_margin = r.i32(FML_HDR_CONF_MARGIN, "conf_margin");
-  r.equal(FML_HDR_RESERVED1, r.u16(FML_HDR_RESERVED1, "reserved"), 0, "reserved");
+  m.unit_budget_kcycles = r.u16(FML_HDR_UNIT_BUDGET, "unit_budget_kcycles");
 
   size_t dense_total = 0;
   for (size_t i = 0; i < layer_count; ++i) {
@@ -388,7 +393,10 @@ Model parse_blob(const std::vector<uint8_t>& b, const std::string& path) {
     const size_t count = size_t(m.num_classes) * size_t(t.features);
     r.array(to + FML_T_WEIGHTS, woff, count, 2, "tap weights");
     for (size_t i = 0; i < count; ++i) t.weights.push_back(r.i16(woff + 2 * i, "tap weights"));
-    r.equal(to + FML_T_RESERVED2, r.u32(to + FML_T_RESERVED2, "reserved"), 0, "reserved");
+    t.unit_channels = r.u16(to + FML_T_UNIT_CHANNELS, "tap unit_channels");
+    r.range(to + FML_T_UNIT_CHANNELS, t.unit_channels, 0, tapped.out.c,
+            "tap unit_channels (0..tapped out_c)");
+    r.equal(to + FML_T_RESERVED2, r.u16(to + FML_T_RESERVED2, "reserved"), 0, "reserved");
     m.taps.push_back(std::move(t));
   }
   return m;
@@ -473,6 +481,7 @@ std::vector<uint8_t> write_blob(const Model& m) {
   w.put_u16(FML_HDR_EXIT_BIAS, uint16_t(exit_bias));
   w.put_u32(FML_HDR_CONF_MARGIN, uint32_t(m.conf_margin));
   w.put_u16(FML_HDR_MAX_ACT_WORDS, uint16_t(m.max_act_words()));
+  w.put_u16(FML_HDR_UNIT_BUDGET, uint16_t(m.unit_budget_kcycles));
 
   for (size_t i = 0; i < m.layers.size(); ++i) {
     const Layer& l = m.layers[i];
@@ -492,6 +501,7 @@ std::vector<uint8_t> write_blob(const Model& m) {
     b[lo + FML_L_PAD_H] = uint8_t(l.pad_h);
     b[lo + FML_L_PAD_W] = uint8_t(l.pad_w);
     w.put_u16(lo + FML_L_UNIT_CHANNELS, uint16_t(l.unit_channels));
+    w.put_u16(lo + FML_L_UNIT_ELEMENTS, uint16_t(l.unit_elements));
     if (!has_weights(l.kind)) continue;
     if (l.weights.size() != dense_weight_count(l, in))
       throw std::invalid_argument("write_blob: layer " + std::to_string(i) + " weight count");
@@ -534,6 +544,7 @@ std::vector<uint8_t> write_blob(const Model& m) {
     b[to + FML_T_GRID_W] = uint8_t(t.grid_w);
     b[to + FML_T_W_FRAC] = uint8_t(t.w_frac);
     w.put_u16(to + FML_T_FEATURES, uint16_t(t.features));
+    w.put_u16(to + FML_T_UNIT_CHANNELS, uint16_t(t.unit_channels));
     w.put_u32(to + FML_T_WEIGHTS, uint32_t(w.size()));
     for (int16_t v : t.weights) w.u16(uint16_t(v));
   }

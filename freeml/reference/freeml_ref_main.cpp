@@ -2,26 +2,38 @@
 // firmware's bit-exact arithmetic (and the float path, to show the quantisation error).
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <map>
 #include <string>
 
 #include "freeml/reference/blob_io.h"
+#include "freeml/reference/budget_options.h"
 #include "freeml/reference/fixed_exec.h"
 #include "freeml/reference/float_exec.h"
 #include "freeml/reference/generator.h"
 #include "freeml/reference/samples.h"
+#include "freeml/reference/unit_cost.h"
+#include "sim/scenario/units.h"
 
 namespace {
 
 using namespace freeml::ref;
 
 int usage() {
-  std::cerr << "usage: freeml-ref validate MODEL.fmlb\n"
+  std::cerr << "usage: freeml-ref validate MODEL.fmlb [BUDGET]\n"
                "       freeml-ref info MODEL.fmlb\n"
+               "       freeml-ref units MODEL.fmlb [BUDGET]\n"
+               "       freeml-ref plan MODEL.fmlb OUT.fmlb BUDGET\n"
                "       freeml-ref run MODEL.fmlb SAMPLES.fmls [--policy none|confidence]\n"
                "       freeml-ref gen mixed|conv2d|dwconv2d|pointwise|dense|maxpool|avgpool|gap|\n"
                "                      relu|flatten[-csr] SEED COUNT OUT.fmlb OUT.fmls\n"
                "         (a random test model and COUNT random samples)\n"
+               "BUDGET (freeml/FORMAT.md \"Intermittent units\"): --unit-budget-cycles N, or\n"
+               "  --capacitor C [--v-on 2.4V] [--v-off 1.8V] [--mclk 8MHz] [--leakage 0A]\n"
+               "  [--safety 0.8]: the cycles one charge pays for. validate fails (exit 1) when a\n"
+               "  step of the engine needs more than the budget (default: the blob's own),\n"
+               "  units lists every step's cycles, plan writes the model with units sized to it.\n"
                "Exit status: 0 ok, 1 the model or sample file is malformed, 2 bad usage.\n";
   return 2;
 }
@@ -41,11 +53,15 @@ void print_info(const Model& m) {
       for (int16_t w : l.weights) nnz += w != 0;
       std::cout << " w_frac " << l.w_frac << " weights " << l.weights.size() << " nnz " << nnz;
     }
-    std::cout << " unit " << l.unit_channels << "\n";
+    if (l.unit_elements != 0) {
+      std::cout << " unit " << l.unit_elements << " elements\n";
+    } else {
+      std::cout << " unit " << l.unit_channels << "\n";
+    }
   }
   for (const Tap& t : m.taps) {
     std::cout << "tap layer " << t.layer << " grid " << t.grid_h << "x" << t.grid_w << " features "
-              << t.features << " w_frac " << t.w_frac << "\n";
+              << t.features << " w_frac " << t.w_frac << " unit " << t.unit_channels << "\n";
   }
 }
 
@@ -66,6 +82,86 @@ int run(const Model& m, const SampleSet& set, Policy policy) {
     std::cout << " | final |fixed-float| " << err << " (bound " << fl.output_bound.back() << ")"
               << (fl.saturated ? " SATURATED" : "") << "\n";
   }
+  return 0;
+}
+
+// BUDGET options from argv[first..]: "--name value" pairs.
+BudgetRequest budget_request(int argc, char** argv, int first) {
+  BudgetRequest r;
+  const std::map<std::string, std::string*> known{{"--unit-budget-cycles", &r.unit_budget_cycles},
+                                                  {"--capacitor", &r.capacitor},
+                                                  {"--v-on", &r.v_on},
+                                                  {"--v-off", &r.v_off},
+                                                  {"--mclk", &r.mclk},
+                                                  {"--leakage", &r.leakage},
+                                                  {"--safety", &r.safety}};
+  for (int i = first; i < argc; i += 2) {
+    const auto it = known.find(argv[i]);
+    if (it == known.end()) throw ehsim::InputError(std::string("unknown option ") + argv[i]);
+    if (i + 1 >= argc) throw ehsim::InputError(std::string(argv[i]) + ": expected a value");
+    *it->second = argv[i + 1];
+  }
+  return r;
+}
+
+// The budget given on the command line, else the one the blob records (0: none).
+uint64_t budget_for(const Model& m, const BudgetRequest& r) {
+  if (r.given()) return resolve_budget(r).cycles;
+  return uint64_t(m.unit_budget_kcycles) * 1000;
+}
+
+void print_step(const Step& s, uint64_t budget) {
+  std::cout << to_string(s.kind);
+  if (s.layer >= 0) std::cout << " layer " << s.layer;
+  if (s.kind == StepKind::kUnit) std::cout << " elements " << s.first << ".." << s.last;
+  if (s.kind == StepKind::kTapPart) std::cout << " channels " << s.first << ".." << s.last;
+  std::cout << " cycles " << s.cycles << " [" << s.code;
+  for (uint64_t n : s.counts) std::cout << " " << n;
+  std::cout << "]";
+  if (budget != 0 && s.kind != StepKind::kBoot && s.cycles > budget) std::cout << " OVER BUDGET";
+  std::cout << "\n";
+}
+
+int list_units(const Model& m, uint64_t budget) {
+  for (const Step& s : inference_steps(m)) print_step(s, budget);
+  if (budget != 0) std::cout << "budget " << budget << " cycles\n";
+  return 0;
+}
+
+int validate(const char* path, const Model& m, uint64_t budget) {
+  std::cout << path << ": valid FreeML model (" << m.layers.size() << " layers, " << m.taps.size()
+            << " taps)\n";
+  if (budget == 0) {
+    std::cout << path << ": no unit budget recorded; the largest step needs "
+              << largest_step_cycles(m) << " cycles\n";
+    return 0;
+  }
+  const std::vector<Step> over = steps_over_budget(m, budget);
+  if (over.empty()) {
+    std::cout << path << ": every step fits the unit budget of " << budget << " cycles (largest "
+              << largest_step_cycles(m) << ")\n";
+    return 0;
+  }
+  std::cerr << path << ": " << over.size() << " steps need more than the unit budget of " << budget
+            << " cycles, so one charge cannot finish them:\n";
+  for (const Step& s : over) {
+    std::cerr << "  ";
+    std::cout.flush();
+    print_step(s, budget);
+  }
+  return 1;
+}
+
+int plan(const Model& m, const std::string& out, uint64_t budget) {
+  if (std::filesystem::exists(out)) {
+    std::cerr << "freeml-ref: " << out << " exists; plan writes only new files\n";
+    return 2;
+  }
+  Model planned = m;
+  plan_units(&planned, budget);
+  write_file(out, write_blob(planned));
+  std::cout << out << ": units sized to " << planned.unit_budget_kcycles * 1000
+            << " cycles (largest step " << largest_step_cycles(planned) << ")\n";
   return 0;
 }
 
@@ -110,10 +206,13 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "gen") return generate(argc, argv);
     const Model m = read_blob_file(argv[2]);
-    if (cmd == "validate") {
-      std::cout << argv[2] << ": valid FreeML model (" << m.layers.size() << " layers, "
-                << m.taps.size() << " taps)\n";
-      return 0;
+    if (cmd == "validate")
+      return validate(argv[2], m, budget_for(m, budget_request(argc, argv, 3)));
+    if (cmd == "units") return list_units(m, budget_for(m, budget_request(argc, argv, 3)));
+    if (cmd == "plan" && argc >= 4) {
+      const BudgetRequest r = budget_request(argc, argv, 4);
+      if (!r.given()) throw ehsim::InputError("plan: give --unit-budget-cycles or --capacitor");
+      return plan(m, argv[3], resolve_budget(r).cycles);
     }
     if (cmd == "info") {
       print_info(m);
@@ -139,6 +238,12 @@ int main(int argc, char** argv) {
       }
       return run(m, set, policy);
     }
+  } catch (const ehsim::InputError& e) {
+    std::cerr << "freeml-ref: " << e.what() << "\n";
+    return 2;
+  } catch (const UnitBudgetError& e) {
+    std::cerr << "freeml-ref: " << e.what() << "\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "freeml-ref: " << e.what() << "\n";
     return 1;

@@ -64,6 +64,8 @@ Layer make_layer(const LayerSpec& s, const Shape& in) {
   if (!expected_output_shape(l, in, &l.out, &why))
     throw std::invalid_argument(std::string("generate_model: ") + to_string(s.kind) + ": " + why);
   l.unit_channels = std::min(l.unit_channels, l.out.c);
+  l.unit_elements = std::min(s.unit_elements, l.out.size());
+  if (l.unit_elements != 0) l.unit_channels = 0;
   return l;
 }
 
@@ -132,6 +134,7 @@ Model generate_model(const ModelSpec& spec, uint32_t seed) {
     t.grid_h = std::clamp(spec.layers[i].tap_grid, 1, l.out.h);
     t.grid_w = std::clamp(spec.layers[i].tap_grid, 1, l.out.w);
     t.features = l.out.c * t.grid_h * t.grid_w;
+    t.unit_channels = std::min(spec.layers[i].tap_unit_channels, l.out.c);
     const double a = 1.5 / std::sqrt(double(t.features));
     t.w_frac = frac_for(a, 1.0, 12);
     for (int k = 0; k < m.num_classes * t.features; ++k)
@@ -199,17 +202,17 @@ ModelSpec mixed_spec() {
   LayerSpec l;
   l = {};
   l.kind = LayerKind::kConv2d, l.out_c = 6, l.kernel = 3, l.pad = 1, l.relu = true;
-  l.unit_channels = 2, l.tap = true, l.tap_grid = 2;
+  l.unit_elements = 100, l.tap = true, l.tap_grid = 2, l.tap_unit_channels = 4;
   add(l);
   l = {};
-  l.kind = LayerKind::kMaxPool, l.kernel = 2, l.stride = 2;
+  l.kind = LayerKind::kMaxPool, l.kernel = 2, l.stride = 2, l.unit_elements = 50;
   add(l);
   l = {};
   l.kind = LayerKind::kDwConv2d, l.kernel = 3, l.pad = 1, l.csr = true, l.unit_channels = 3;
   add(l);
   l = {};
-  l.kind = LayerKind::kPointwise, l.out_c = 8, l.relu = true, l.csr = true, l.unit_channels = 3;
-  l.tap = true, l.tap_grid = 2;
+  l.kind = LayerKind::kPointwise, l.out_c = 8, l.relu = true, l.csr = true, l.unit_elements = 40;
+  l.tap = true, l.tap_grid = 2, l.tap_unit_channels = 3;
   add(l);
   l = {};
   l.kind = LayerKind::kConv2d, l.out_c = 8, l.kernel = 3, l.stride = 2, l.csr = true;
@@ -219,16 +222,16 @@ ModelSpec mixed_spec() {
   l.kind = LayerKind::kRelu;
   add(l);
   l = {};
-  l.kind = LayerKind::kAvgPool, l.kernel = 2, l.stride = 1;
+  l.kind = LayerKind::kAvgPool, l.kernel = 2, l.stride = 1, l.unit_elements = 7;
   add(l);
   l = {};
-  l.kind = LayerKind::kGap, l.tap = true, l.tap_grid = 1;
+  l.kind = LayerKind::kGap, l.tap = true, l.tap_grid = 1, l.tap_unit_channels = 5;
   add(l);
   l = {};
-  l.kind = LayerKind::kFlatten;
+  l.kind = LayerKind::kFlatten, l.unit_elements = 5;
   add(l);
   l = {};
-  l.kind = LayerKind::kDense, l.out_c = 10, l.relu = true, l.unit_channels = 4;
+  l.kind = LayerKind::kDense, l.out_c = 10, l.relu = true, l.unit_elements = 3;
   add(l);
   l = {};
   l.kind = LayerKind::kDense, l.out_c = s.num_classes, l.csr = true;

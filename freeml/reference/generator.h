@@ -23,6 +23,8 @@ struct LayerSpec {
   bool tap = false;       // a gNet exit point
   int tap_grid = 2;       // clamped to the layer's output size
   int unit_channels = 0;  // 0: whole layer
+  int unit_elements = 0;  // non-zero: units of this many output elements (unit_channels ignored)
+  int tap_unit_channels = 0;  // tapped channels per exit part (0: one part)
 };
 
 struct ModelSpec {
@@ -41,7 +43,8 @@ std::vector<int16_t> random_input(const Model& model, std::mt19937& rng);
 // A model exercising one kind of layer: the layer under test (tapped with a full-resolution grid,
 // so the exit logits depend on every output value), then a dense classifier.
 ModelSpec single_layer_spec(LayerKind kind, bool csr);
-// A small CNN using every kind, with three taps and small intermittent units.
+// A small CNN using every kind, with three taps and small intermittent units: whole channels,
+// and element units that start and end inside rows and channels, and taps in parts.
 ModelSpec mixed_spec();
 
 }  // namespace freeml::ref

@@ -40,7 +40,10 @@ struct Layer {
   int w_frac = 0;
   Shape out;
   int kernel_h = 0, kernel_w = 0, stride_h = 0, stride_w = 0, pad_h = 0, pad_w = 0;
+  // Intermittent units (FORMAT.md "Intermittent units"): unit_elements output elements (CHW order)
+  // per unit when non-zero, else unit_channels channels (0: the whole layer).
   int unit_channels = 0;
+  int unit_elements = 0;
   std::vector<int16_t> weights;  // dense layout of FORMAT.md; empty for kinds without weights
   std::vector<int32_t> bias;     // empty = no bias; else out.c values at in_frac + w_frac
 };
@@ -50,6 +53,7 @@ struct Tap {
   int grid_h = 1, grid_w = 1;
   int w_frac = 0;
   int features = 0;              // out_c * grid_h * grid_w of the tapped layer
+  int unit_channels = 0;         // tapped channels per exit part (0: all in one part)
   std::vector<int16_t> weights;  // [num_classes][features]
 };
 
@@ -64,6 +68,7 @@ struct Model {
   std::vector<Layer> layers;
   std::vector<Tap> taps;
   std::vector<int32_t> exit_bias;  // num_classes values at logit_frac (empty without taps)
+  int unit_budget_kcycles = 0;     // every unit fits this many kilocycles (0: no promise made)
 
   Shape input_shape_of(size_t layer) const { return layer == 0 ? input : layers[layer - 1].out; }
   int input_frac_of(size_t layer) const {

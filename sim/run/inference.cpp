@@ -186,8 +186,9 @@ PreparedInference prepare_inference(const InferenceConfig& c, uint64_t seed,
     if (c.unit_channels) {
       const uint16_t table = get_u16(blob, FML_HDR_LAYER_TABLE);
       for (uint16_t l = 0; l < get_u16(blob, FML_HDR_LAYER_COUNT); ++l) {
-        put_u16(blob, size_t(table) + size_t(l) * FML_LAYER_BYTES + FML_L_UNIT_CHANNELS,
-                *c.unit_channels);
+        const size_t record = size_t(table) + size_t(l) * FML_LAYER_BYTES;
+        put_u16(blob, record + FML_L_UNIT_CHANNELS, *c.unit_channels);
+        put_u16(blob, record + FML_L_UNIT_ELEMENTS, 0);  // channels, not the blob's elements
       }
     }
     const uint32_t crc = freeml::ref::crc32_ieee(blob.data() + 16, blob.size() - 16);

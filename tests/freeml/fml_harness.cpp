@@ -87,9 +87,12 @@ std::vector<FwResult> parse_results(const nlohmann::json& markers) {
 }
 
 ExecRun run_infer(const std::string& args) {
+  return run_elf(infer_elf(), args);
+}
+
+ExecRun run_elf(const std::string& elf, const std::string& args) {
   ExecRun run;
-  run_command(std::string(EHSIM_EXECUTABLE) + " exec " + infer_elf() + " " + args + " --json",
-              &run);
+  run_command(std::string(EHSIM_EXECUTABLE) + " exec " + elf + " " + args + " --json", &run);
   const size_t brace = run.output.find('{');
   if (brace != std::string::npos) {
     try {

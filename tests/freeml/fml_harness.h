@@ -36,6 +36,8 @@ void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes);
 // `ehsim exec freeml_infer.elf ARGS --json`; results from the markers (complete START..DONE
 // groups; a group repeated after a power failure appears once per report).
 ExecRun run_infer(const std::string& args);
+// The same with another build of the engine (freeml_infer_units.elf, ...).
+ExecRun run_elf(const std::string& elf, const std::string& args);
 std::vector<FwResult> parse_results(const nlohmann::json& markers);
 
 // Writes model and samples into `dir` and runs the firmware on them.

@@ -75,10 +75,14 @@ TEST_CASE("experiment 1 on the solar day (short): intermittent, checkpointing be
   };
   INFO("completed: 10 uF " << done(small) << "; 220 uF: energy " << done(energy) << ", none "
                            << done(none) << ", restart " << done(restart));
-  // The harvest (about 0.1 mW) is far below the MCU's draw, so a 10 uF charge runs a few
-  // thousand cycles: the blob's largest layer (one intermittent unit) never completes.
-  CHECK(small.summary["power"]["power_failures"].get<int>() > 500);
-  CHECK(done(small) == 0);
+  // The harvest (about 0.1 mW) is far below the MCU's draw, so a 10 uF charge runs some 14,000
+  // cycles, and an inference needs about 160 charges. The committed blob's units are sized to
+  // one such charge (freeml/FORMAT.md "Intermittent units"), so the device still answers every
+  // sample it is given (before issue 16 it completed none).
+  CHECK(small.summary["power"]["power_failures"].get<int>() > 100);
+  CHECK(done(small) > 0);
+  CHECK(done(small) == small.summary["inference"]["handed"].get<int>() -
+                           small.summary["inference"]["in_progress_at_end"].get<int>());
   CHECK(done(none) > done(restart));
   CHECK(done(energy) >= done(none));
   CHECK(none.summary["inference"]["accuracy"].get<double>() >=

@@ -48,7 +48,7 @@ void fml_decode_layer(const uint8_t* b, uint16_t index, fml_layer* L) {
   L->kind = rec[FML_L_KIND];
   L->flags = rec[FML_L_FLAGS];
   L->shift = (uint8_t)(in_frac + (int8_t)rec[FML_L_W_FRAC] - (int8_t)rec[FML_L_OUT_FRAC]);
-  L->round = L->shift ? (uint32_t)1 << (L->shift - 1u) : 0;
+  L->round = fml_pow2(L->shift) >> 1;
   L->out_c = *(const uint16_t*)(rec + FML_L_OUT_C);
   L->out_h = *(const uint16_t*)(rec + FML_L_OUT_H);
   L->out_w = *(const uint16_t*)(rec + FML_L_OUT_W);
@@ -58,8 +58,14 @@ void fml_decode_layer(const uint8_t* b, uint16_t index, fml_layer* L) {
   L->sw = rec[FML_L_STRIDE_W];
   L->ph = rec[FML_L_PAD_H];
   L->pw = rec[FML_L_PAD_W];
-  L->unit_channels = *(const uint16_t*)(rec + FML_L_UNIT_CHANNELS);
-  if (L->unit_channels == 0) L->unit_channels = L->out_c;
+  /* A unit of whole channels is the same as a unit of that many elements (CHW order). Both are at
+   * most out_c * out_h * out_w <= max_act_words, so the product fits 16 bits. */
+  L->out_elements = (uint16_t)(L->out_c * (L->out_h * L->out_w));
+  L->unit_elements = *(const uint16_t*)(rec + FML_L_UNIT_ELEMENTS);
+  if (L->unit_elements == 0) {
+    const uint16_t channels = *(const uint16_t*)(rec + FML_L_UNIT_CHANNELS);
+    L->unit_elements = channels ? (uint16_t)(channels * (L->out_h * L->out_w)) : L->out_elements;
+  }
   const uint16_t woff = *(const uint16_t*)(rec + FML_L_WEIGHTS);
   const uint16_t boff = *(const uint16_t*)(rec + FML_L_BIAS);
   L->bias_words = boff ? (const int16_t*)(b + boff) : 0;
@@ -75,8 +81,23 @@ void fml_decode_layer(const uint8_t* b, uint16_t index, fml_layer* L) {
   }
 }
 
-uint16_t fml_unit_count(const fml_layer* L) {
-  return (uint16_t)((L->out_c + L->unit_channels - 1u) / L->unit_channels);
+uint32_t fml_pow2(uint8_t n) {
+  /* 2^n for n < 32 without __mspabi_slll, whose loop costs some 8 cycles per bit. */
+  static const uint16_t low[16] = {1u,   2u,   4u,    8u,    16u,   32u,   64u,    128u,
+                                   256u, 512u, 1024u, 2048u, 4096u, 8192u, 16384u, 32768u};
+  return n < 16u ? low[n] : (uint32_t)low[n - 16u] << 16;
+}
+
+void fml_advance(fml_pos* p, uint16_t n, uint16_t h, uint16_t w) {
+  while (n >= (uint16_t)(w - p->x)) {
+    n = (uint16_t)(n - (w - p->x));
+    p->x = 0;
+    if (++p->y == h) {
+      p->y = 0;
+      ++p->c;
+    }
+  }
+  p->x = (uint16_t)(p->x + n);
 }
 
 uint16_t fml_tap_of_layer(const uint8_t* b, uint16_t layer) {

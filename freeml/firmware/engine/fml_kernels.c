@@ -1,5 +1,7 @@
-/* Fixed-point layer kernels (FORMAT.md "Numbers"), each computing the output channels [c0, c1)
- * of one layer: the engine's idempotent unit of work. Tensors are CHW i16 in FRAM.
+/* Fixed-point layer kernels (FORMAT.md "Numbers"), each computing the output elements [e0, e1)
+ * (CHW order) of one layer: the engine's idempotent unit of work. A unit may start and end inside a
+ * channel or a row, so one unit stays small enough for one charge of a small capacitor whatever
+ * the layer's shape. Tensors are CHW i16 in FRAM.
  *
  * Dot products run on the MPY32 accumulator (fml_mac.h): every pointer or index used between
  * fml_mac_load and fml_mac_read is advanced by additions or looked up in the SRAM tables below,
@@ -9,9 +11,10 @@
 #include "freeml/engine.h"
 
 /* CSR conv2d/pointwise: offset of input channel ci (ci * in_h * in_w) and of kernel row ky
- * (ky * in_w), filled once per unit. */
-static uint16_t ch_off[FML_MAX_CSR_IN_C];
-static uint16_t row_off[16];
+ * (ky * in_w), filled once per unit. In .noinit: crt0 would spend some 3,700 cycles of every boot
+ * clearing them, and every boot of an intermittent device counts. */
+__attribute__((section(".noinit"))) static uint16_t ch_off[FML_MAX_CSR_IN_C];
+__attribute__((section(".noinit"))) static uint16_t row_off[16];
 
 static void fill_tables(const fml_layer* L, uint16_t channels) {
   const uint16_t hw = (uint16_t)(L->in_h * L->in_w);
@@ -26,7 +29,8 @@ static inline int16_t clamp_hi(int16_t v, int16_t hi) {
 }
 
 /* conv2d and depthwise conv2d, dense or CSR weights. */
-static void conv(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t c0, uint16_t c1) {
+static void conv(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t e0, uint16_t e1,
+                 const fml_pos* at) {
   const uint8_t dw = L->kind == FML_DWCONV2D;
   const uint8_t csr = (L->flags & FML_FLAG_CSR) != 0;
   const uint8_t relu = L->flags & FML_FLAG_RELU;
@@ -36,8 +40,10 @@ static void conv(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t c
   const int16_t row_step = (int16_t)(L->sh * L->in_w);
   const uint16_t channels = dw ? 1u : L->in_c;
   if (csr) fill_tables(L, dw ? 1u : L->in_c);
-  int16_t* o = out + c0 * (uint16_t)(L->out_h * L->out_w);
-  for (uint16_t co = c0; co < c1; ++co) {
+  fml_pos p = *at;
+  uint16_t left = (uint16_t)(e1 - e0);
+  int16_t* o = out + e0;
+  for (uint16_t co = p.c; left != 0; ++co, p.y = 0, p.x = 0) {
     const int32_t bias = fml_bias(L->bias_words, co);
     const int16_t* wco = L->weights + co * wrow;
     const int16_t* xch = dw ? in + co * in_hw : in;
@@ -46,13 +52,14 @@ static void conv(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t c
       k0 = L->row_ptr[co];
       k1 = L->row_ptr[co + 1u];
     }
-    int16_t iy0 = (int16_t)-L->ph;
+    int16_t iy0 = (int16_t)((int16_t)(p.y * L->sh) - L->ph);
     int16_t yoff = (int16_t)(iy0 * (int16_t)L->in_w);
-    for (uint16_t oy = 0; oy < L->out_h; ++oy, iy0 += L->sh, yoff += row_step) {
+    for (uint16_t oy = p.y; oy < L->out_h && left != 0;
+         ++oy, iy0 += L->sh, yoff += row_step, p.x = 0) {
       const int16_t ky_lo = iy0 < 0 ? (int16_t)-iy0 : 0;
       const int16_t ky_hi = clamp_hi((int16_t)L->kh, (int16_t)((int16_t)L->in_h - iy0));
-      int16_t ix0 = (int16_t)-L->pw;
-      for (uint16_t ox = 0; ox < L->out_w; ++ox, ix0 += L->sw) {
+      int16_t ix0 = (int16_t)((p.x ? (int16_t)(p.x * L->sw) : 0) - L->pw);
+      for (uint16_t ox = p.x; ox < L->out_w && left != 0; ++ox, ix0 += L->sw, --left) {
         const int16_t kx_lo = ix0 < 0 ? (int16_t)-ix0 : 0;
         const int16_t kx_hi = clamp_hi((int16_t)L->kw, (int16_t)((int16_t)L->in_w - ix0));
         const int16_t* origin = xch + yoff + ix0; /* input element of kernel tap (0, 0) */
@@ -93,14 +100,17 @@ static void conv(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t c
   }
 }
 
-static void pointwise(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t c0,
-                      uint16_t c1) {
+static void pointwise(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t e0, uint16_t e1,
+                      const fml_pos* at) {
   const uint16_t hw = (uint16_t)(L->in_h * L->in_w);
   const uint8_t relu = L->flags & FML_FLAG_RELU;
   const uint8_t csr = (L->flags & FML_FLAG_CSR) != 0;
   if (csr) fill_tables(L, L->in_c);
-  int16_t* o = out + c0 * hw;
-  for (uint16_t co = c0; co < c1; ++co) {
+  uint16_t co = at->c;
+  uint16_t p = (uint16_t)(at->y * L->out_w + at->x);
+  uint16_t left = (uint16_t)(e1 - e0);
+  int16_t* o = out + e0;
+  for (; left != 0; ++co, p = 0) {
     const int32_t bias = fml_bias(L->bias_words, co);
     const int16_t* w = L->weights + co * L->in_c;
     FML_OPAQUE(w);
@@ -109,7 +119,7 @@ static void pointwise(const fml_layer* L, const int16_t* in, int16_t* out, uint1
       k0 = L->row_ptr[co];
       k1 = L->row_ptr[co + 1u];
     }
-    for (uint16_t p = 0; p < hw; ++p) {
+    for (; p < hw && left != 0; ++p, --left) {
       const int16_t* x = in + p;
       fml_mac_load(bias);
       if (csr) {
@@ -123,10 +133,11 @@ static void pointwise(const fml_layer* L, const int16_t* in, int16_t* out, uint1
   }
 }
 
-static void dense(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t c0, uint16_t c1) {
+/* An output element of a dense layer is one output neuron. */
+static void dense(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t e0, uint16_t e1) {
   const uint16_t n = (uint16_t)(L->in_c * L->in_h * L->in_w);
   const uint8_t relu = L->flags & FML_FLAG_RELU;
-  for (uint16_t co = c0; co < c1; ++co) {
+  for (uint16_t co = e0; co < e1; ++co) {
     const int32_t bias = fml_bias(L->bias_words, co);
     if (L->flags & FML_FLAG_CSR) {
       const uint16_t k1 = L->row_ptr[co + 1u];
@@ -151,17 +162,20 @@ static int16_t average(int32_t sum, int16_t n) {
   return (int16_t)q;
 }
 
-static void pool(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t c0, uint16_t c1) {
+static void pool(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t e0, uint16_t e1,
+                 const fml_pos* at) {
   const uint8_t is_max = L->kind == FML_MAXPOOL;
   const uint8_t relu = L->flags & FML_FLAG_RELU;
   const uint16_t in_hw = (uint16_t)(L->in_h * L->in_w);
   const int16_t n = (int16_t)(L->kh * L->kw);
-  int16_t* o = out + c0 * (uint16_t)(L->out_h * L->out_w);
-  for (uint16_t c = c0; c < c1; ++c) {
+  fml_pos p = *at;
+  uint16_t left = (uint16_t)(e1 - e0);
+  int16_t* o = out + e0;
+  for (uint16_t c = p.c; left != 0; ++c, p.y = 0, p.x = 0) {
     const int16_t* xc = in + c * in_hw;
-    for (uint16_t oy = 0; oy < L->out_h; ++oy) {
-      const int16_t* xrow = xc + oy * L->sh * L->in_w;
-      for (uint16_t ox = 0; ox < L->out_w; ++ox, xrow += L->sw) {
+    for (uint16_t oy = p.y; oy < L->out_h && left != 0; ++oy, p.x = 0) {
+      const int16_t* xrow = xc + oy * L->sh * L->in_w + p.x * L->sw;
+      for (uint16_t ox = p.x; ox < L->out_w && left != 0; ++ox, xrow += L->sw, --left) {
         int32_t sum = 0;
         int16_t best = -32768;
         const int16_t* xr = xrow;
@@ -180,9 +194,10 @@ static void pool(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t c
   }
 }
 
-static void gap(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t c0, uint16_t c1) {
+/* An output element of a global average pool is one channel. */
+static void gap(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t e0, uint16_t e1) {
   const uint16_t hw = (uint16_t)(L->in_h * L->in_w);
-  for (uint16_t c = c0; c < c1; ++c) {
+  for (uint16_t c = e0; c < e1; ++c) {
     const int16_t* x = in + c * hw;
     int32_t sum = 0;
     for (uint16_t p = 0; p < hw; ++p) sum += x[p];
@@ -192,38 +207,37 @@ static void gap(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t c0
   }
 }
 
-/* relu and flatten: element copy (a flatten output "channel" is one element). */
-static void copy(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t c0, uint16_t c1) {
-  const uint16_t per = (uint16_t)(L->out_h * L->out_w);
-  const uint16_t end = c1 * per;
+/* relu and flatten: element copy (both keep the CHW order). */
+static void copy(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t e0, uint16_t e1) {
   const uint8_t relu = L->kind == FML_RELU || (L->flags & FML_FLAG_RELU);
-  for (uint16_t i = c0 * per; i < end; ++i) {
+  for (uint16_t i = e0; i < e1; ++i) {
     const int16_t v = in[i];
     out[i] = (relu && v < 0) ? 0 : v;
   }
 }
 
-void fml_run_unit(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t c0, uint16_t c1) {
+void fml_run_unit(const fml_layer* L, const int16_t* in, int16_t* out, uint16_t e0, uint16_t e1,
+                  const fml_pos* at) {
   switch (L->kind) {
     case FML_CONV2D:
     case FML_DWCONV2D:
-      conv(L, in, out, c0, c1);
+      conv(L, in, out, e0, e1, at);
       break;
     case FML_POINTWISE:
-      pointwise(L, in, out, c0, c1);
+      pointwise(L, in, out, e0, e1, at);
       break;
     case FML_DENSE:
-      dense(L, in, out, c0, c1);
+      dense(L, in, out, e0, e1);
       break;
     case FML_MAXPOOL:
     case FML_AVGPOOL:
-      pool(L, in, out, c0, c1);
+      pool(L, in, out, e0, e1, at);
       break;
     case FML_GAP:
-      gap(L, in, out, c0, c1);
+      gap(L, in, out, e0, e1);
       break;
     default:
-      copy(L, in, out, c0, c1);
+      copy(L, in, out, e0, e1);
       break;
   }
 }

@@ -33,6 +33,15 @@ static inline int32_t fml_mac_read(void) {
   return (int32_t)(((uint32_t)RESHI << 16) | lo);
 }
 
+/* acc >> n (arithmetic), one bit per RRA of the high word and RRC of the low word. A variable
+ * 32-bit shift in C is a call of __mspabi_sral (about 270 cycles for 15 bits), and clang expands
+ * a constant `>> 1` of an int32 into some 16 instructions; this is 2 per bit. */
+static inline int32_t fml_sar32(int32_t acc, uint8_t n) {
+  uint16_t lo = (uint16_t)acc, hi = (uint16_t)((uint32_t)acc >> 16);
+  for (; n != 0; --n) __asm__("rra %0\n\trrc %1" : "+r"(hi), "+r"(lo));
+  return (int32_t)(((uint32_t)hi << 16) | lo);
+}
+
 /* Round half up by `shift` bits, saturate to i16, optional ReLU (FORMAT.md "Accumulation").
  * `round` is 2^(shift-1) (0 for shift 0), computed once per layer. A shift of 16 or more leaves
  * a value that always fits i16, and is done on the high word alone: the 32-bit shift helper
@@ -44,7 +53,7 @@ static inline int16_t fml_finish(int32_t acc, uint8_t shift, uint32_t round, uin
     y = (int16_t)((uint32_t)acc >> 16);
     for (uint8_t n = (uint8_t)(shift - 16u); n != 0; --n) y >>= 1;
   } else {
-    acc >>= shift;
+    acc = fml_sar32(acc, shift);
     y = acc > 32767 ? 32767 : acc < -32768 ? -32768 : (int16_t)acc;
   }
   if (relu && y < 0) y = 0;

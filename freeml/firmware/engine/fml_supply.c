@@ -30,7 +30,7 @@
 
 #define FML_VREF_MV 1200u
 
-uint16_t fml_supply_mv(void) {
+uint16_t fml_supply_below_mv(uint16_t mv) {
   ADC12CTL0 = 0; /* ENC off so the configuration may change */
   ADC12CTL0 = ADC12SHT0_2 | ADC12ON;
   ADC12CTL1 = ADC12SHP;
@@ -42,6 +42,8 @@ uint16_t fml_supply_mv(void) {
   }
   const uint16_t code = ADC12MEM0 & 0x0FFFu;
   ADC12CTL0 = 0; /* converter off between measurements */
-  /* AVCC = 2 * code / 4095 * VREF. */
-  return (uint16_t)(((uint32_t)code * (2u * FML_VREF_MV) + 2047u) / 4095u);
+  /* AVCC in mV is round(2 * code / 4095 * VREF) = floor((code * 2 VREF + 2047) / 4095), and
+   * floor(q / 4095) < mv exactly when q < mv * 4095: two products on the multiplier instead of a
+   * 32-bit division (some 700 cycles). */
+  return (uint32_t)code * (2u * FML_VREF_MV) + 2047u < (uint32_t)mv * 4095u;
 }

@@ -37,7 +37,8 @@ typedef struct {
   uint16_t in_c, in_h, in_w;
   uint16_t out_c, out_h, out_w;
   uint8_t kh, kw, sh, sw, ph, pw;
-  uint16_t unit_channels;    /* never 0 after decoding */
+  uint16_t unit_elements;    /* output elements per unit, CHW order; never 0 after decoding */
+  uint16_t out_elements;     /* out_c * out_h * out_w */
   const int16_t* weights;    /* dense weights, or CSR values */
   const uint16_t* row_ptr;   /* CSR only */
   const uint16_t* col_idx;   /* CSR only */
@@ -55,24 +56,40 @@ static inline int32_t fml_i32(const uint8_t* blob, uint16_t off) {
 /* fml_blob.c */
 uint16_t fml_check_blob(const uint8_t* blob);
 void fml_decode_layer(const uint8_t* blob, uint16_t index, fml_layer* layer);
-uint16_t fml_unit_count(const fml_layer* layer);
+uint32_t fml_pow2(uint8_t n); /* 2^n, n < 32 */
+
 uint16_t fml_tap_of_layer(const uint8_t* blob, uint16_t layer); /* tap index, or 0xFFFF */
 
-/* fml_kernels.c: computes output channels [c0, c1) of `layer` from `in` into `out`. Reads only
- * `in` and the blob and writes only those channels of `out`, so re-running it is harmless. */
-void fml_run_unit(const fml_layer* layer, const int16_t* in, int16_t* out, uint16_t c0,
-                  uint16_t c1);
+/* Where an output element lies: channel, row, column. The runtime keeps the position of the next
+ * element with its index, so no unit needs a division to find where it starts. */
+typedef struct {
+  uint16_t c, y, x;
+} fml_pos;
+/* Moves `pos` n elements on in a (c, h, w) tensor, by subtraction. */
+void fml_advance(fml_pos* pos, uint16_t n, uint16_t h, uint16_t w);
 
-/* fml_gnet.c: L_out = L_in + the tap's contribution (FORMAT.md "gNet exit branch"). */
-void fml_tap_accumulate(const uint8_t* blob, uint16_t tap, const fml_layer* layer,
-                        const int16_t* out, const int32_t* logits_in, int32_t* logits_out);
+/* fml_kernels.c: computes the output elements [e0, e1) (CHW order; e0 lies at `at`) of `layer`
+ * from `in` into `out`. Reads only `in` and the blob and writes only those elements of `out`, so
+ * re-running it is harmless. */
+void fml_run_unit(const fml_layer* layer, const int16_t* in, int16_t* out, uint16_t e0, uint16_t e1,
+                  const fml_pos* at);
+
+/* fml_gnet.c: the gNet exit branch in parts (FORMAT.md "gNet exit branch"). A tap's channels are
+ * taken `unit_channels` at a time; the part of channels [c0, c1) adds their contribution to the
+ * partial sums: sums_out = (c0 == 0 ? 0 : sums_in) + W_k[c0..c1) * tap_k[c0..c1). */
+uint16_t fml_tap_channels_per_part(const uint8_t* blob, uint16_t tap, const fml_layer* layer);
+void fml_tap_part(const uint8_t* blob, uint16_t tap, const fml_layer* layer, const int16_t* out,
+                  uint16_t c0, uint16_t c1, const int32_t* sums_in, int32_t* sums_out);
+/* After the last part: L_out = L_in + round_shift(sums, s_k). */
+void fml_tap_finish(const uint8_t* blob, uint16_t tap, const int32_t* sums,
+                    const int32_t* logits_in, int32_t* logits_out);
 /* argmax (first on ties) and top-1 minus top-2 margin. */
 void fml_top1(const int32_t* logits, uint16_t n, uint16_t* cls, int32_t* margin);
 /* Whether the policy in the blob header asks to exit with these logits now. */
 uint16_t fml_should_exit(const uint8_t* blob, const int32_t* logits);
 
-/* fml_supply.c: the supply voltage in mV measured by ADC12_B (A31 = AVCC/2). */
-uint16_t fml_supply_mv(void);
+/* fml_supply.c: whether the supply measured by ADC12_B (A31 = AVCC/2) is below `mv`. */
+uint16_t fml_supply_below_mv(uint16_t mv);
 /* Sleeps in LPM3 for `ticks` periods of VLO (fml_sleep.c; Timer_A0 is used). */
 void fml_sleep_vlo_ticks(uint16_t ticks);
 

@@ -37,7 +37,7 @@
 #define FML_HDR_EXIT_BIAS 38u     /* u16: byte offset of i32[num_classes] (0 if no taps) */
 #define FML_HDR_CONF_MARGIN 40u   /* i32: confidence threshold, top-1 margin at logit_frac */
 #define FML_HDR_MAX_ACT_WORDS 44u /* u16: largest tensor (input or any layer output), words */
-#define FML_HDR_RESERVED1 46u     /* u16: 0 */
+#define FML_HDR_UNIT_BUDGET 46u   /* u16: every unit fits this many kilocycles (0: no promise) */
 
 /* ---- Layer table: layer_count records of FML_LAYER_BYTES ------------------------------------ */
 #define FML_LAYER_BYTES 32u
@@ -55,7 +55,7 @@
 #define FML_L_PAD_H 14u         /* u8: zero rows added above and below */
 #define FML_L_PAD_W 15u         /* u8: zero columns added left and right */
 #define FML_L_UNIT_CHANNELS 16u /* u16: output channels per intermittent unit (0: whole layer) */
-#define FML_L_RESERVED 18u      /* u16: 0 */
+#define FML_L_UNIT_ELEMENTS 18u /* u16: output elements per unit, CHW order (0: by channels) */
 #define FML_L_WEIGHTS 20u       /* u32: byte offset of the weights (0 if none) */
 #define FML_L_NNZ 24u           /* u32: dense: weight count; CSR: non-zero count */
 #define FML_L_BIAS 28u          /* u32: byte offset of i32[out_c] at in_frac + w_frac (0: none) */
@@ -78,14 +78,15 @@ enum fml_layer_kind {
 
 /* ---- Tap table: tap_count records of FML_TAP_BYTES ------------------------------------------ */
 #define FML_TAP_BYTES 16u
-#define FML_T_LAYER 0u      /* u16: index of the layer whose output is tapped */
-#define FML_T_GRID_H 2u     /* u8: adaptive max-pool grid rows */
-#define FML_T_GRID_W 3u     /* u8: adaptive max-pool grid columns */
-#define FML_T_W_FRAC 4u     /* i8: fractional bits of this tap's exit weights */
-#define FML_T_RESERVED 5u   /* u8: 0 */
-#define FML_T_FEATURES 6u   /* u16: out_c * grid_h * grid_w of the tapped layer */
-#define FML_T_WEIGHTS 8u    /* u32: byte offset of i16[num_classes][features] */
-#define FML_T_RESERVED2 12u /* u32: 0 */
+#define FML_T_LAYER 0u          /* u16: index of the layer whose output is tapped */
+#define FML_T_GRID_H 2u         /* u8: adaptive max-pool grid rows */
+#define FML_T_GRID_W 3u         /* u8: adaptive max-pool grid columns */
+#define FML_T_W_FRAC 4u         /* i8: fractional bits of this tap's exit weights */
+#define FML_T_RESERVED 5u       /* u8: 0 */
+#define FML_T_FEATURES 6u       /* u16: out_c * grid_h * grid_w of the tapped layer */
+#define FML_T_WEIGHTS 8u        /* u32: byte offset of i16[num_classes][features] */
+#define FML_T_UNIT_CHANNELS 12u /* u16: tapped channels per exit unit (0: all in one) */
+#define FML_T_RESERVED2 14u     /* u16: 0 */
 
 enum fml_policy {
   FML_POLICY_NONE = 0,             /* always run to the final layer */
@@ -117,6 +118,9 @@ enum fml_policy {
 #define FML_MARK_CONF_HI 0x58u  /* arg: bits 31..16 */
 #define FML_MARK_DONE 0x59u     /* arg: sample index (low 16 bits) */
 #define FML_MARK_ERROR 0x5Au    /* arg: enum fml_error; the firmware then exits with code 3 */
+#define FML_MARK_UNIT                                                   \
+  0x5Bu /* freeml_infer_units.elf only: a step committed; arg: the next \
+           step of the layer (units, then tap parts) */
 
 /* ---- Engine limits of the shipped firmware (freeml/firmware/engine) ------------------------- */
 #define FML_MAX_CLASSES 32u
