@@ -27,10 +27,24 @@ Supply::Supply(sc_core::sc_module_name name, std::shared_ptr<const SupplyCore> c
 
 void Supply::publish(const SupplyEvent& ev) {
   pg_time_s_ = ev.t_s;
-  power_good_signal.write(state_.power_good);
-  (state_.power_good ? rise_ : fall_).notify(sc_core::SC_ZERO_TIME);
+  const sc_core::sc_process_handle current = sc_core::sc_get_current_process_handle();
+  if (current.valid() && current != run_process_) {
+    // Another process's read of the supply crossed a threshold that lay within the rounding of
+    // its time to the SystemC resolution. The signal has one driver, run(), which publishes this
+    // when it wakes: the same simulated time, the next delta.
+    pending_.emplace_back(ev, state_.v_V);
+    wake_.notify(sc_core::SC_ZERO_TIME);
+    return;
+  }
+  emit(ev, state_.v_V);
+}
+
+void Supply::emit(const SupplyEvent& ev, double v_V) {
+  const bool pg = ev.kind == SupplyEventKind::power_good_rise;
+  power_good_signal.write(pg);
+  (pg ? rise_ : fall_).notify(sc_core::SC_ZERO_TIME);
   changed_.notify(sc_core::SC_ZERO_TIME);
-  if (listener_) listener_(ev.t_s, state_.power_good, state_.v_V);
+  if (listener_) listener_(ev.t_s, pg, v_V);
 }
 
 void Supply::sync_to_now() {
@@ -67,12 +81,9 @@ void Supply::set_capacitor_V(double v_V) {
   ++generation_;
   wake_.notify(sc_core::SC_ZERO_TIME);
   if (changed) {
-    // Called from the debugger in the MCU's thread: the signal has one driver, the supply's own
-    // thread, which publishes the change when it wakes (same simulated time, next delta).
-    pg_time_s_ = state_.t_s;
-    pending_publish_ =
-        SupplyEvent{state_.t_s, state_.power_good ? SupplyEventKind::power_good_rise
-                                                  : SupplyEventKind::power_good_fall};
+    // Called from the debugger in the MCU's thread: publish() hands the change to run().
+    publish(SupplyEvent{state_.t_s, state_.power_good ? SupplyEventKind::power_good_rise
+                                                      : SupplyEventKind::power_good_fall});
   }
 }
 
@@ -116,6 +127,7 @@ double Supply::rail_V() {
 }
 
 void Supply::run() {
+  run_process_ = sc_core::sc_get_current_process_handle();
   if (state_.power_good) {
     publish(SupplyEvent{0.0, SupplyEventKind::power_good_rise});
   }
@@ -124,10 +136,8 @@ void Supply::run() {
   double chunk_s = std::min(kFirstChunk_s, lookahead_s_);
   for (;;) {
     sync_to_now();
-    if (pending_publish_) {
-      publish(*pending_publish_);
-      pending_publish_.reset();
-    }
+    for (const auto& [ev, v_V] : pending_) emit(ev, v_V);
+    pending_.clear();
     const unsigned long gen = generation_;
     SupplyState probe = state_;
     SupplyEvent ev;

@@ -22,6 +22,8 @@
 #include <memory>
 #include <optional>
 #include <systemc>
+#include <utility>
+#include <vector>
 
 #include "energy/supply_core.h"
 
@@ -72,6 +74,7 @@ class Supply : public sc_core::sc_module {
   void run();
   void sync_to_now();
   void publish(const SupplyEvent& ev);
+  void emit(const SupplyEvent& ev, double v_V);  // drives the signal and the events: run() only
 
   std::shared_ptr<const SupplyCore> core_;
   double lookahead_s_;
@@ -80,7 +83,11 @@ class Supply : public sc_core::sc_module {
   unsigned long generation_ = 0;  // bumped when the load changes: predictions become stale
   sc_core::sc_event wake_, rise_, fall_, changed_;
   std::function<void(double, bool, double)> listener_;
-  std::optional<SupplyEvent> pending_publish_;  // set_capacitor_V's change, for run() to publish
+  // Crossings another process brought the supply past (the MCU's thread syncing it, the
+  // debugger's set_capacitor_V), with the capacitor voltage then, for run() to publish: only
+  // run() may drive power_good_signal.
+  std::vector<std::pair<SupplyEvent, double>> pending_;
+  sc_core::sc_process_handle run_process_;
 };
 
 }  // namespace ehsim::energy

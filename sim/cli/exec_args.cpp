@@ -155,8 +155,8 @@ bool parse_load(const std::string& text, LoadRequest* load, std::string* error) 
   const std::string target = text.substr(at + 1);
   uint64_t addr = 0;
   if (std::isdigit(static_cast<unsigned char>(target[0]))) {
-    if (!parse_u64(target, &addr) || addr > 0xFFFF) {
-      *error = "--load: '" + target + "' is not an address in 0x0000-0xFFFF";
+    if (!parse_u64(target, &addr) || addr >= kAddressSpaceEnd) {
+      *error = "--load: '" + target + "' is not an address in 0x0-0xFFFFF";
       return false;
     }
     load->symbol.clear();

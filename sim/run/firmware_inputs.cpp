@@ -56,7 +56,7 @@ void apply_loads(const std::string& elf_path, const std::vector<LoadRequest>& lo
       }
       continue;
     }
-    const uint32_t capacity = 0x10000 - load.addr;
+    const uint32_t capacity = mcu::kAddressSpaceEnd - load.addr;
     if (bytes.size() > capacity) {
       throw InputError("--load: '" + load.file + "' has " + std::to_string(bytes.size()) +
                        " bytes, more than the " + std::to_string(capacity) +

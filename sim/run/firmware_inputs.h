@@ -29,7 +29,8 @@ struct LoadRequest {
 };
 
 // --load FILE@SYMBOL|ADDR, in order: every file must fit its target (the symbol's st_size, or
-// the 64 KB below the address). Throws InputError naming the option and the file.
+// the 1 MB address space from ADDR on, in memory the part has: FRAM above 64 KB too). Throws
+// InputError naming the option and the file.
 void apply_loads(const std::string& elf_path, const std::vector<LoadRequest>& loads,
                  const mcu::ElfImage& image, mcu::Mcu& mcu);
 

@@ -31,6 +31,12 @@ TEST_CASE("exec --load writes a file at a symbol or address before reset", "[fre
   REQUIRE(run.report.is_object());
   CHECK(run.report["markers"][0]["arg"] == 2);
   CHECK(run.report["memory"][hex] == "464d4c4234120000");
+  // Above 64 KB: the FR5994's upper FRAM (0x10000-0x43FFF) takes it too, up to its last byte.
+  run = fmltest::run_infer("--load " + dir + "/six.bin@0x12345 --load " + dir +
+                           "/six.bin@0x43FFA --dump 0x12345:6 --dump 0x43FFA:6");
+  REQUIRE(run.report.is_object());
+  CHECK(run.report["memory"]["0x12345"] == "464d4c423412");
+  CHECK(run.report["memory"]["0x43FFA"] == "464d4c423412");
 }
 
 TEST_CASE("exec --load and --samples refuse bad input with status 2", "[freeml][exec]") {
@@ -50,7 +56,13 @@ TEST_CASE("exec --load and --samples refuse bad input with status 2", "[freeml][
   run = fmltest::run_infer("--load nonsense");
   CHECK(run.status == 2);
   CHECK_THAT(run.output, Catch::Contains("is not FILE@SYMBOL or FILE@ADDR"));
-  run = fmltest::run_infer("--load " + dir + "/small.bin@0x12345");
+  run = fmltest::run_infer("--load " + dir + "/small.bin@0x43FFE");  // 2 bytes past the FRAM
+  CHECK(run.status == 2);
+  CHECK_THAT(run.output, Catch::Contains("address 0x44000 is not backed by FRAM, SRAM or ROM"));
+  run = fmltest::run_infer("--load " + dir + "/small.bin@0x100000");
+  CHECK(run.status == 2);
+  CHECK_THAT(run.output, Catch::Contains("is not an address in 0x0-0xFFFFF"));
+  run = fmltest::run_infer("--load " + dir + "/small.bin@0xFFFFE");  // runs past 1 MB
   CHECK(run.status == 2);
   run = fmltest::run_infer("--samples " + dir + "/small.bin");
   CHECK(run.status == 2);

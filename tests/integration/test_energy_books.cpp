@@ -265,3 +265,31 @@ TEST_CASE("supply: books that would not be finite fail the run instead of printi
     CHECK(!fs::exists(out + "/books.json"));
   }
 }
+
+TEST_CASE("run: a power-good crossing the MCU's thread reaches first is published by the supply",
+          "[run][energy][energy-consistency][recorded]") {
+  RUNTEST_REQUIRE_RECORDED_TRACES();
+  // The whole NREL day at 10 uF with a FreeML sample every 90 s: at 14.7 h the MCU's thread
+  // synced the supply past a power-good fall that lay within the rounding of SystemC time, wrote
+  // the supply's signal itself, and SystemC stopped the run (E115, a second driver of
+  // supply.power_good). The crossing now goes to the supply's own thread, one delta later.
+  const std::string dir = runtest::scratch_dir("books_solar_day_10uF");
+  const RunOutput r = runtest::run_scenario_file(
+      std::string(EHSIM_SOURCE_DIR) + "/scenarios/experiments/capacitor-sweep-solar.json",
+      dir + "/out",
+      "--set supply.capacitance=10uF --set inference.policy=none --set run.duration=24h "
+      "--set harvester.trace.start_offset=0s --set inference.sampling_period=90s "
+      "--set outputs.timeseries_period=0" +
+          trace_dir_arg());
+  INFO(r.console);
+  REQUIRE(r.status == 0);
+  CHECK(r.summary["end"]["reason"] == "end_time");
+  CHECK(r.summary["time"]["simulated_s"].get<double>() == 86400.0);
+  CHECK(r.summary["power"]["power_failures"].get<int>() > 10000);
+  CHECK(r.summary["inference"]["completed"].get<int>() > 0);
+  const json& e = r.summary["energy"];
+  CHECK(std::abs(e["books_residual_J"].get<double>()) < 1e-9);
+  CHECK(rel(e["mcu_consumed_J"].get<double>(),
+            e["initial_J"].get<double>() + e["harvested_J"].get<double>() -
+                e["final_J"].get<double>() - e["clipped_J"].get<double>()) < 1e-9);
+}
