@@ -35,15 +35,16 @@ struct Counts {
   uint64_t step = 1, channels = 0, rows = 0, elements = 0, work = 0, shift_bits = 0, layer_end = 0;
 };
 
+// The name of each category in `freeml-ref units` and scripts/calibrate-unit-costs.
+const char* const kCodes[kCategories] = {
+    "conv",    "conv-csr", "pointwise", "pointwise-csr", "dense", "dense-csr", "maxpool",
+    "avgpool", "gap",      "copy",      "tap-part",      "fetch", "boot"};
+
 // Cycle constants of the engine as clang -O2 compiles it (freeml/firmware/CMakeLists.txt), at
 // MCLK <= 8 MHz, in the order of Counts. Fitted by least squares to every step of
 // freeml_infer_units.elf under ehsim on generated models of every kind, then raised until no
 // step of those models exceeds its bound (scripts/calibrate-unit-costs, which prints this table);
 // tests/freeml/test_units.cpp holds the steps of further models to them.
-const char* const kCodes[kCategories] = {
-    "conv",    "conv-csr", "pointwise", "pointwise-csr", "dense", "dense-csr", "maxpool",
-    "avgpool", "gap",      "copy",      "tap-part",      "fetch", "boot"};
-
 constexpr std::array<uint64_t, 7> kCosts[kCategories] = {
     /* kConvDense  */ {1342, 195, 50, 159, 14, 10, 811},
     /* kConvCsr    */ {1070, 692, 59, 271, 80, 0, 307},
