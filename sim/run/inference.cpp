@@ -7,6 +7,8 @@
 
 #include "freeml/firmware/include/freeml/model_format.h"
 #include "freeml/reference/blob_io.h"
+#include "freeml/reference/charge_budget.h"
+#include "freeml/reference/unit_cost.h"
 #include "freeml/reference/samples.h"
 #include "sim/run/firmware_inputs.h"
 #include "sim/scenario/units.h"
@@ -86,7 +88,7 @@ std::optional<InferenceConfig> parse_inference_section(const json& doc,
   require_object(j, path);
   check_keys(j, path,
              {"model", "samples", "order", "first", "count", "sampling_period", "policy",
-              "energy_threshold", "confidence_margin", "unit_channels"});
+              "energy_threshold", "confidence_margin", "unit_channels", "unit_budget"});
   InferenceConfig c;
   require(j.contains("model"), json_path(path, "model"), "required: the model blob (.fmlb)");
   require(j.contains("samples"), json_path(path, "samples"), "required: the sample file (.fmls)");
@@ -126,7 +128,42 @@ std::optional<InferenceConfig> parse_inference_section(const json& doc,
             "expected output channels per unit, 0..65535 (0: one unit per layer)");
     c.unit_channels = uint16_t(v.get<uint64_t>());
   }
+  if (j.contains("unit_budget")) {
+    const json& v = j.at("unit_budget");
+    const std::string where = json_path(path, "unit_budget");
+    require(!c.unit_channels, where, "give unit_budget or unit_channels, not both");
+    if (v.is_string()) {
+      require(v.get<std::string>() == "supply", where,
+              "expected \"supply\" (one charge of this scenario's capacitor) or a number of "
+              "cycles");
+      c.unit_budget_from_supply = true;
+    } else {
+      require(v.is_number_unsigned() && v.get<uint64_t>() >= 1000 &&
+                  v.get<uint64_t>() <= 65535000,
+              where, "expected cycles per step, 1000..65535000, or \"supply\"");
+      c.unit_budget_cycles = v.get<uint64_t>();
+    }
+  }
   return c;
+}
+
+void resolve_unit_budget(InferenceConfig* c, const energy::SupplyParams& supply, double mclk_hz) {
+  if (!c->unit_budget_from_supply) return;
+  const std::string where = "/inference/unit_budget";
+  require(supply.converter.type == energy::ConverterType::none, where,
+          "\"supply\" sizes units for an MCU straight off the capacitor; with a converter give "
+          "the cycles instead");
+  freeml::ref::ChargeSupply s;
+  s.capacitance_F = supply.capacitor.capacitance_F;
+  s.v_on_V = supply.thresholds.v_on_V;
+  s.v_off_V = supply.thresholds.v_off_V;
+  s.mclk_Hz = mclk_hz;
+  s.leakage_A = supply.capacitor.leakage_A + supply.capacitor.leakage_S * s.v_on_V;
+  try {
+    c->unit_budget_cycles = freeml::ref::charge_budget(s).budget_cycles;
+  } catch (const std::invalid_argument& e) {
+    throw InputError(where + ": " + e.what());
+  }
 }
 
 SensorSampleSource::SensorSampleSource(std::vector<mcu::Sample> samples, double period_s)
@@ -172,6 +209,15 @@ PreparedInference prepare_inference(const InferenceConfig& c, uint64_t seed,
     freeml::ref::parse_blob(blob, c.model_path);
   } catch (const std::exception& e) {
     throw InputError(std::string("/inference/model: ") + e.what());
+  }
+  if (c.unit_budget_cycles) {
+    try {
+      freeml::ref::Model model = freeml::ref::parse_blob(blob, c.model_path);
+      freeml::ref::plan_units(&model, *c.unit_budget_cycles);
+      blob = freeml::ref::write_blob(model);
+    } catch (const freeml::ref::UnitBudgetError& e) {
+      throw InputError("/inference/unit_budget: " + c.model_path + ": " + e.what());
+    }
   }
   // Overrides change header and layer fields; the CRC is then recomputed and the result
   // validated again (a unit size the engine cannot use is rejected here, not on the device).

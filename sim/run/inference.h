@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "energy/supply_params.h"
 #include "mcu_model/elf/elf_image.h"
 #include "mcu_model/mcu.h"
 #include "mcu_model/periph/host_io.h"
@@ -30,7 +31,19 @@ struct InferenceConfig {
   // Output channels per intermittent unit for every layer (0: whole layers), overriding the
   // compiler's choice so a unit fits the energy one charge of the capacitor buys.
   std::optional<uint16_t> unit_channels;
+  // "unit_budget": the blob's units re-planned so that every step fits this many cycles
+  // (freeml/FORMAT.md "Intermittent units"); "supply" asks for the cycles one charge of the
+  // scenario's own capacitor pays for, which resolve_unit_budget() fills in.
+  std::optional<uint64_t> unit_budget_cycles;
+  bool unit_budget_from_supply = false;
 };
+
+// For "unit_budget": "supply": the cycles one charge of the scenario's capacitor pays for
+// between its v_on and v_off at the device's MCLK (freeml/reference/charge_budget.h, safety
+// 0.8). Throws InputError naming /inference/unit_budget when the model cannot answer (a
+// converter, MCLK above 8 MHz).
+void resolve_unit_budget(InferenceConfig* config, const energy::SupplyParams& supply,
+                         double mclk_hz);
 
 // Parses "/inference" (absent: nullopt). Files are looked up next to the scenario, in the
 // working directory, then in freeml/models of the source tree.

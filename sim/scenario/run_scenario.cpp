@@ -282,6 +282,10 @@ RunScenario load_run_scenario(const std::string& file, const std::vector<std::st
     sc.progress = parse_progress(doc);
     sc.outputs = parse_outputs(doc);
     sc.inference = parse_inference_section(doc, scenario_dir);
+    if (sc.inference) {
+      resolve_unit_budget(&*sc.inference, sc.supply,
+                          sc.device.initial_mclk_hz ? double(sc.device.initial_mclk_hz) : 1e6);
+    }
   } catch (const InputError& e) {
     throw InputError(file + ": " + e.what());
   }

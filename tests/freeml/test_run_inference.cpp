@@ -118,6 +118,45 @@ TEST_CASE("run: one output channel per unit gives the reference's classes and co
   }
 }
 
+TEST_CASE("run: unit_budget \"supply\" re-plans a blob of whole layers for the scenario's 10 uF",
+          "[freeml][run][recorded]") {
+  RUNTEST_REQUIRE_RECORDED_TRACES();
+  // The MNIST blob with whole layers as units (as before issue 16) on the weakest RF trace: at
+  // 10 uF its largest layer outlasts every charge and nothing completes. Re-planned for one
+  // charge of the scenario's own capacitor, the same blob answers, with the reference's classes.
+  const std::string dir = runtest::scratch_dir("run-inference-unit-budget");
+  freeml::ref::Model whole = freeml::ref::read_blob_file(std::string(EHSIM_SOURCE_DIR) +
+                                                         "/freeml/models/mnist-lenet.fmlb");
+  for (auto& l : whole.layers) l.unit_elements = l.unit_channels = 0;
+  for (auto& t : whole.taps) t.unit_channels = 0;
+  whole.unit_budget_kcycles = 0;
+  fmltest::write_bytes(dir + "/whole.fmlb", freeml::ref::write_blob(whole));
+  const auto run = [&](const std::string& name, const std::string& extra) {
+    return runtest::run_scenario_file(
+        std::string(EHSIM_SOURCE_DIR) + "/scenarios/experiments/capacitor-sweep.json",
+        dir + "/" + name,
+        std::string("--set trace_dir=") + EHSIM_TRACE_DIR +
+            " --set harvester.trace.file=rf-obstruction.trace --set supply.capacitance=10uF"
+            " --set inference.policy=none --set outputs.timeseries_period=0"
+            " --set run.duration=60s --set inference.model=" +
+            dir + "/whole.fmlb" + extra);
+  };
+  const auto as_is = run("as-is", "");
+  const auto planned = run("planned", " --set inference.unit_budget=supply");
+  for (const auto* r : {&as_is, &planned}) {
+    INFO(r->console);
+    REQUIRE(r->status == 0);
+  }
+  CHECK(as_is.summary["inference"]["completed"] == 0);
+  CHECK(planned.summary["inference"]["completed"].get<int>() > 0);
+  const freeml::ref::SampleSet set = freeml::ref::read_samples_file(
+      std::string(EHSIM_SOURCE_DIR) + "/freeml/models/mnist-test-1000.fmls");
+  for (const auto& ev : inferences(planned)) {
+    const int i = ev["sample"];
+    CHECK(ev["class"] == final_answer(whole, set.samples[size_t(i)]).cls);
+  }
+}
+
 TEST_CASE("run: the energy policy exits earlier than none, at the reference's exit outputs",
           "[freeml][run]") {
   const Fixture f = make_fixture("run-inference-energy");
@@ -226,6 +265,9 @@ TEST_CASE("run: bad inference input names the JSON path", "[freeml][run][errors]
       {"order", "backwards", "/inference/order"},
       {"sampling_period", "fast", "/inference/sampling_period"},
       {"unit_channels", -1, "/inference/unit_channels"},
+      {"unit_budget", "sometimes", "/inference/unit_budget"},
+      {"unit_budget", 5, "/inference/unit_budget"},
+      {"unit_budget", 1000, "/inference/unit_budget"},  // no element of the model fits
   };
   for (const auto& c : cases) {
     json sc = scenario(f, "none");
