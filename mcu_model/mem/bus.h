@@ -91,6 +91,18 @@ class Bus {
   uint16_t fetch_in_line(uint32_t addr) const { return load16(addr & kWordAddrMask); }
   // Forgets fetch_line() (the CPU's breakpoints changed).
   void clear_fetch_line() { fetch_line_ = kNoLine; }
+  // fetch_word() for a word after the opcode (an extension or operand word) in fetch_line(): an
+  // MRU hit, so only the FRAM read is counted.
+  uint16_t fetch_word_in_line(uint32_t addr) {
+    ++stats_.fram_reads;
+    return load16(addr & kWordAddrMask);
+  }
+  // fetch_word() for a word after the opcode on a page the CPU fetches with fetch_fram_opcode():
+  // its line becomes fetch_line(), so the next opcode there is fetched without a lookup.
+  uint16_t fetch_fram_word(uint32_t addr) {
+    ++stats_.fram_reads;
+    return fetch_fram_opcode<true>(addr);
+  }
   // The 256-byte page that holds addr is plain FRAM (fetch_fram_opcode() may be used on it). Page
   // kinds are fixed once peripherals are attached.
   static constexpr unsigned kPageShift = 8;  // 256-byte pages
