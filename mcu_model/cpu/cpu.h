@@ -152,12 +152,14 @@ class Cpu {
   // after it and dispatches through a second table, indexed by that word and the extension word's
   // A/L bit: one handler per (operation, source mode, destination mode, data length). Repeat count
   // and operand high bits are read from the extension word.
-  template <unsigned kForm>
+  template <unsigned kForm, bool kDirect>
   static uint32_t exec_address(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
-  template <unsigned kMode>  // 0x1340-0x13BF, kMode = bits 7:4
+  template <unsigned kMode, bool kDirect>  // 0x1340-0x13BF, kMode = bits 7:4
   static uint32_t exec_calla(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <bool kPop, bool kWord>  // PUSHM.A 0x14xx, PUSHM.W 0x15xx, POPM.A 0x16xx, POPM.W 0x17xx
   static uint32_t exec_pushm_popm(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  template <bool kPop, bool kWord>
+  static uint32_t exec_pushm_popm_bus(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <bool kAddressLength>  // 0x1800-0x1FFF, kAddressLength = A/L (bit 6)
   static uint32_t exec_extended(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <bool kAddressLength>

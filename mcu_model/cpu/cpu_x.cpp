@@ -6,6 +6,7 @@
 // in the dispatch table) instead of being specialised per opcode like cpu.cpp's handlers.
 // Cycle counts: cycle_table.h, SLAU367 Tables 4-17, 4-18 and 4-19.
 #include <array>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -198,6 +199,25 @@ namespace {
 // Post-increment of @Rn+ for a size: 1, 2 or 4; SP stays even (SLAU367 §4.3.2).
 constexpr uint32_t increment(unsigned size, unsigned reg) {
   return size == kXByte ? (reg == kSP ? 2 : 1) : size == kXWord ? 2 : 4;
+}
+
+// A .W or .A value in the image, as x_read/x_write access it (Bus::sram_block()).
+template <unsigned kSize>
+uint32_t load_image(const uint8_t* at) {
+  uint16_t low;
+  uint16_t high = 0;
+  std::memcpy(&low, at, 2);
+  if (kSize == kXAddr) std::memcpy(&high, at + 2, 2);
+  return low | ((high & 0xFu) << 16);
+}
+template <unsigned kSize>
+void store_image(uint8_t* at, uint32_t value) {
+  const uint16_t low = uint16_t(value);
+  std::memcpy(at, &low, 2);
+  if (kSize == kXAddr) {
+    const uint16_t high = uint16_t((value >> 16) & 0xF);
+    std::memcpy(at + 2, &high, 2);
+  }
 }
 }  // namespace
 
@@ -527,25 +547,46 @@ const Cpu::XHandler* Cpu::x_dispatch_table() {
 }
 
 // MOVA, CMPA, ADDA, SUBA and RRCM/RRAM/RLAM/RRUM: opcodes 0x0000-0x0FFF (SLAU367 §4.6.1).
-template <unsigned kForm>
-uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
+//   kDirect: the table's instance of MOVA @Rsrc(+) (RETA) and the #imm20 forms. When the operand
+// is on one SRAM page or the immediate in the fetch line (Bus::fetch_line()) and Rdst is not SR,
+// the instruction cannot fault or wait: it reads the image directly and, like a register-only
+// handler, returns its table cycles. Otherwise it runs the instance that goes through the bus.
+template <unsigned kForm, bool kDirect>
+__attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode,
+                                                     uint64_t now) {
   constexpr unsigned kind = kForm;  // bits 7:4
-  // RxxM and the Rsrc forms use registers only: like cpu.cpp's register-only handlers they leave
-  // ctx.cycles alone and return their table cycles.
-  constexpr bool register_only = kind == 0x4 || kind == 0x5 || kind >= 0xC;
-  if (!register_only) c.begin_bus_instruction(op, pc_after_opcode, now);
   uint32_t pc = pc_after_opcode;
   auto& regs = c.regs_;
   const unsigned hi = (op >> 8) & 0xF;  // Rsrc, or bits 19:16 of an address or immediate
   const unsigned dst = op & 0xF;
+  const uint8_t* operand = nullptr;  // kDirect, MOVA @Rsrc(+): the operand in the image
+  if constexpr (kDirect) {
+    const bool writes_sr = dst == kSR && !(kind >= 8 && (kind & 3) == 1);  // all but CMPA do
+    const bool direct =
+        !writes_sr && (kind <= 1 ? !(regs[hi] & 1) && (operand = c.bus_.sram_block(regs[hi], 4, 2))
+                                 : (pc >> Bus::kCacheLineShift) == c.bus_.fetch_line());
+    if (!direct) return exec_address<kForm, false>(c, op, pc_after_opcode, now);
+  }
+  // RxxM and the Rsrc forms use registers only: like cpu.cpp's register-only handlers they leave
+  // ctx.cycles alone and return their table cycles.
+  constexpr bool register_only = kind == 0x4 || kind == 0x5 || kind >= 0xC || kDirect;
+  if (!register_only) c.begin_bus_instruction(op, pc_after_opcode, now);
+  const auto fetch_word = [&c, &pc] {
+    if (!kDirect) return c.fetch_ext(pc);
+    const uint16_t w = c.bus_.fetch_word_in_line(pc);
+    pc = (pc + 2) & kAddrMask;
+    c.regs_[kPC] = pc;
+    return w;
+  };
   const auto read_reg = [&c](unsigned r) { return r == kSR ? uint32_t(c.sr()) : c.regs_[r]; };
-  // A 20-bit register result: PC branches, SR takes it as a status word, R3 ignores it.
+  // A 20-bit register result: PC branches, SR takes it as a status word (never in the kDirect
+  // instance), R3 ignores it.
   const auto write_reg = [&c, &pc](unsigned r, uint32_t v) {
     v &= kAddrMask;
     if (r == kPC) {
       c.regs_[kPC] = v;
       pc = v;
-    } else if (r == kSR) {
+    } else if (!kDirect && r == kSR) {
       c.write_sr(uint16_t(v));
     } else if (r != kCG) {
       c.regs_[r] = v;
@@ -558,7 +599,7 @@ uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
     case 0x0:    // MOVA @Rsrc,Rdst
     case 0x1: {  // MOVA @Rsrc+,Rdst (RETA is MOVA @SP+,PC)
       const uint32_t addr = regs[hi];
-      const uint32_t v = c.x_read<kXAddr>(addr);
+      const uint32_t v = kDirect ? load_image<kXAddr>(operand) : c.x_read<kXAddr>(addr);
       if (kind == 1) regs[hi] = (addr + 4) & kAddrMask;
       write_reg(dst, v);
       cyc = kAddressInstr[kind == 0 ? kAMovaInd : kAMovaIndInc][to_pc];
@@ -618,7 +659,7 @@ uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
     }
     default: {  // 0x8-0xB: #imm20 forms; 0xC-0xF: Rsrc forms. MOVA, CMPA, ADDA, SUBA.
       const bool imm = kind < 0xC;
-      const uint32_t src = imm ? ((uint32_t(hi) << 16) | c.fetch_ext(pc)) : read_reg(hi);
+      const uint32_t src = imm ? ((uint32_t(hi) << 16) | fetch_word()) : read_reg(hi);
       const unsigned arith = kind & 3;  // 0 MOVA, 1 CMPA, 2 ADDA, 3 SUBA
       if (arith == 0) {
         write_reg(dst, src);
@@ -644,10 +685,12 @@ uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
 
 Cpu::Handler Cpu::address_handler(unsigned form) {
   static constexpr Handler kHandlers[16] = {
-      &exec_address<0x0>, &exec_address<0x1>, &exec_address<0x2>, &exec_address<0x3>,
-      &exec_address<0x4>, &exec_address<0x5>, &exec_address<0x6>, &exec_address<0x7>,
-      &exec_address<0x8>, &exec_address<0x9>, &exec_address<0xA>, &exec_address<0xB>,
-      &exec_address<0xC>, &exec_address<0xD>, &exec_address<0xE>, &exec_address<0xF>,
+      &exec_address<0x0, true>,  &exec_address<0x1, true>,  &exec_address<0x2, false>,
+      &exec_address<0x3, false>, &exec_address<0x4, false>, &exec_address<0x5, false>,
+      &exec_address<0x6, false>, &exec_address<0x7, false>, &exec_address<0x8, true>,
+      &exec_address<0x9, true>,  &exec_address<0xA, true>,  &exec_address<0xB, true>,
+      &exec_address<0xC, false>, &exec_address<0xD, false>, &exec_address<0xE, false>,
+      &exec_address<0xF, false>,
   };
   return kHandlers[form & 0xF];
 }
@@ -655,11 +698,23 @@ Cpu::Handler Cpu::address_handler(unsigned form) {
 // CALLA (0x1340-0x13BF without 0x13A0-0x13AF; SLAU367 CALLA and §4.6.1): the 20-bit target is
 // computed, PC (the return address) is pushed as two words (bits 19:16 first, at SP + 2, then bits
 // 15:0 at SP), and PC takes the target.
-template <unsigned kMode>
-uint32_t Cpu::exec_calla(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
-  c.begin_bus_instruction(op, pc_after_opcode, now);
+//   kDirect: the table's instance of CALLA Rdst and CALLA #imm20. With the stack words on one SRAM
+// page and the immediate in the fetch line, the instruction cannot fault or wait: it writes the
+// image directly and returns its table cycles (as exec_address's kDirect instance).
+template <unsigned kMode, bool kDirect>
+__attribute__((noinline)) uint32_t Cpu::exec_calla(Cpu& c, unsigned op, unsigned pc_after_opcode,
+                                                   uint64_t now) {
   uint32_t pc = pc_after_opcode;
   auto& regs = c.regs_;
+  uint8_t* stack = nullptr;  // kDirect: the two words below SP in the image
+  if constexpr (kDirect) {
+    const uint32_t sp = (regs[kSP] - 4) & kAddrMask;
+    const bool direct = (kMode != 0xB || (pc >> Bus::kCacheLineShift) == c.bus_.fetch_line()) &&
+                        !(sp & 1) && (stack = c.bus_.sram_block(sp, 4, 2));
+    if (!direct) return exec_calla<kMode, false>(c, op, pc_after_opcode, now);
+  } else {
+    c.begin_bus_instruction(op, pc_after_opcode, now);
+  }
   constexpr unsigned mode = kMode;
   const unsigned r = op & 0xF;
   const auto read_reg = [&c](unsigned n) { return n == kSR ? uint32_t(c.sr()) : c.regs_[n]; };
@@ -696,13 +751,22 @@ uint32_t Cpu::exec_calla(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t
       break;
     }
     default:  // 0xB: CALLA #imm20
-      target = (uint32_t(r) << 16) | c.fetch_ext(pc);
+      if (kDirect) {
+        target = (uint32_t(r) << 16) | c.bus_.fetch_word_in_line(pc);
+        pc = (pc + 2) & kAddrMask;
+      } else {
+        target = (uint32_t(r) << 16) | c.fetch_ext(pc);
+      }
       cls = cycles::kXF2Imm;
       break;
   }
   regs[kSP] = (regs[kSP] - 4) & kAddrMask;
-  c.x_write<kXAddr>(regs[kSP], pc);
   regs[kPC] = target & kAddrMask;
+  if (kDirect) {
+    store_image<kXAddr>(stack, pc);
+    return handler_result(regs[kPC], cycles::kXCalla[cls]);
+  }
+  c.x_write<kXAddr>(regs[kSP], pc);
   // Table 4-17 footnote [1]: CALLA x(SP) takes one cycle more.
   c.ctx_.cycles += cycles::kXCalla[cls] + (mode == 0x5 && r == kSP);
   return handler_result(regs[kPC], unsigned(c.ctx_.cycles - now));
@@ -710,10 +774,12 @@ uint32_t Cpu::exec_calla(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t
 
 Cpu::Handler Cpu::calla_handler(unsigned op) {
   static constexpr Handler kHandlers[16] = {
-      &exec_illegal,    &exec_illegal,    &exec_illegal,    &exec_illegal,
-      &exec_calla<0x4>, &exec_calla<0x5>, &exec_calla<0x6>, &exec_calla<0x7>,
-      &exec_calla<0x8>, &exec_calla<0x9>, &exec_illegal,    &exec_calla<0xB>,
-      &exec_illegal,    &exec_illegal,    &exec_illegal,    &exec_illegal,
+      &exec_illegal,           &exec_illegal,           &exec_illegal,
+      &exec_illegal,           &exec_calla<0x4, true>,  &exec_calla<0x5, false>,
+      &exec_calla<0x6, false>, &exec_calla<0x7, false>, &exec_calla<0x8, false>,
+      &exec_calla<0x9, false>, &exec_illegal,           &exec_calla<0xB, true>,
+      &exec_illegal,           &exec_illegal,           &exec_illegal,
+      &exec_illegal,
   };
   return kHandlers[(op >> 4) & 0xF];
 }
@@ -721,8 +787,42 @@ Cpu::Handler Cpu::calla_handler(unsigned op) {
 // PUSHM.A/.W #n,Rdst push Rdst, Rdst-1 ... Rdst-n+1; POPM.A/.W #n,Rdst (encoded as Rdst-n+1) pop
 // Rdst-n+1 ... Rdst (SLAU367 PUSHM, POPM; §4.6.1). A .A register takes two words (bits 15:0 at
 // the lower address); POPM.W clears bits 19:16.
+//   The usual case, R4-R15 to or from a stack in SRAM, copies the registers to or from the image
+// directly: it cannot fault or wait, so like a register-only handler it returns its table cycles.
 template <bool kPop, bool kWord>
 uint32_t Cpu::exec_pushm_popm(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
+  const unsigned n = ((op >> 4) & 0xF) + 1;
+  const unsigned r = op & 0xF;
+  constexpr unsigned step = kWord ? 2 : 4;
+  const uint32_t sp = c.regs_[kSP];
+  const uint32_t bytes = n * step;
+  const uint32_t block_start = kPop ? sp : (sp - bytes) & kAddrMask;
+  // R4-R15 only (no PC, SP, SR or R3): PUSHM's registers end at Rdst, POPM's start there.
+  const bool general_registers = kPop ? r >= 4 && r + n <= 16 : r >= n + 3;
+  const unsigned lowest = kPop ? r : r + 1 - n;
+  uint8_t* const block = general_registers && !(sp & 1)
+                             ? c.bus_.sram_block(block_start, bytes, n * (step / 2))
+                             : nullptr;
+  if (!block) return exec_pushm_popm_bus<kPop, kWord>(c, op, pc_after_opcode, now);
+  // The lowest register is at the lowest address.
+  constexpr unsigned size = kWord ? kXWord : kXAddr;
+  for (unsigned i = 0; i < n; ++i) {
+    uint32_t& reg = c.regs_[lowest + i];
+    if (kPop) {
+      reg = load_image<size>(block + i * step);
+    } else {
+      store_image<size>(block + i * step, reg);
+    }
+  }
+  c.regs_[kSP] = kPop ? (sp + bytes) & kAddrMask : block_start;
+  return handler_result(pc_after_opcode, cycles::kPushmPopmBase + (kWord ? n : 2 * n));
+}
+
+// Any registers, any memory: word by word through the bus.
+template <bool kPop, bool kWord>
+__attribute__((noinline)) uint32_t Cpu::exec_pushm_popm_bus(Cpu& c, unsigned op,
+                                                            unsigned pc_after_opcode,
+                                                            uint64_t now) {
   c.begin_bus_instruction(op, pc_after_opcode, now);
   uint32_t pc = pc_after_opcode;
   auto& regs = c.regs_;

@@ -130,6 +130,16 @@ class Bus {
   // loop_limit(): set_loop_limit() arms it with the cycle limit, set_attention() zeroes it.
   void set_loop_limit(uint64_t cycle_limit) { loop_limit_ = attention_ ? 0 : cycle_limit; }
   uint64_t loop_limit() const { return loop_limit_; }
+  // The image bytes [addr, addr + size) for CPU data accesses that read or write them as
+  // `accesses` words, when they lie on one SRAM page (no timing, no side effects): the accesses
+  // are counted and the caller reads or writes the image directly. nullptr when they do not; the
+  // caller then takes read_word()/write_word() and nothing is counted.
+  uint8_t* sram_block(uint32_t addr, uint32_t size, unsigned accesses) {
+    const uint32_t page = addr >> kPageShift;
+    if (page != (addr + size - 1) >> kPageShift || page_kind_[page] != kPageSram) return nullptr;
+    stats_.sram_accesses += accesses;
+    return image_.data() + addr;
+  }
   // Addresses are 20-bit (the CPU masks them); bits above 19 are ignored.
   uint16_t read_word(uint32_t addr);
   uint8_t read_byte(uint32_t addr);
