@@ -244,8 +244,12 @@ __attribute__((noinline)) uint32_t Cpu::exec_extended_fetch(Cpu& c, unsigned ext
   uint32_t pc = pc_after_ext;
   const unsigned op = c.fetch_ext(pc);
   const XHandler handler = c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op];
-  // An illegal instruction takes no cycles, as exec_illegal: the fault stops the run.
-  if (handler == &exec_x_illegal) return exec_x_illegal(c, ext, op, pc, now);
+  // An illegal instruction takes no cycles, as exec_illegal: the fault stops the run (and is
+  // reported at the cycle after the fetch).
+  if (handler == &exec_x_illegal) {
+    c.illegal(uint16_t(ext));
+    return handler_result(c.regs_[kPC], 0);
+  }
   // The handler counts from the end of the fetch; its wait states belong to the instruction.
   const uint64_t fetched = c.ctx_.cycles;
   return handler(c, ext, op, pc, fetched) + (uint32_t(fetched - now) << kHandlerCyclesShift);
