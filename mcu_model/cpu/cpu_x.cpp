@@ -24,8 +24,10 @@ constexpr uint32_t kSizeMsb[3] = {0x80, 0x8000, 0x80000};
 constexpr unsigned kSizeBits[3] = {8, 16, 20};
 
 // Operand modes of an extended instruction, from As/Ad and the register (SLAU367 Table 4-3 and
-// the constant generators, Table 4-2).
-enum XMode : unsigned { kXReg, kXIdx, kXSym, kXAbs, kXInd, kXIndInc, kXImm, kXConst };
+// the constant generators, Table 4-2). A register destination is kXReg for R1 and R4-R15 and
+// kXSpecialReg for PC, SR and R3, whose writes branch, set SR or are dropped: the common case
+// needs no test of the register number (as cpu.cpp's DstKind).
+enum XMode : unsigned { kXReg, kXIdx, kXSym, kXAbs, kXInd, kXIndInc, kXImm, kXConst, kXSpecialReg };
 
 // Format I/II opcodes as in cpu.cpp (bits 15:12 and bits 9:7).
 enum : unsigned { kMov = 4, kAdd, kAddc, kSubc, kSub, kCmp, kDadd, kBit, kBic, kBis, kXor, kAnd };
@@ -63,7 +65,7 @@ constexpr XOperand classify_source(unsigned as, unsigned reg) {
 
 constexpr XOperand classify_destination(unsigned ad, unsigned reg) {
   using O = XOperand;
-  if (ad == 0) return O{kXReg, reg};
+  if (ad == 0) return O{(reg == kPC || reg == kSR || reg == kCG) ? kXSpecialReg : kXReg, reg};
   return reg == kPC ? O{kXSym, reg} : reg == kSR ? O{kXAbs, reg} : O{kXIdx, reg};
 }
 
@@ -288,7 +290,8 @@ __attribute__((noinline)) uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op
   // extension word: ZC (bit 8), # (bit 7) and the repetition count in bits 3:0 (SLAU367 Table
   // 4-11); other modes carry source bits 19:16 in bits 10:7 and destination bits 19:16 in bits 3:0
   // (Table 4-12). A Format II operand takes bits 10:7, as a source does.
-  constexpr bool register_mode = src_mode == kXReg && (!format1 || dst_mode == kXReg);
+  constexpr bool dst_register = dst_mode == kXReg || dst_mode == kXSpecialReg;
+  constexpr bool register_mode = src_mode == kXReg && (!format1 || dst_register);
   // A separate instance keeps the repetition loop's registers out of the usual case.
   if constexpr (register_mode && !kRepeated) {
     if (ext & kXRepeatFields) {
@@ -411,6 +414,8 @@ __attribute__((noinline)) uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op
     const uint32_t src = read_operand(s, src_high, &src_addr);
     uint32_t dst = 0;
     if (dst_mode == kXReg) {
+      dst = regs[d.reg] & mask;
+    } else if (dst_mode == kXSpecialReg) {
       dst = read_reg(d.reg) & mask;
     } else if (i == 0) {
       dst_addr = c.x_address(d, pc, dst_high);
@@ -464,17 +469,19 @@ __attribute__((noinline)) uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op
         break;
     }
     if (!write) continue;
-    if (dst_mode != kXReg) {
-      c.x_write<size>(dst_addr, res);
-    } else {
+    if (dst_mode == kXReg) {
+      regs[d.reg] = res;
+    } else if (dst_mode == kXSpecialReg) {
       write_reg(d.reg, res);
+    } else {
+      c.x_write<size>(dst_addr, res);
     }
   }
   // Table 4-18; footnote [1]: a repeated register-register instruction takes n + 1 cycles.
   unsigned cyc;
-  if (dst_mode != kXReg) {
+  if (!dst_register) {
     cyc = x_format1_cycles(opc, src_mode, cycles::kXDstMem, a);
-  } else if (d.reg == kPC) {
+  } else if (dst_mode == kXSpecialReg && d.reg == kPC) {
     cyc = x_format1_cycles(opc, src_mode, cycles::kXDstPc, a);
   } else {
     cyc = register_mode ? repeat + 1 : x_format1_cycles(opc, src_mode, cycles::kXDstReg, a);
@@ -486,15 +493,16 @@ __attribute__((noinline)) uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op
 // kXTableAlOffset when the extension word's A/L bit is set.
 struct CpuXDispatch {
   using XHandler = Cpu::XHandler;
-  static constexpr unsigned kModes = 8;     // XMode
-  static constexpr unsigned kDstModes = 4;  // kXReg, kXIdx, kXSym, kXAbs
+  static constexpr unsigned kModes = 8;     // source modes: XMode up to kXConst
+  static constexpr unsigned kDstModes = 5;  // kXReg, kXIdx, kXSym, kXAbs, kXSpecialReg
+  static constexpr XMode kDstModeAt[kDstModes] = {kXReg, kXIdx, kXSym, kXAbs, kXSpecialReg};
   static constexpr unsigned kF1PerSize = 12 * kModes * kDstModes;
   static constexpr unsigned kF2PerSize = 5 * kModes;
   template <unsigned kSize, unsigned... I>
   static constexpr std::array<XHandler, sizeof...(I)> format1(
       std::integer_sequence<unsigned, I...>) {
     return {{&Cpu::exec_x<true, kMov + I / (kModes * kDstModes), (I / kDstModes) % kModes,
-                          I % kDstModes, kSize>...}};
+                          kDstModeAt[I % kDstModes], kSize>...}};
   }
   template <unsigned kSize, unsigned... I>
   static constexpr std::array<XHandler, sizeof...(I)> format2(
@@ -531,8 +539,9 @@ struct CpuXDispatch {
     const unsigned as = (op >> 4) & 3;
     if (format1) {
       const unsigned smode = classify_source(as, (op >> 8) & 0xF).mode;
-      const unsigned dmode = classify_destination((op >> 7) & 1, op & 0xF).mode;
-      return f1[size][((op >> 12) - kMov) * kModes * kDstModes + smode * kDstModes + dmode];
+      const XMode dmode = classify_destination((op >> 7) & 1, op & 0xF).mode;
+      const unsigned dindex = dmode == kXSpecialReg ? kDstModes - 1 : dmode;
+      return f1[size][((op >> 12) - kMov) * kModes * kDstModes + smode * kDstModes + dindex];
     }
     return f2[size][f2op * kModes + classify_source(as, op & 0xF).mode];
   }
@@ -551,10 +560,11 @@ const Cpu::XHandler* Cpu::x_dispatch_table() {
 }
 
 // MOVA, CMPA, ADDA, SUBA and RRCM/RRAM/RLAM/RRUM: opcodes 0x0000-0x0FFF (SLAU367 §4.6.1).
-//   kDirect: the table's instance of MOVA @Rsrc(+) (RETA) and the #imm20 forms. When the operand
-// is on one SRAM page or the immediate in the fetch line (Bus::fetch_line()) and Rdst is not SR,
-// the instruction cannot fault or wait: it reads the image directly and, like a register-only
-// handler, returns its table cycles. Otherwise it runs the instance that goes through the bus.
+//   kDirect: the table's instance of all but the indexed and absolute forms. When Rdst is not SR
+// and the operand of MOVA @Rsrc(+) (RETA) is on one SRAM page or the immediate of a #imm20 form in
+// the fetch line (Bus::fetch_line()), the instruction cannot fault or wait: it reads the image
+// directly and, like a register-only handler, returns its table cycles. Otherwise it runs the
+// instance that goes through the bus (and writes SR).
 template <unsigned kForm, bool kDirect>
 __attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode,
                                                      uint64_t now) {
@@ -566,9 +576,12 @@ __attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsign
   const uint8_t* operand = nullptr;  // kDirect, MOVA @Rsrc(+): the operand in the image
   if constexpr (kDirect) {
     const bool writes_sr = dst == kSR && !(kind >= 8 && (kind & 3) == 1);  // all but CMPA do
-    const bool direct =
-        !writes_sr && (kind <= 1 ? !(regs[hi] & 1) && (operand = c.bus_.sram_block(regs[hi], 4, 2))
-                                 : (pc >> Bus::kCacheLineShift) == c.bus_.fetch_line());
+    bool direct = !writes_sr;
+    if (kind <= 1) {
+      direct = direct && !(regs[hi] & 1) && (operand = c.bus_.sram_block(regs[hi], 4, 2));
+    } else if (kind >= 8 && kind <= 0xB) {
+      direct = direct && (pc >> Bus::kCacheLineShift) == c.bus_.fetch_line();
+    }
     if (!direct) return exec_address<kForm, false>(c, op, pc_after_opcode, now);
   }
   // RxxM and the Rsrc forms use registers only: like cpu.cpp's register-only handlers they leave
@@ -690,11 +703,11 @@ __attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsign
 Cpu::Handler Cpu::address_handler(unsigned form) {
   static constexpr Handler kHandlers[16] = {
       &exec_address<0x0, true>,  &exec_address<0x1, true>,  &exec_address<0x2, false>,
-      &exec_address<0x3, false>, &exec_address<0x4, false>, &exec_address<0x5, false>,
+      &exec_address<0x3, false>, &exec_address<0x4, true>,  &exec_address<0x5, true>,
       &exec_address<0x6, false>, &exec_address<0x7, false>, &exec_address<0x8, true>,
       &exec_address<0x9, true>,  &exec_address<0xA, true>,  &exec_address<0xB, true>,
-      &exec_address<0xC, false>, &exec_address<0xD, false>, &exec_address<0xE, false>,
-      &exec_address<0xF, false>,
+      &exec_address<0xC, true>,  &exec_address<0xD, true>,  &exec_address<0xE, true>,
+      &exec_address<0xF, true>,
   };
   return kHandlers[form & 0xF];
 }
