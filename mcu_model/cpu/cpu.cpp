@@ -548,9 +548,9 @@ struct CpuDispatch {
   static Handler decode(uint16_t op) {
     // MSP430X opcodes (SLAU367 §4.6.1 "Extended Instruction Binary Descriptions").
     if (op < 0x1000) return Cpu::address_handler((op >> 4) & 0xF);  // MOVA, ADDA, RRxM...
-    if (op >= 0x1340 && op < 0x13C0 && (op & 0xF0) != 0xA0) return &Cpu::exec_calla;
+    if (op >= 0x1340 && op < 0x13C0 && (op & 0xF0) != 0xA0) return Cpu::calla_handler(op);
     if (op >= 0x1400 && op < 0x1800) return Cpu::pushm_popm_handler(op);
-    if (op >= 0x1800 && op < 0x2000) return &Cpu::exec_extended;  // extension word
+    if (op >= 0x1800 && op < 0x2000) return Cpu::extended_handler(op);  // extension word
     static constexpr auto f1 = format1(std::make_integer_sequence<unsigned, kF1Count>{});
     static constexpr auto f2 = format2(std::make_integer_sequence<unsigned, kF2Count>{});
     static constexpr auto f2pc = format2_pc(std::make_integer_sequence<unsigned, 6 * 2>{});

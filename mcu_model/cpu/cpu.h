@@ -148,30 +148,45 @@ class Cpu {
   static uint32_t exec_reti(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   static uint32_t exec_illegal(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   // MSP430X (cpu_x.cpp). Address instructions (0x0000-0x0FFF) are specialised on bits 7:4 (the
-  // form); an extension word (0x1800-0x1FFF) fetches the instruction word after it and dispatches
-  // through a second table, one handler per (operation, source mode, destination mode) of that
-  // word; data length, repeat count and operand high bits are read from the extension word.
-  template <unsigned kForm>
+  // form) and CALLA on its mode; an extension word (0x1800-0x1FFF) fetches the instruction word
+  // after it and dispatches through a second table, indexed by that word and the extension word's
+  // A/L bit: one handler per (operation, source mode, destination mode, data length). Repeat count
+  // and operand high bits are read from the extension word.
+  template <unsigned kForm, bool kDirect>
   static uint32_t exec_address(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
-  static uint32_t exec_calla(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);  // 0x1340-0x13BF
+  template <unsigned kMode, bool kDirect>  // 0x1340-0x13BF, kMode = bits 7:4
+  static uint32_t exec_calla(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <bool kPop, bool kWord>  // PUSHM.A 0x14xx, PUSHM.W 0x15xx, POPM.A 0x16xx, POPM.W 0x17xx
   static uint32_t exec_pushm_popm(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
-  static uint32_t exec_extended(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);  // 0x1800-0x1FFF
+  template <bool kPop, bool kWord>
+  static uint32_t exec_pushm_popm_bus(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  template <bool kAddressLength>  // 0x1800-0x1FFF, kAddressLength = A/L (bit 6)
+  static uint32_t exec_extended(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  template <bool kAddressLength>
+  static uint32_t exec_extended_fetch(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  // An XHandler gets the extension word, the instruction word and the address after it; unlike a
+  // Handler it records the instruction (begin_x_instruction) itself if it uses the bus.
   using XHandler = uint32_t (*)(Cpu&, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
-  template <bool kFormat1, unsigned kOp, unsigned kSrcMode, unsigned kDstMode>
+  // kRepeated: the register-mode instance that honours the repetition count and ZC; the table's
+  // instance runs it only when the extension word asks for either.
+  template <bool kFormat1, unsigned kOp, unsigned kSrcMode, unsigned kDstMode, unsigned kSize,
+            bool kRepeated = false>
   static uint32_t exec_x(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
   static uint32_t exec_x_illegal(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
-  static const XHandler* x_dispatch_table();
+  static const XHandler* x_dispatch_table();  // [A/L][instruction word]
   static Handler address_handler(unsigned form);
+  static Handler calla_handler(unsigned op);
+  static Handler extended_handler(unsigned ext);
   static Handler pushm_popm_handler(unsigned op);
   friend struct CpuXDispatch;
+  void begin_x_instruction(unsigned ext, uint32_t pc_after_op, uint64_t now);
   uint32_t x_address(const XOperand& o, uint32_t& pc, uint32_t high_bits);
-  uint32_t x_read(uint32_t addr, unsigned size);
-  void x_write(uint32_t addr, uint32_t value, unsigned size);
-  void x_set_flags(bool c, bool z, bool n, bool v) {
-    flag_nzc_ = (z ? 0u : 1u) | (n ? 1u << 17 : 0u) | (c ? 1u << 16 : 0u);
-    flag_v_ = v ? 0x8000u : 0u;
-  }
+  template <unsigned kSize>
+  uint32_t x_read(uint32_t addr);
+  template <unsigned kSize>
+  void x_write(uint32_t addr, uint32_t value);
+  template <unsigned kSize>
+  void set_x_flags(uint32_t result, uint32_t carry, uint32_t overflow);
   bool carry() const { return flag_nzc_ & 0x10000; }
   friend struct CpuDispatch;
   // Makes ctx.cycles exact (`now`) and records the instruction for fault reports.

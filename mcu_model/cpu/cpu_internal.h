@@ -19,8 +19,17 @@ EHSIM_ALWAYS_INLINE void Cpu::begin_bus_instruction(unsigned op, unsigned pc_aft
 
 // Extension word at pc; pc is the handler's copy of PC, and regs_[kPC] follows it so that a later
 // operand naming PC (symbolic destination after a source extension word) reads the right value.
+// Like the run loop's opcode fetch, a word in the line of the last FRAM fetch is read without a
+// lookup, and one on a plain FRAM page makes its line the next opcode's shortcut (fast_loop).
 EHSIM_ALWAYS_INLINE uint16_t Cpu::fetch_ext(uint32_t& pc) {
-  const uint16_t w = bus_.fetch_word(pc);
+  uint16_t w;
+  if (__builtin_expect((pc >> Bus::kCacheLineShift) == bus_.fetch_line(), 1)) {
+    w = bus_.fetch_word_in_line(pc);
+  } else if (fetch_page_[pc >> Bus::kPageShift] == kFetchFram) {
+    w = bus_.fetch_fram_word(pc);
+  } else {
+    w = bus_.fetch_word(pc);
+  }
   pc = (pc + 2) & kAddrMask;
   regs_[kPC] = pc;
   return w;

@@ -6,6 +6,7 @@
 // in the dispatch table) instead of being specialised per opcode like cpu.cpp's handlers.
 // Cycle counts: cycle_table.h, SLAU367 Tables 4-17, 4-18 and 4-19.
 #include <array>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -23,8 +24,10 @@ constexpr uint32_t kSizeMsb[3] = {0x80, 0x8000, 0x80000};
 constexpr unsigned kSizeBits[3] = {8, 16, 20};
 
 // Operand modes of an extended instruction, from As/Ad and the register (SLAU367 Table 4-3 and
-// the constant generators, Table 4-2).
-enum XMode : unsigned { kXReg, kXIdx, kXSym, kXAbs, kXInd, kXIndInc, kXImm, kXConst };
+// the constant generators, Table 4-2). A register destination is kXReg for R1 and R4-R15 and
+// kXSpecialReg for PC, SR and R3, whose writes branch, set SR or are dropped: the common case
+// needs no test of the register number (as cpu.cpp's DstKind).
+enum XMode : unsigned { kXReg, kXIdx, kXSym, kXAbs, kXInd, kXIndInc, kXImm, kXConst, kXSpecialReg };
 
 // Format I/II opcodes as in cpu.cpp (bits 15:12 and bits 9:7).
 enum : unsigned { kMov = 4, kAdd, kAddc, kSubc, kSub, kCmp, kDadd, kBit, kBic, kBis, kXor, kAnd };
@@ -40,7 +43,7 @@ struct XOperand {
 };
 
 namespace {
-XOperand classify_source(unsigned as, unsigned reg) {
+constexpr XOperand classify_source(unsigned as, unsigned reg) {
   using O = XOperand;
   const unsigned cg = ((reg & 1) << 2) | as;
   switch (as) {
@@ -60,18 +63,18 @@ XOperand classify_source(unsigned as, unsigned reg) {
   }
 }
 
-XOperand classify_destination(unsigned ad, unsigned reg) {
+constexpr XOperand classify_destination(unsigned ad, unsigned reg) {
   using O = XOperand;
-  if (ad == 0) return O{kXReg, reg};
+  if (ad == 0) return O{(reg == kPC || reg == kSR || reg == kCG) ? kXSpecialReg : kXReg, reg};
   return reg == kPC ? O{kXSym, reg} : reg == kSR ? O{kXAbs, reg} : O{kXIdx, reg};
 }
 
-bool in_memory(XMode m) {
+constexpr bool in_memory(XMode m) {
   return m == kXIdx || m == kXSym || m == kXAbs || m == kXInd || m == kXIndInc;
 }
 
 // Table 4-18 source rows and Table 4-17 columns.
-unsigned x_src_class(XMode m) {
+constexpr unsigned x_src_class(XMode m) {
   switch (m) {
     case kXInd:
       return cycles::kXSrcInd;
@@ -87,7 +90,7 @@ unsigned x_src_class(XMode m) {
       return cycles::kXSrcReg;
   }
 }
-unsigned x_f2_class(XMode m) {
+constexpr unsigned x_f2_class(XMode m) {
   switch (m) {
     case kXInd:
       return cycles::kXF2Ind;
@@ -106,17 +109,60 @@ unsigned x_f2_class(XMode m) {
   }
 }
 
+// Table 4-18 for a Format I instruction with destination class dcls, not repeated. Footnotes [2]
+// and [3]: MOV, BIT and CMP with a memory destination take one (.B/.W) or two (.A) cycles less;
+// [4]: MOV, ADD and SUB from #N, X(Rn), EDE or &EDE to PC one less.
+constexpr unsigned x_format1_cycles(unsigned opc, XMode src, unsigned dcls, bool address_length) {
+  const unsigned scls = x_src_class(src);
+  unsigned cyc = cycles::kXFormat1[scls][dcls][address_length];
+  if (dcls == cycles::kXDstMem && (opc == kMov || opc == kBit || opc == kCmp)) {
+    cyc -=
+        address_length ? cycles::kXFormat1MemDstNoWritebackA : cycles::kXFormat1MemDstNoWriteback;
+  }
+  if (dcls == cycles::kXDstPc && scls != cycles::kXSrcReg && scls != cycles::kXSrcInd &&
+      scls != cycles::kXSrcIndInc && (opc == kMov || opc == kAdd || opc == kSub)) {
+    cyc -= cycles::kXFormat1PcDstFast;
+  }
+  return cyc;
+}
+
 uint32_t sign_extend16(uint16_t x) {
   return uint32_t(int32_t(int16_t(x)));
 }
+
+// The register-mode extension word's fields that repeat an instruction or zero its carry: ZC
+// (bit 8), # (bit 7) and the repetition count (bits 3:0), SLAU367 Table 4-11.
+constexpr unsigned kXRepeatFields = 0x18F;
+// Index of an instruction word behind an extension word with A/L = 1 in x_dispatch_table().
+constexpr unsigned kXTableAlOffset = 0x10000;
 }  // namespace
+
+// Makes ctx.cycles exact and records the instruction for fault reports, as begin_bus_instruction
+// does for the extension word's handler, from the address after the instruction word.
+EHSIM_ALWAYS_INLINE void Cpu::begin_x_instruction(unsigned ext, uint32_t pc_after_op,
+                                                  uint64_t now) {
+  begin_bus_instruction(ext, pc_after_op - 2, now);
+}
+
+// The lazy flags (see flag_nzc_ in cpu.h) of a .B, .W or .A result (masked to its length), with
+// the carry out (0 or 1) and a value whose MSB at the data length is V. A 20-bit result is folded
+// into bits 15:0 (bits 19:4 there, bits 3:0 ORed into the bottom) so that they are zero iff it is
+// and bit 15 is its MSB.
+template <unsigned kSize>
+EHSIM_ALWAYS_INLINE void Cpu::set_x_flags(uint32_t result, uint32_t carry, uint32_t overflow) {
+  const uint32_t nz = kSize == kXByte   ? result << 8
+                      : kSize == kXWord ? result
+                                        : (result >> 4) | (result & 0xF);
+  flag_nzc_ = nz | (carry << 16);
+  flag_v_ = kSize == kXByte ? overflow << 8 : kSize == kXWord ? overflow : overflow >> 4;
+}
 
 // The address of a memory operand; fetches its index or address word. high_bits are the operand's
 // bits 19:16 from the extension word (0 for instructions without one). MSP430X indexed and
 // symbolic addresses are Rn/PC + a 20-bit index, wrapping in 1 MB (SLAU367 §4.4.2.3, §4.4.3.3);
 // PC is the address of the index word, as for MSP430 instructions. Absolute: the 20-bit address
 // (§4.4.4.3).
-uint32_t Cpu::x_address(const XOperand& o, uint32_t& pc, uint32_t high_bits) {
+EHSIM_ALWAYS_INLINE uint32_t Cpu::x_address(const XOperand& o, uint32_t& pc, uint32_t high_bits) {
   switch (o.mode) {
     case kXIdx:
     case kXSym: {
@@ -133,78 +179,135 @@ uint32_t Cpu::x_address(const XOperand& o, uint32_t& pc, uint32_t high_bits) {
 
 // 20-bit data in memory is two words, bits 15:0 at the address and bits 19:16 in the low bits of
 // the next word (SLAU367 §4.3 / MOVA and PUSHM.A descriptions).
-uint32_t Cpu::x_read(uint32_t addr, unsigned size) {
-  if (size == kXByte) return bus_.read_byte(addr);
+template <unsigned kSize>
+EHSIM_ALWAYS_INLINE uint32_t Cpu::x_read(uint32_t addr) {
+  if (kSize == kXByte) return bus_.read_byte(addr);
   const uint32_t low = bus_.read_word(addr);
-  if (size == kXWord) return low;
+  if (kSize == kXWord) return low;
   return low | ((bus_.read_word((addr + 2) & kAddrMask) & 0xFu) << 16);
 }
 
-void Cpu::x_write(uint32_t addr, uint32_t value, unsigned size) {
-  if (size == kXByte) {
+template <unsigned kSize>
+EHSIM_ALWAYS_INLINE void Cpu::x_write(uint32_t addr, uint32_t value) {
+  if (kSize == kXByte) {
     bus_.write_byte(addr, uint8_t(value));
     return;
   }
   bus_.write_word(addr, uint16_t(value));
-  if (size == kXAddr) bus_.write_word((addr + 2) & kAddrMask, uint16_t((value >> 16) & 0xF));
+  if (kSize == kXAddr) bus_.write_word((addr + 2) & kAddrMask, uint16_t((value >> 16) & 0xF));
 }
 
 namespace {
 // Post-increment of @Rn+ for a size: 1, 2 or 4; SP stays even (SLAU367 §4.3.2).
-uint32_t increment(unsigned size, unsigned reg) {
+constexpr uint32_t increment(unsigned size, unsigned reg) {
   return size == kXByte ? (reg == kSP ? 2 : 1) : size == kXWord ? 2 : 4;
+}
+
+// A .W or .A value in the image, as x_read/x_write access it (Bus::sram_block()).
+template <unsigned kSize>
+uint32_t load_image(const uint8_t* at) {
+  uint16_t low;
+  uint16_t high = 0;
+  std::memcpy(&low, at, 2);
+  if (kSize == kXAddr) std::memcpy(&high, at + 2, 2);
+  return low | ((high & 0xFu) << 16);
+}
+template <unsigned kSize>
+void store_image(uint8_t* at, uint32_t value) {
+  const uint16_t low = uint16_t(value);
+  std::memcpy(at, &low, 2);
+  if (kSize == kXAddr) {
+    const uint16_t high = uint16_t((value >> 16) & 0xF);
+    std::memcpy(at + 2, &high, 2);
+  }
 }
 }  // namespace
 
-// The extension word's handler: fetches the instruction word after it and dispatches on that.
+// The extension word's handler: fetches the instruction word after it and dispatches on that and
+// the A/L bit. The word is nearly always in the line of the extension word's own fetch
+// (Bus::fetch_line()), where it is read without a lookup and cannot fault or wait; the handler
+// then records the instruction only if it uses the bus (like cpu.cpp's register-only handlers).
+template <bool kAL>
 uint32_t Cpu::exec_extended(Cpu& c, unsigned ext, unsigned pc_after_ext, uint64_t now) {
+  if (__builtin_expect((pc_after_ext >> Bus::kCacheLineShift) == c.bus_.fetch_line(), 1)) {
+    const unsigned op = c.bus_.fetch_word_in_line(pc_after_ext);
+    const uint32_t pc = (pc_after_ext + 2) & kAddrMask;
+    c.regs_[kPC] = pc;
+    return c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op](c, ext, op, pc, now);
+  }
+  return exec_extended_fetch<kAL>(c, ext, pc_after_ext, now);
+}
+
+// The instruction word elsewhere: fetched through the bus, which may add wait states or fault.
+template <bool kAL>
+__attribute__((noinline)) uint32_t Cpu::exec_extended_fetch(Cpu& c, unsigned ext,
+                                                            unsigned pc_after_ext, uint64_t now) {
   c.begin_bus_instruction(ext, pc_after_ext, now);
   uint32_t pc = pc_after_ext;
   const unsigned op = c.fetch_ext(pc);
-  return c.x_dispatch_[op](c, ext, op, pc, now);
+  const XHandler handler = c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op];
+  // An illegal instruction takes no cycles, as exec_illegal: the fault stops the run (and is
+  // reported at the cycle after the fetch).
+  if (handler == &exec_x_illegal) {
+    c.illegal(uint16_t(ext));
+    return handler_result(c.regs_[kPC], 0);
+  }
+  // The handler counts from the end of the fetch; its wait states belong to the instruction.
+  const uint64_t fetched = c.ctx_.cycles;
+  return handler(c, ext, op, pc, fetched) + (uint32_t(fetched - now) << kHandlerCyclesShift);
 }
 
-// Jumps, CALL, RETI and the MSP430X opcodes take no extension word.
-uint32_t Cpu::exec_x_illegal(Cpu& c, unsigned ext, unsigned, uint32_t, uint64_t) {
+Cpu::Handler Cpu::extended_handler(unsigned ext) {
+  return (ext & 0x40) ? &exec_extended<true> : &exec_extended<false>;
+}
+
+// Jumps, CALL, RETI and the MSP430X opcodes take no extension word; A/L = B/W = 0 is reserved
+// except for SWPBX.A and SXTX.A.
+uint32_t Cpu::exec_x_illegal(Cpu& c, unsigned ext, unsigned, uint32_t pc, uint64_t now) {
+  c.begin_x_instruction(ext, pc, now);
   c.illegal(uint16_t(ext));
   return handler_result(c.regs_[kPC], 0);
 }
 
 // An extended Format I (kFormat1, kOp = bits 15:12) or Format II (kOp = bits 9:7) instruction
-// word `op` after the extension word `ext`; pc is the address after `op`. The operand modes are
-// template constants, so the operand code below folds to the instruction's own modes.
-template <bool kFormat1, unsigned kOp, unsigned kSrcMode, unsigned kDstMode>
-uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op, uint32_t pc, uint64_t now) {
+// word `op` after the extension word `ext`; pc is the address after `op`. The operand modes and
+// the data length (kSize, from A/L and B/W: SLAU367 Table 4-11) are template constants, so the
+// operand code below folds to the instruction's own.
+template <bool kFormat1, unsigned kOp, unsigned kSrcMode, unsigned kDstMode, unsigned kSize,
+          bool kRepeated>
+__attribute__((noinline)) uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op, uint32_t pc,
+                                               uint64_t now) {
   auto& regs = c.regs_;
   constexpr bool format1 = kFormat1;
   constexpr unsigned f2op = kOp;
-  // Data length: A/L (extension word bit 6) with B/W (SLAU367 Table 4-11); A/L = B/W = 0 is
-  // reserved except for SWPBX.A and SXTX.A (note under Table 4-12).
-  const bool al = ext & 0x40;
-  const bool bw = op & 0x40;
-  unsigned size;
-  if (al) {
-    size = bw ? kXByte : kXWord;
-  } else if (bw) {
-    size = kXAddr;
-  } else if (!format1 && (f2op == kSwpb || f2op == kSxt)) {
-    size = kXAddr;
-  } else {
-    return exec_x_illegal(c, ext, op, pc, now);
-  }
-  const uint32_t mask = kSizeMask[size];
-  const uint32_t msb = kSizeMsb[size];
+  constexpr unsigned size = kSize;
+  constexpr uint32_t mask = kSizeMask[size];
+  constexpr uint32_t msb = kSizeMsb[size];
+  constexpr bool a = size == kXAddr;
+  constexpr XMode src_mode = XMode(kSrcMode);
+  constexpr XMode dst_mode = XMode(kDstMode);
   // Register mode (Format I: As = 00 and Ad = 0; Format II: As = 00) uses the register-mode
   // extension word: ZC (bit 8), # (bit 7) and the repetition count in bits 3:0 (SLAU367 Table
   // 4-11); other modes carry source bits 19:16 in bits 10:7 and destination bits 19:16 in bits 3:0
   // (Table 4-12). A Format II operand takes bits 10:7, as a source does.
-  constexpr bool register_mode = kSrcMode == kXReg && (!format1 || kDstMode == kXReg);
-  unsigned repeat = 1;
-  bool zero_carry = false;
-  if (register_mode) {
-    repeat = ((ext & 0x80) ? regs[ext & 0xF] : ext) % 16 + 1;
-    zero_carry = ext & 0x100;
+  constexpr bool dst_register = dst_mode == kXReg || dst_mode == kXSpecialReg;
+  constexpr bool register_mode = src_mode == kXReg && (!format1 || dst_register);
+  // A separate instance keeps the repetition loop's registers out of the usual case.
+  if constexpr (register_mode && !kRepeated) {
+    if (ext & kXRepeatFields) {
+      return exec_x<kFormat1, kOp, kSrcMode, kDstMode, kSize, true>(c, ext, op, pc, now);
+    }
   }
+  // Registers and constants only: like cpu.cpp's register-only handlers, the instruction leaves
+  // ctx.cycles alone and returns its table cycles.
+  constexpr bool uses_bus =
+      in_memory(src_mode) || src_mode == kXImm || (format1 ? in_memory(dst_mode) : f2op == kPush);
+  if (uses_bus) c.begin_x_instruction(ext, pc, now);
+  const auto took = [&c, now](unsigned cyc) {
+    if (!uses_bus) return cyc;
+    c.ctx_.cycles += cyc;
+    return unsigned(c.ctx_.cycles - now);
+  };
   const unsigned as = (op >> 4) & 3;
   const uint32_t src_high = (ext >> 7) & 0xF;
   const uint32_t dst_high = ext & 0xF;
@@ -221,7 +324,7 @@ uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op, uint32_t pc, uint64_t no
         return ((high << 16) | c.fetch_ext(pc)) & mask;
       default: {
         *addr = c.x_address(o, pc, high);
-        const uint32_t v = c.x_read(*addr, size) & mask;
+        const uint32_t v = c.x_read<size>(*addr) & mask;
         if (o.mode == kXIndInc) regs[o.reg] = (*addr + increment(size, o.reg)) & kAddrMask;
         return v;
       }
@@ -229,19 +332,28 @@ uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op, uint32_t pc, uint64_t no
   };
   // Register results: .B clears bits 19:8, .W bits 19:16 (SLAU367 §4.4.1); PC takes the result,
   // SR takes it after the flags, R3 ignores it.
-  const auto write_reg = [&c](unsigned r, uint32_t v) {
-    if (r == kSR) {
+  const auto write_reg = [&c, &pc](unsigned r, uint32_t v) {
+    if (r == kPC) {
+      c.regs_[kPC] = v & kAddrMask;
+      pc = c.regs_[kPC];
+    } else if (r == kSR) {
       c.write_sr(uint16_t(v));
     } else if (r != kCG) {
       c.regs_[r] = v;
     }
   };
+  unsigned repeat = 1;
+  bool zero_carry = false;
+  if (kRepeated) {
+    repeat = ((ext & 0x80) ? regs[ext & 0xF] : ext) % 16 + 1;
+    zero_carry = ext & 0x100;
+  }
+  const auto carry_in = [&c, zero_carry] { return zero_carry ? 0u : uint32_t(c.carry()); };
 
   if (!format1) {
     const unsigned reg = op & 0xF;
-    const XOperand o{XMode(kSrcMode), reg, kCgValues[((reg & 1) << 2) | as]};
-    const unsigned cls = x_f2_class(o.mode);
-    const bool a = size == kXAddr;
+    const XOperand o{src_mode, reg, kCgValues[((reg & 1) << 2) | as]};
+    constexpr unsigned cls = x_f2_class(src_mode);
     if (f2op == kPush) {
       // PUSHX (SLAU367 PUSHX): SP - 2 (.B/.W) or SP - 4 (.A), then the operand to @SP. The
       // operand is read before SP changes. Table 4-17: PUSHX X(SP) takes one cycle more.
@@ -249,7 +361,7 @@ uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op, uint32_t pc, uint64_t no
         uint32_t addr = 0;
         const uint32_t v = read_operand(o, src_high, &addr);
         regs[kSP] = (regs[kSP] - (a ? 4 : 2)) & kAddrMask;
-        c.x_write(regs[kSP], v, size);
+        c.x_write<size>(regs[kSP], v);
         c.ctx_.cycles += cycles::kXPushx[cls][a] + (o.mode == kXIdx && o.reg == kSP);
       }
       return handler_result(pc, unsigned(c.ctx_.cycles - now));
@@ -262,9 +374,9 @@ uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op, uint32_t pc, uint64_t no
         case kRrc:
         case kRra: {
           // RRCX/RRAX/RRUX (RRUX is RRCX with ZC: a zero enters at the top).
-          const bool cin = f2op == kRrc ? (!zero_carry && c.carry()) : (v & msb);
-          res = (v >> 1) | (cin ? msb : 0);
-          c.x_set_flags(v & 1, res == 0, res & msb, false);
+          const bool top = f2op == kRrc ? carry_in() : (v & msb);
+          res = (v >> 1) | (top ? msb : 0);
+          c.set_x_flags<size>(res, v & 1, 0);
           break;
         }
         case kSwpb:
@@ -272,46 +384,42 @@ uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op, uint32_t pc, uint64_t no
           res = (v & 0xF0000) | ((v << 8) & 0xFF00) | ((v >> 8) & 0xFF);
           break;
         default: {  // kSxt
-          // SXTX extends bit 7 through bit 19 in a register (SLAU367 SXTX: "Rdst.19:8"), through
-          // the operand's MSB in memory.
-          const uint32_t ext_to = o.mode == kXReg ? 0xFFFFF : mask;
+          // SXTX extends bit 7 through bit 19 in a register (SLAU367 SXTX: "Rdst.19:8"),
+          // through the operand's MSB in memory.
+          constexpr uint32_t ext_to = src_mode == kXReg ? 0xFFFFF : mask;
           res = (v & 0x80) ? (v | (ext_to & ~0x7Fu)) : (v & 0x7F);
-          c.x_set_flags(res != 0, res == 0, res & msb, false);
+          c.set_x_flags<size>(res & mask, res != 0, 0);
           break;
         }
       }
-      if (o.mode == kXReg) {
-        if (o.reg == kPC) {
-          regs[kPC] = res & kAddrMask;
-          pc = regs[kPC];
-        } else {
-          write_reg(o.reg, res);
-        }
-      } else if (in_memory(o.mode)) {
-        c.x_write(addr, res, size);
+      if (src_mode == kXReg) {
+        write_reg(o.reg, res);
+      } else if (in_memory(src_mode)) {
+        c.x_write<size>(addr, res);
       }
     }
-    // Table 4-17: RRAX/RRCX Rn take 1 + n cycles; SWPBX and SXTX have no row and are timed like
-    // RRAX (Table 4-9 puts all four on one row for MSP430 instructions).
-    c.ctx_.cycles += o.mode == kXReg ? 1 + repeat : cycles::kXShift[cls][a];
-    return handler_result(pc, unsigned(c.ctx_.cycles - now));
+    // Table 4-17: RRAX/RRCX Rn take 1 + n cycles; SWPBX and SXTX have no row and are timed
+    // like RRAX (Table 4-9 puts all four on one row for MSP430 instructions).
+    return handler_result(pc, took(src_mode == kXReg ? 1 + repeat : cycles::kXShift[cls][a]));
   }
 
   // Format I.
   constexpr unsigned opc = kOp;
   const unsigned sreg = (op >> 8) & 0xF;
-  const XOperand s{XMode(kSrcMode), sreg, kCgValues[((sreg & 1) << 2) | as]};
-  const XOperand d{XMode(kDstMode), op & 0xF};
+  const XOperand s{src_mode, sreg, kCgValues[((sreg & 1) << 2) | as]};
+  const XOperand d{dst_mode, op & 0xF};
   uint32_t src_addr = 0;
   uint32_t dst_addr = 0;
   for (unsigned i = 0; i < repeat; ++i) {
     const uint32_t src = read_operand(s, src_high, &src_addr);
     uint32_t dst = 0;
-    if (d.mode == kXReg) {
+    if (dst_mode == kXReg) {
+      dst = regs[d.reg] & mask;
+    } else if (dst_mode == kXSpecialReg) {
       dst = read_reg(d.reg) & mask;
     } else if (i == 0) {
       dst_addr = c.x_address(d, pc, dst_high);
-      if (opc != kMov) dst = c.x_read(dst_addr, size) & mask;
+      if (opc != kMov) dst = c.x_read<size>(dst_addr) & mask;
     }
     uint32_t res = 0;
     bool write = true;
@@ -326,28 +434,27 @@ uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op, uint32_t pc, uint64_t no
       case kCmp: {
         const uint32_t sv = opc >= kSubc ? (~src & mask) : src;
         uint32_t cin = (opc == kSub || opc == kCmp) ? 1 : 0;
-        if (opc == kAddc || opc == kSubc) cin = zero_carry ? 0 : c.carry();
+        if (opc == kAddc || opc == kSubc) cin = carry_in();
         const uint32_t r = sv + dst + cin;
         res = r & mask;
-        c.x_set_flags((r >> kSizeBits[size]) & 1, res == 0, res & msb,
-                      ((sv ^ r) & (dst ^ r) & msb) != 0);
+        c.set_x_flags<size>(res, (r >> kSizeBits[size]) & 1, (sv ^ r) & (dst ^ r));
         write = opc != kCmp;
         break;
       }
       case kDadd: {
         // 2, 4 or 5 BCD digits; V is undefined and kept (as for DADD in cpu.cpp).
-        const unsigned bits = kSizeBits[size];
-        const uint32_t sum = bcd_add(src, dst, zero_carry ? 0 : c.carry(), bits / 4);
+        constexpr unsigned bits = kSizeBits[size];
+        const uint32_t sum = bcd_add(src, dst, carry_in(), bits / 4);
         res = sum & mask;
         const uint32_t v = c.flag_v_;
-        c.x_set_flags((sum >> bits) & 1, res == 0, res & msb, false);
+        c.set_x_flags<size>(res, (sum >> bits) & 1, 0);
         c.flag_v_ = v;
         break;
       }
       case kBit:
       case kAnd:
         res = src & dst;
-        c.x_set_flags(res != 0, res == 0, res & msb, false);
+        c.set_x_flags<size>(res, res != 0, 0);
         write = opc == kAnd;
         break;
       case kBic:
@@ -358,99 +465,145 @@ uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op, uint32_t pc, uint64_t no
         break;
       default:  // kXor
         res = src ^ dst;
-        c.x_set_flags(res != 0, res == 0, res & msb, (src & dst & msb) != 0);
+        c.set_x_flags<size>(res, res != 0, src & dst);
         break;
     }
     if (!write) continue;
-    if (d.mode != kXReg) {
-      c.x_write(dst_addr, res, size);
-    } else if (d.reg == kPC) {
-      regs[kPC] = res & kAddrMask;
-      pc = regs[kPC];
-    } else {
+    if (dst_mode == kXReg) {
+      regs[d.reg] = res;
+    } else if (dst_mode == kXSpecialReg) {
       write_reg(d.reg, res);
+    } else {
+      c.x_write<size>(dst_addr, res);
     }
   }
   // Table 4-18; footnote [1]: a repeated register-register instruction takes n + 1 cycles.
-  const unsigned dcls = d.mode != kXReg ? cycles::kXDstMem
-                        : d.reg == kPC  ? cycles::kXDstPc
-                                        : cycles::kXDstReg;
-  const unsigned scls = x_src_class(s.mode);
-  unsigned cyc = cycles::kXFormat1[scls][dcls][size == kXAddr];
-  if (dcls == cycles::kXDstMem && (opc == kMov || opc == kBit || opc == kCmp)) {
-    cyc -= size == kXAddr ? cycles::kXFormat1MemDstNoWritebackA
-                          : cycles::kXFormat1MemDstNoWriteback;  // footnotes [2], [3]
+  unsigned cyc;
+  if (!dst_register) {
+    cyc = x_format1_cycles(opc, src_mode, cycles::kXDstMem, a);
+  } else if (dst_mode == kXSpecialReg && d.reg == kPC) {
+    cyc = x_format1_cycles(opc, src_mode, cycles::kXDstPc, a);
+  } else {
+    cyc = register_mode ? repeat + 1 : x_format1_cycles(opc, src_mode, cycles::kXDstReg, a);
   }
-  if (dcls == cycles::kXDstPc && scls != cycles::kXSrcReg && scls != cycles::kXSrcInd &&
-      scls != cycles::kXSrcIndInc && (opc == kMov || opc == kAdd || opc == kSub)) {
-    cyc -= cycles::kXFormat1PcDstFast;  // footnote [4]
-  }
-  if (register_mode && dcls == cycles::kXDstReg) cyc = repeat + 1;
-  c.ctx_.cycles += cyc;
-  return handler_result(pc, unsigned(c.ctx_.cycles - now));
+  return handler_result(pc, took(cyc));
 }
 
-// The table of exec_x instantiations, indexed by the word after an extension word.
+// The table of exec_x instantiations, indexed by the word after an extension word, plus
+// kXTableAlOffset when the extension word's A/L bit is set.
 struct CpuXDispatch {
   using XHandler = Cpu::XHandler;
-  static constexpr unsigned kModes = 8;     // XMode
-  static constexpr unsigned kDstModes = 4;  // kXReg, kXIdx, kXSym, kXAbs
-  template <unsigned... I>
+  static constexpr unsigned kModes = 8;     // source modes: XMode up to kXConst
+  static constexpr unsigned kDstModes = 5;  // kXReg, kXIdx, kXSym, kXAbs, kXSpecialReg
+  static constexpr XMode kDstModeAt[kDstModes] = {kXReg, kXIdx, kXSym, kXAbs, kXSpecialReg};
+  static constexpr unsigned kF1PerSize = 12 * kModes * kDstModes;
+  static constexpr unsigned kF2PerSize = 5 * kModes;
+  template <unsigned kSize, unsigned... I>
   static constexpr std::array<XHandler, sizeof...(I)> format1(
       std::integer_sequence<unsigned, I...>) {
     return {{&Cpu::exec_x<true, kMov + I / (kModes * kDstModes), (I / kDstModes) % kModes,
-                          I % kDstModes>...}};
+                          kDstModeAt[I % kDstModes], kSize>...}};
   }
-  template <unsigned... I>
+  template <unsigned kSize, unsigned... I>
   static constexpr std::array<XHandler, sizeof...(I)> format2(
       std::integer_sequence<unsigned, I...>) {
-    return {{&Cpu::exec_x<false, I / kModes, I % kModes, kXReg>...}};
+    return {{&Cpu::exec_x<false, I / kModes, I % kModes, kXReg, kSize>...}};
   }
-  static XHandler decode(unsigned op) {
-    static constexpr auto f1 =
-        format1(std::make_integer_sequence<unsigned, 12 * kModes * kDstModes>{});
-    static constexpr auto f2 = format2(std::make_integer_sequence<unsigned, 5 * kModes>{});
-    const unsigned as = (op >> 4) & 3;
-    if ((op >> 12) >= kMov) {
-      const unsigned smode = classify_source(as, (op >> 8) & 0xF).mode;
-      const unsigned dmode = classify_destination((op >> 7) & 1, op & 0xF).mode;
-      return f1[((op >> 12) - kMov) * kModes * kDstModes + smode * kDstModes + dmode];
-    }
+  template <unsigned kSize>
+  static constexpr auto format1_of_size() {
+    return format1<kSize>(std::make_integer_sequence<unsigned, kF1PerSize>{});
+  }
+  template <unsigned kSize>
+  static constexpr auto format2_of_size() {
+    return format2<kSize>(std::make_integer_sequence<unsigned, kF2PerSize>{});
+  }
+  static XHandler decode(bool al, unsigned op) {
+    static constexpr std::array<std::array<XHandler, kF1PerSize>, 3> f1 = {
+        format1_of_size<kXByte>(), format1_of_size<kXWord>(), format1_of_size<kXAddr>()};
+    static constexpr std::array<std::array<XHandler, kF2PerSize>, 3> f2 = {
+        format2_of_size<kXByte>(), format2_of_size<kXWord>(), format2_of_size<kXAddr>()};
+    const bool format1 = (op >> 12) >= kMov;
     const unsigned f2op = (op >> 7) & 7;
-    if ((op & 0xFC00) != 0x1000 || f2op > kPush) return &Cpu::exec_x_illegal;
-    return f2[f2op * kModes + classify_source(as, op & 0xF).mode];
+    if (!format1 && ((op & 0xFC00) != 0x1000 || f2op > kPush)) return &Cpu::exec_x_illegal;
+    // Data length: A/L (extension word bit 6) with B/W (SLAU367 Table 4-11); A/L = B/W = 0 is
+    // reserved except for SWPBX.A and SXTX.A (note under Table 4-12).
+    const bool bw = op & 0x40;
+    unsigned size;
+    if (al) {
+      size = bw ? kXByte : kXWord;
+    } else if (bw || (!format1 && (f2op == kSwpb || f2op == kSxt))) {
+      size = kXAddr;
+    } else {
+      return &Cpu::exec_x_illegal;
+    }
+    const unsigned as = (op >> 4) & 3;
+    if (format1) {
+      const unsigned smode = classify_source(as, (op >> 8) & 0xF).mode;
+      const XMode dmode = classify_destination((op >> 7) & 1, op & 0xF).mode;
+      const unsigned dindex = dmode == kXSpecialReg ? kDstModes - 1 : dmode;
+      return f1[size][((op >> 12) - kMov) * kModes * kDstModes + smode * kDstModes + dindex];
+    }
+    return f2[size][f2op * kModes + classify_source(as, op & 0xF).mode];
   }
 };
 
 const Cpu::XHandler* Cpu::x_dispatch_table() {
   static const std::vector<XHandler> table = [] {
-    std::vector<XHandler> t(0x10000);
-    for (unsigned op = 0; op < 0x10000; ++op) t[op] = CpuXDispatch::decode(op);
+    std::vector<XHandler> t(2 * kXTableAlOffset);
+    for (unsigned op = 0; op < kXTableAlOffset; ++op) {
+      t[op] = CpuXDispatch::decode(false, op);
+      t[kXTableAlOffset + op] = CpuXDispatch::decode(true, op);
+    }
     return t;
   }();
   return table.data();
 }
 
 // MOVA, CMPA, ADDA, SUBA and RRCM/RRAM/RLAM/RRUM: opcodes 0x0000-0x0FFF (SLAU367 §4.6.1).
-template <unsigned kForm>
-uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
+//   kDirect: the table's instance of all but the indexed and absolute forms. When Rdst is not SR
+// and the operand of MOVA @Rsrc(+) (RETA) is on one SRAM page or the immediate of a #imm20 form in
+// the fetch line (Bus::fetch_line()), the instruction cannot fault or wait: it reads the image
+// directly and, like a register-only handler, returns its table cycles. Otherwise it runs the
+// instance that goes through the bus (and writes SR).
+template <unsigned kForm, bool kDirect>
+__attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode,
+                                                     uint64_t now) {
   constexpr unsigned kind = kForm;  // bits 7:4
-  // RxxM and the Rsrc forms use registers only: like cpu.cpp's register-only handlers they leave
-  // ctx.cycles alone and return their table cycles.
-  constexpr bool register_only = kind == 0x4 || kind == 0x5 || kind >= 0xC;
-  if (!register_only) c.begin_bus_instruction(op, pc_after_opcode, now);
   uint32_t pc = pc_after_opcode;
   auto& regs = c.regs_;
   const unsigned hi = (op >> 8) & 0xF;  // Rsrc, or bits 19:16 of an address or immediate
   const unsigned dst = op & 0xF;
+  const uint8_t* operand = nullptr;  // kDirect, MOVA @Rsrc(+): the operand in the image
+  if constexpr (kDirect) {
+    const bool writes_sr = dst == kSR && !(kind >= 8 && (kind & 3) == 1);  // all but CMPA do
+    bool direct = !writes_sr;
+    if (kind <= 1) {
+      direct = direct && !(regs[hi] & 1) && (operand = c.bus_.sram_block(regs[hi], 4, 2));
+    } else if (kind >= 8 && kind <= 0xB) {
+      direct = direct && (pc >> Bus::kCacheLineShift) == c.bus_.fetch_line();
+    }
+    if (!direct) return exec_address<kForm, false>(c, op, pc_after_opcode, now);
+  }
+  // RxxM and the Rsrc forms use registers only: like cpu.cpp's register-only handlers they leave
+  // ctx.cycles alone and return their table cycles.
+  constexpr bool register_only = kind == 0x4 || kind == 0x5 || kind >= 0xC || kDirect;
+  if (!register_only) c.begin_bus_instruction(op, pc_after_opcode, now);
+  const auto fetch_word = [&c, &pc] {
+    if (!kDirect) return c.fetch_ext(pc);
+    const uint16_t w = c.bus_.fetch_word_in_line(pc);
+    pc = (pc + 2) & kAddrMask;
+    c.regs_[kPC] = pc;
+    return w;
+  };
   const auto read_reg = [&c](unsigned r) { return r == kSR ? uint32_t(c.sr()) : c.regs_[r]; };
-  // A 20-bit register result: PC branches, SR takes it as a status word, R3 ignores it.
+  // A 20-bit register result: PC branches, SR takes it as a status word (never in the kDirect
+  // instance), R3 ignores it.
   const auto write_reg = [&c, &pc](unsigned r, uint32_t v) {
     v &= kAddrMask;
     if (r == kPC) {
       c.regs_[kPC] = v;
       pc = v;
-    } else if (r == kSR) {
+    } else if (!kDirect && r == kSR) {
       c.write_sr(uint16_t(v));
     } else if (r != kCG) {
       c.regs_[r] = v;
@@ -463,7 +616,7 @@ uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
     case 0x0:    // MOVA @Rsrc,Rdst
     case 0x1: {  // MOVA @Rsrc+,Rdst (RETA is MOVA @SP+,PC)
       const uint32_t addr = regs[hi];
-      const uint32_t v = c.x_read(addr, kXAddr);
+      const uint32_t v = kDirect ? load_image<kXAddr>(operand) : c.x_read<kXAddr>(addr);
       if (kind == 1) regs[hi] = (addr + 4) & kAddrMask;
       write_reg(dst, v);
       cyc = kAddressInstr[kind == 0 ? kAMovaInd : kAMovaIndInc][to_pc];
@@ -479,7 +632,7 @@ uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
             hi == kPC ? pc : regs[hi];  // symbolic: PC is the index word's address
         addr = (base + sign_extend16(c.fetch_ext(pc))) & kAddrMask;
       }
-      write_reg(dst, c.x_read(addr, kXAddr));
+      write_reg(dst, c.x_read<kXAddr>(addr));
       cyc = kAddressInstr[kAMovaMem][to_pc];
       break;
     }
@@ -487,9 +640,9 @@ uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
     case 0x5: {  // the same, .W
       const unsigned n = ((op >> 10) & 3) + 1;
       const unsigned shift_op = (op >> 8) & 3;
-      const unsigned size = kind == 4 ? kXAddr : kXWord;
-      const uint32_t mask = kSizeMask[size];
-      const uint32_t msb = kSizeMsb[size];
+      constexpr unsigned size = kind == 4 ? kXAddr : kXWord;
+      constexpr uint32_t mask = kSizeMask[size];
+      constexpr uint32_t msb = kSizeMsb[size];
       uint32_t v = read_reg(dst) & mask;
       bool carry = c.carry();
       for (unsigned i = 0; i < n; ++i) {
@@ -503,27 +656,27 @@ uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
         }
       }
       // V: reset by RRCM/RRAM/RRUM, undefined for RLAM (SLAU367 §4.6.3): modelled as 0.
-      c.x_set_flags(carry, v == 0, v & msb, false);
+      c.set_x_flags<size>(v, carry, 0);
       write_reg(dst, v);
       cyc = n;  // Table 4-17: n cycles
       break;
     }
     case 0x6: {  // MOVA Rsrc,&abs20
       const uint32_t addr = ((uint32_t(dst) << 16) | c.fetch_ext(pc)) & kAddrMask;
-      c.x_write(addr, read_reg(hi), kXAddr);
+      c.x_write<kXAddr>(addr, read_reg(hi));
       cyc = kAddressInstr[kAMovaRegToMem][0];
       break;
     }
     case 0x7: {  // MOVA Rsrc,x(Rdst)
       const uint32_t base = dst == kPC ? pc : regs[dst];
       const uint32_t addr = (base + sign_extend16(c.fetch_ext(pc))) & kAddrMask;
-      c.x_write(addr, read_reg(hi), kXAddr);
+      c.x_write<kXAddr>(addr, read_reg(hi));
       cyc = kAddressInstr[kAMovaRegToMem][0];
       break;
     }
     default: {  // 0x8-0xB: #imm20 forms; 0xC-0xF: Rsrc forms. MOVA, CMPA, ADDA, SUBA.
       const bool imm = kind < 0xC;
-      const uint32_t src = imm ? ((uint32_t(hi) << 16) | c.fetch_ext(pc)) : read_reg(hi);
+      const uint32_t src = imm ? ((uint32_t(hi) << 16) | fetch_word()) : read_reg(hi);
       const unsigned arith = kind & 3;  // 0 MOVA, 1 CMPA, 2 ADDA, 3 SUBA
       if (arith == 0) {
         write_reg(dst, src);
@@ -536,7 +689,7 @@ uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
       const uint32_t sv = arith == 2 ? (src & kAddrMask) : (~src & kAddrMask);
       const uint32_t r = sv + d + (arith == 2 ? 0 : 1);
       const uint32_t res = r & kAddrMask;
-      c.x_set_flags((r >> 20) & 1, res == 0, res & 0x80000, ((sv ^ r) & (d ^ r) & 0x80000) != 0);
+      c.set_x_flags<kXAddr>(res, (r >> 20) & 1, (sv ^ r) & (d ^ r));
       if (arith != 1) write_reg(dst, res);
       cyc = kAddressInstr[imm ? kAArithImm : kAArithReg][to_pc];
       break;
@@ -549,10 +702,12 @@ uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
 
 Cpu::Handler Cpu::address_handler(unsigned form) {
   static constexpr Handler kHandlers[16] = {
-      &exec_address<0x0>, &exec_address<0x1>, &exec_address<0x2>, &exec_address<0x3>,
-      &exec_address<0x4>, &exec_address<0x5>, &exec_address<0x6>, &exec_address<0x7>,
-      &exec_address<0x8>, &exec_address<0x9>, &exec_address<0xA>, &exec_address<0xB>,
-      &exec_address<0xC>, &exec_address<0xD>, &exec_address<0xE>, &exec_address<0xF>,
+      &exec_address<0x0, true>,  &exec_address<0x1, true>,  &exec_address<0x2, false>,
+      &exec_address<0x3, false>, &exec_address<0x4, true>,  &exec_address<0x5, true>,
+      &exec_address<0x6, false>, &exec_address<0x7, false>, &exec_address<0x8, true>,
+      &exec_address<0x9, true>,  &exec_address<0xA, true>,  &exec_address<0xB, true>,
+      &exec_address<0xC, true>,  &exec_address<0xD, true>,  &exec_address<0xE, true>,
+      &exec_address<0xF, true>,
   };
   return kHandlers[form & 0xF];
 }
@@ -560,11 +715,24 @@ Cpu::Handler Cpu::address_handler(unsigned form) {
 // CALLA (0x1340-0x13BF without 0x13A0-0x13AF; SLAU367 CALLA and §4.6.1): the 20-bit target is
 // computed, PC (the return address) is pushed as two words (bits 19:16 first, at SP + 2, then bits
 // 15:0 at SP), and PC takes the target.
-uint32_t Cpu::exec_calla(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
-  c.begin_bus_instruction(op, pc_after_opcode, now);
+//   kDirect: the table's instance of CALLA Rdst and CALLA #imm20. With the stack words on one SRAM
+// page and the immediate in the fetch line, the instruction cannot fault or wait: it writes the
+// image directly and returns its table cycles (as exec_address's kDirect instance).
+template <unsigned kMode, bool kDirect>
+__attribute__((noinline)) uint32_t Cpu::exec_calla(Cpu& c, unsigned op, unsigned pc_after_opcode,
+                                                   uint64_t now) {
   uint32_t pc = pc_after_opcode;
   auto& regs = c.regs_;
-  const unsigned mode = (op >> 4) & 0xF;
+  uint8_t* stack = nullptr;  // kDirect: the two words below SP in the image
+  if constexpr (kDirect) {
+    const uint32_t sp = (regs[kSP] - 4) & kAddrMask;
+    const bool direct = (kMode != 0xB || (pc >> Bus::kCacheLineShift) == c.bus_.fetch_line()) &&
+                        !(sp & 1) && (stack = c.bus_.sram_block(sp, 4, 2));
+    if (!direct) return exec_calla<kMode, false>(c, op, pc_after_opcode, now);
+  } else {
+    c.begin_bus_instruction(op, pc_after_opcode, now);
+  }
+  constexpr unsigned mode = kMode;
   const unsigned r = op & 0xF;
   const auto read_reg = [&c](unsigned n) { return n == kSR ? uint32_t(c.sr()) : c.regs_[n]; };
   uint32_t target;
@@ -576,47 +744,102 @@ uint32_t Cpu::exec_calla(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t
       break;
     case 0x5: {  // CALLA x(Rdst): 16-bit signed index
       const uint32_t base = r == kPC ? pc : regs[r];
-      target = c.x_read((base + sign_extend16(c.fetch_ext(pc))) & kAddrMask, kXAddr);
+      target = c.x_read<kXAddr>((base + sign_extend16(c.fetch_ext(pc))) & kAddrMask);
       cls = cycles::kXF2Idx;
       break;
     }
     case 0x6:  // CALLA @Rdst
-      target = c.x_read(regs[r], kXAddr);
+      target = c.x_read<kXAddr>(regs[r]);
       cls = cycles::kXF2Ind;
       break;
     case 0x7:  // CALLA @Rdst+
-      target = c.x_read(regs[r], kXAddr);
+      target = c.x_read<kXAddr>(regs[r]);
       regs[r] = (regs[r] + 4) & kAddrMask;
       cls = cycles::kXF2IndInc;
       break;
     case 0x8:  // CALLA &abs20
-      target = c.x_read(((uint32_t(r) << 16) | c.fetch_ext(pc)) & kAddrMask, kXAddr);
+      target = c.x_read<kXAddr>(((uint32_t(r) << 16) | c.fetch_ext(pc)) & kAddrMask);
       cls = cycles::kXF2Abs;
       break;
     case 0x9: {  // CALLA EDE: PC-relative 20-bit index, PC = the index word's address
       const uint32_t base = pc;
-      target = c.x_read((base + ((uint32_t(r) << 16) | c.fetch_ext(pc))) & kAddrMask, kXAddr);
+      target = c.x_read<kXAddr>((base + ((uint32_t(r) << 16) | c.fetch_ext(pc))) & kAddrMask);
       cls = cycles::kXF2Sym;
       break;
     }
     default:  // 0xB: CALLA #imm20
-      target = (uint32_t(r) << 16) | c.fetch_ext(pc);
+      if (kDirect) {
+        target = (uint32_t(r) << 16) | c.bus_.fetch_word_in_line(pc);
+        pc = (pc + 2) & kAddrMask;
+      } else {
+        target = (uint32_t(r) << 16) | c.fetch_ext(pc);
+      }
       cls = cycles::kXF2Imm;
       break;
   }
   regs[kSP] = (regs[kSP] - 4) & kAddrMask;
-  c.x_write(regs[kSP], pc, kXAddr);
   regs[kPC] = target & kAddrMask;
+  if (kDirect) {
+    store_image<kXAddr>(stack, pc);
+    return handler_result(regs[kPC], cycles::kXCalla[cls]);
+  }
+  c.x_write<kXAddr>(regs[kSP], pc);
   // Table 4-17 footnote [1]: CALLA x(SP) takes one cycle more.
   c.ctx_.cycles += cycles::kXCalla[cls] + (mode == 0x5 && r == kSP);
   return handler_result(regs[kPC], unsigned(c.ctx_.cycles - now));
 }
 
+Cpu::Handler Cpu::calla_handler(unsigned op) {
+  static constexpr Handler kHandlers[16] = {
+      &exec_illegal,           &exec_illegal,           &exec_illegal,
+      &exec_illegal,           &exec_calla<0x4, true>,  &exec_calla<0x5, false>,
+      &exec_calla<0x6, false>, &exec_calla<0x7, false>, &exec_calla<0x8, false>,
+      &exec_calla<0x9, false>, &exec_illegal,           &exec_calla<0xB, true>,
+      &exec_illegal,           &exec_illegal,           &exec_illegal,
+      &exec_illegal,
+  };
+  return kHandlers[(op >> 4) & 0xF];
+}
+
 // PUSHM.A/.W #n,Rdst push Rdst, Rdst-1 ... Rdst-n+1; POPM.A/.W #n,Rdst (encoded as Rdst-n+1) pop
 // Rdst-n+1 ... Rdst (SLAU367 PUSHM, POPM; §4.6.1). A .A register takes two words (bits 15:0 at
 // the lower address); POPM.W clears bits 19:16.
+//   The usual case, R4-R15 to or from a stack in SRAM, copies the registers to or from the image
+// directly: it cannot fault or wait, so like a register-only handler it returns its table cycles.
 template <bool kPop, bool kWord>
 uint32_t Cpu::exec_pushm_popm(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
+  const unsigned n = ((op >> 4) & 0xF) + 1;
+  const unsigned r = op & 0xF;
+  constexpr unsigned step = kWord ? 2 : 4;
+  const uint32_t sp = c.regs_[kSP];
+  const uint32_t bytes = n * step;
+  const uint32_t block_start = kPop ? sp : (sp - bytes) & kAddrMask;
+  // R4-R15 only (no PC, SP, SR or R3): PUSHM's registers end at Rdst, POPM's start there.
+  const bool general_registers = kPop ? r >= 4 && r + n <= 16 : r >= n + 3;
+  const unsigned lowest = kPop ? r : r + 1 - n;
+  uint8_t* const block = general_registers && !(sp & 1)
+                             ? c.bus_.sram_block(block_start, bytes, n * (step / 2))
+                             : nullptr;
+  if (!block) return exec_pushm_popm_bus<kPop, kWord>(c, op, pc_after_opcode, now);
+  // The lowest register is at the lowest address.
+  constexpr unsigned size = kWord ? kXWord : kXAddr;
+  for (unsigned i = 0; i < n; ++i) {
+    uint32_t& reg = c.regs_[lowest + i];
+    if (kPop) {
+      reg = load_image<size>(block + i * step);
+    } else {
+      store_image<size>(block + i * step, reg);
+    }
+  }
+  c.regs_[kSP] = kPop ? (sp + bytes) & kAddrMask : block_start;
+  return handler_result(pc_after_opcode, cycles::kPushmPopmBase + (kWord ? n : 2 * n));
+}
+
+// Any registers, any memory: word by word through the bus.
+template <bool kPop, bool kWord>
+__attribute__((noinline)) uint32_t Cpu::exec_pushm_popm_bus(Cpu& c, unsigned op,
+                                                            unsigned pc_after_opcode,
+                                                            uint64_t now) {
   c.begin_bus_instruction(op, pc_after_opcode, now);
   uint32_t pc = pc_after_opcode;
   auto& regs = c.regs_;
@@ -629,7 +852,7 @@ uint32_t Cpu::exec_pushm_popm(Cpu& c, unsigned op, unsigned pc_after_opcode, uin
   for (unsigned i = 0; i < n; ++i) {
     if (pop) {
       const unsigned reg = (r + i) & 0xF;
-      const uint32_t v = c.x_read(regs[kSP], size);
+      const uint32_t v = c.x_read<size>(regs[kSP]);
       regs[kSP] = (regs[kSP] + step) & kAddrMask;
       if (reg == kPC) {
         regs[kPC] = v;
@@ -643,7 +866,7 @@ uint32_t Cpu::exec_pushm_popm(Cpu& c, unsigned op, unsigned pc_after_opcode, uin
       const unsigned reg = (r - i) & 0xF;
       const uint32_t v = reg == kSR ? uint32_t(c.sr()) : regs[reg];
       regs[kSP] = (regs[kSP] - step) & kAddrMask;
-      c.x_write(regs[kSP], v, size);
+      c.x_write<size>(regs[kSP], v);
     }
   }
   // Table 4-17: PUSHM/POPM 2 + n cycles, PUSHM.A/POPM.A 2 + 2n.

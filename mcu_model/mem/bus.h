@@ -91,6 +91,18 @@ class Bus {
   uint16_t fetch_in_line(uint32_t addr) const { return load16(addr & kWordAddrMask); }
   // Forgets fetch_line() (the CPU's breakpoints changed).
   void clear_fetch_line() { fetch_line_ = kNoLine; }
+  // fetch_word() for a word after the opcode (an extension or operand word) in fetch_line(): an
+  // MRU hit, so only the FRAM read is counted.
+  uint16_t fetch_word_in_line(uint32_t addr) {
+    ++stats_.fram_reads;
+    return load16(addr & kWordAddrMask);
+  }
+  // fetch_word() for a word after the opcode on a page the CPU fetches with fetch_fram_opcode():
+  // its line becomes fetch_line(), so the next opcode there is fetched without a lookup.
+  uint16_t fetch_fram_word(uint32_t addr) {
+    ++stats_.fram_reads;
+    return fetch_fram_opcode<true>(addr);
+  }
   // The 256-byte page that holds addr is plain FRAM (fetch_fram_opcode() may be used on it). Page
   // kinds are fixed once peripherals are attached.
   static constexpr unsigned kPageShift = 8;  // 256-byte pages
@@ -118,6 +130,16 @@ class Bus {
   // loop_limit(): set_loop_limit() arms it with the cycle limit, set_attention() zeroes it.
   void set_loop_limit(uint64_t cycle_limit) { loop_limit_ = attention_ ? 0 : cycle_limit; }
   uint64_t loop_limit() const { return loop_limit_; }
+  // The image bytes [addr, addr + size) for CPU data accesses that read or write them as
+  // `accesses` words, when they lie on one SRAM page (no timing, no side effects): the accesses
+  // are counted and the caller reads or writes the image directly. nullptr when they do not; the
+  // caller then takes read_word()/write_word() and nothing is counted.
+  uint8_t* sram_block(uint32_t addr, uint32_t size, unsigned accesses) {
+    const uint32_t page = addr >> kPageShift;
+    if (page != (addr + size - 1) >> kPageShift || page_kind_[page] != kPageSram) return nullptr;
+    stats_.sram_accesses += accesses;
+    return image_.data() + addr;
+  }
   // Addresses are 20-bit (the CPU masks them); bits above 19 are ignored.
   uint16_t read_word(uint32_t addr);
   uint8_t read_byte(uint32_t addr);
