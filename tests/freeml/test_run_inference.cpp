@@ -118,7 +118,7 @@ TEST_CASE("run: one output channel per unit gives the reference's classes and co
   }
 }
 
-TEST_CASE("run: unit_budget \"supply\" re-plans a blob of whole layers for the scenario's 10 uF",
+TEST_CASE("run: unit_budget supply re-plans a blob of whole layers for the scenario's 10 uF",
           "[freeml][run][recorded]") {
   RUNTEST_REQUIRE_RECORDED_TRACES();
   // The MNIST blob with whole layers as units (as before issue 16) on the weakest RF trace: at

@@ -76,6 +76,13 @@ double check_steps(const std::string& name, const Model& model, const SampleSet&
   return double(sum_got) / double(sum_bound);
 }
 
+LayerKind kind_named(const std::string& name) {
+  for (int k = 1; k <= 9; ++k) {
+    if (name == to_string(LayerKind(k))) return LayerKind(k);
+  }
+  throw std::invalid_argument("no layer kind " + name);
+}
+
 Model committed(const std::string& name) {
   return read_blob_file(std::string(EHSIM_SOURCE_DIR) + "/freeml/models/" + name + ".fmlb");
 }
@@ -109,16 +116,7 @@ TEST_CASE("the engine never takes longer for a step than its cycle bound", "[fre
       if (csr && kind != "mixed" && kind != "conv2d" && kind != "dwconv2d" && kind != "pointwise" &&
           kind != "dense")
         continue;
-      ModelSpec spec = kind == "mixed" ? mixed_spec()
-                                       : single_layer_spec(
-                                             [&] {
-                                               for (int k = 1; k <= 9; ++k) {
-                                                 if (kind == to_string(LayerKind(k)))
-                                                   return LayerKind(k);
-                                               }
-                                               return LayerKind::kRelu;
-                                             }(),
-                                             csr);
+      ModelSpec spec = kind == "mixed" ? mixed_spec() : single_layer_spec(kind_named(kind), csr);
       Model m = generate_model(spec, 31 + uint32_t(budget));
       m.policy = Policy::kEnergy;
       m.energy_mv = 0;
