@@ -7,16 +7,24 @@ namespace ehsim {
 
 namespace {
 constexpr uint32_t kSpace = 0x100000;  // the 20-bit address space
+
+// One past the highest address of the ranges: the per-byte arrays end there (the FR5994's FRAM
+// ends at 0x44000, so they hold a quarter of the address space).
+uint32_t end_of(const std::vector<std::pair<uint32_t, uint32_t>>& ranges) {
+  uint32_t end = 0;
+  for (const auto& range : ranges) end = std::max(end, std::min(range.second, kSpace));
+  return end;
 }
+}  // namespace
 
 WarDetector::WarDetector(std::vector<std::pair<uint32_t, uint32_t>> fram,
                          std::vector<std::pair<uint32_t, uint32_t>> sram)
     : fram_(std::move(fram)),
       sram_(std::move(sram)),
-      written_in_(kSpace, 0),
-      read_in_(kSpace, 0),
-      read_pc_(kSpace, 0),
-      sram_written_(kSpace, 0) {}
+      written_in_(end_of(fram_), 0),
+      read_in_(end_of(fram_), 0),
+      read_pc_(end_of(fram_), 0),
+      sram_written_(end_of(sram_), 0) {}
 
 bool in_ranges(const std::vector<std::pair<uint32_t, uint32_t>>& ranges, uint32_t addr) {
   for (const auto& [start, end] : ranges) {
