@@ -43,6 +43,7 @@ nlohmann::json report_if_present(const std::string& artifact) {
 }  // namespace
 
 int cmd_emit(int argc, char** argv) {
+  const ref::BudgetRequest supply_defaults;  // --v-on and the rest default as freeml-ref's do
   po::options_description opts("freeml-compile emit options");
   opts.add_options()("help,h", "this help")(
       "model", po::value<std::string>()->required(),
@@ -61,13 +62,15 @@ int cmd_emit(int argc, char** argv) {
       "(instead of --capacitor)")(
       "capacitor", po::value<std::string>()->default_value("10uF"),
       "size the units so that one charge of this capacitor finishes any step (FORMAT.md "
-      "\"Intermittent units\")")("v-on", po::value<std::string>()->default_value("2.4V"),
+      "\"Intermittent units\")")("v-on",
+                                 po::value<std::string>()->default_value(supply_defaults.v_on),
                                  "turn-on voltage of that supply")(
-      "v-off", po::value<std::string>()->default_value("1.8V"), "turn-off voltage")(
-      "mclk", po::value<std::string>()->default_value("8MHz"), "MCLK, at most 8 MHz")(
-      "leakage", po::value<std::string>()->default_value("0A"), "capacitor leakage current")(
-      "safety", po::value<std::string>()->default_value("0.8"),
-      "share of one charge's modelled cycles a step may use");
+      "v-off", po::value<std::string>()->default_value(supply_defaults.v_off), "turn-off voltage")(
+      "mclk", po::value<std::string>()->default_value(supply_defaults.mclk), "MCLK, at most 8 MHz")(
+      "leakage", po::value<std::string>()->default_value(supply_defaults.leakage),
+      "capacitor leakage current")("safety",
+                                   po::value<std::string>()->default_value(supply_defaults.safety),
+                                   "share of one charge's modelled cycles a step may use");
   add_dataset_options(&opts);
   po::variables_map vm;
   if (int rc = parse_options("emit", argc, argv, opts, &vm); rc >= 0) return rc;

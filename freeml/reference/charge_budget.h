@@ -16,19 +16,19 @@
 
 namespace freeml::ref {
 
+// The default safety factor and why: docs in freeml/FORMAT.md "Intermittent units".
+inline constexpr double kDefaultSafetyFactor = 0.8;
+// The unit cost model (unit_cost.h) holds at MCLK <= 8 MHz: above it FRAM adds wait states.
+inline constexpr double kMaxBudgetMclk_Hz = 8e6;
+
 struct ChargeSupply {
   double capacitance_F = 10e-6;
   double v_on_V = 2.4;
   double v_off_V = 1.8;
   double mclk_Hz = 8e6;
-  double leakage_A = 0;        // the capacitor's constant leakage current
-  double safety_factor = 0.8;  // the share of the modelled cycles a unit may use
+  double leakage_A = 0;                         // the capacitor's constant leakage current
+  double safety_factor = kDefaultSafetyFactor;  // the share of the modelled cycles a unit may use
 };
-
-// The default safety factor and why: docs in freeml/FORMAT.md "Intermittent units".
-inline constexpr double kDefaultSafetyFactor = 0.8;
-// The unit cost model (unit_cost.h) holds at MCLK <= 8 MHz: above it FRAM adds wait states.
-inline constexpr double kMaxBudgetMclk_Hz = 8e6;
 
 struct ChargeBudget {
   double energy_J = 0;            // 1/2 C (v_on^2 - v_off^2)

@@ -110,20 +110,20 @@ uint64_t budget_for(const Model& m, const BudgetRequest& r) {
   return uint64_t(m.unit_budget_kcycles) * 1000;
 }
 
-void print_step(const Step& s, uint64_t budget) {
-  std::cout << to_string(s.kind);
-  if (s.layer >= 0) std::cout << " layer " << s.layer;
-  if (s.kind == StepKind::kUnit) std::cout << " elements " << s.first << ".." << s.last;
-  if (s.kind == StepKind::kTapPart) std::cout << " channels " << s.first << ".." << s.last;
-  std::cout << " cycles " << s.cycles << " [" << s.code;
-  for (uint64_t n : s.counts) std::cout << " " << n;
-  std::cout << "]";
-  if (budget != 0 && s.kind != StepKind::kBoot && s.cycles > budget) std::cout << " OVER BUDGET";
-  std::cout << "\n";
+void print_step(std::ostream& os, const Step& s, uint64_t budget) {
+  os << to_string(s.kind);
+  if (s.layer >= 0) os << " layer " << s.layer;
+  if (s.kind == StepKind::kUnit) os << " elements " << s.first << ".." << s.last;
+  if (s.kind == StepKind::kTapPart) os << " channels " << s.first << ".." << s.last;
+  os << " cycles " << s.cycles << " [" << s.code;
+  for (uint64_t n : s.counts) os << " " << n;
+  os << "]";
+  if (budget != 0 && s.kind != StepKind::kBoot && s.cycles > budget) os << " OVER BUDGET";
+  os << "\n";
 }
 
 int list_units(const Model& m, uint64_t budget) {
-  for (const Step& s : inference_steps(m)) print_step(s, budget);
+  for (const Step& s : inference_steps(m)) print_step(std::cout, s, budget);
   if (budget != 0) std::cout << "budget " << budget << " cycles\n";
   return 0;
 }
@@ -146,8 +146,7 @@ int validate(const char* path, const Model& m, uint64_t budget) {
             << " cycles, so one charge cannot finish them:\n";
   for (const Step& s : over) {
     std::cerr << "  ";
-    std::cout.flush();
-    print_step(s, budget);
+    print_step(std::cerr, s, budget);
   }
   return 1;
 }

@@ -225,26 +225,54 @@ Step tap_step(const Model& m, size_t k, int c0, int c1) {
   return s;
 }
 
-// The largest step of a layer whose units are `per` elements (a tapped layer's units never end
+// The steps of a layer whose units are `per` elements, in order (a tapped layer's units never end
 // it: its tap's last part does).
-uint64_t largest_unit(const Model& m, size_t layer, int per) {
+std::vector<Step> unit_steps(const Model& m, size_t layer, int per) {
   const int total = m.layers[layer].out.size();
   const bool tapped = tap_of(m, layer) >= 0;
-  uint64_t worst = 0;
+  std::vector<Step> steps;
   for (int e0 = 0; e0 < total; e0 += per) {
     const int e1 = std::min(total, e0 + per);
-    worst = std::max(worst, unit_step(m, layer, e0, e1, !tapped && e1 == total).cycles);
+    steps.push_back(unit_step(m, layer, e0, e1, !tapped && e1 == total));
   }
+  return steps;
+}
+
+// The parts of tap k when they are `per` tapped channels each, in order.
+std::vector<Step> tap_steps(const Model& m, size_t k, int per) {
+  const int channels = m.layers[size_t(m.taps[k].layer)].out.c;
+  std::vector<Step> steps;
+  for (int c0 = 0; c0 < channels; c0 += per) {
+    steps.push_back(tap_step(m, k, c0, std::min(channels, c0 + per)));
+  }
+  return steps;
+}
+
+uint64_t largest(const std::vector<Step>& steps) {
+  uint64_t worst = 0;
+  for (const Step& s : steps) worst = std::max(worst, s.cycles);
   return worst;
 }
 
-uint64_t largest_tap_part(const Model& m, size_t k, int per) {
-  const int channels = m.layers[size_t(m.taps[k].layer)].out.c;
-  uint64_t worst = 0;
-  for (int c0 = 0; c0 < channels; c0 += per) {
-    worst = std::max(worst, tap_step(m, k, c0, std::min(channels, c0 + per)).cycles);
-  }
-  return worst;
+Step boot_step(const Model& m) {
+  Counts n;
+  n.category = kBootStep;
+  n.elements = m.layers.size();
+  Step s;
+  s.kind = StepKind::kBoot;
+  set_cost(&s, n);
+  return s;
+}
+
+Step fetch_step(const Model& m) {
+  Counts n;
+  n.category = kFetchStep;
+  n.elements = uint64_t(m.input.size());
+  n.work = uint64_t(m.num_classes);
+  Step s;
+  s.kind = StepKind::kFetch;
+  set_cost(&s, n);
+  return s;
 }
 
 // The largest per in [1, limit] for which cost(per) <= budget (cost grows with per), or 0 if even
@@ -266,18 +294,6 @@ int largest_fitting(int limit, uint64_t budget, Cost cost) {
 
 }  // namespace
 
-const std::vector<std::string>& cost_codes() {
-  static const std::vector<std::string> codes(std::begin(kCodes), std::end(kCodes));
-  return codes;
-}
-
-const std::array<uint64_t, 7>& cost_row(const std::string& code) {
-  for (size_t i = 0; i < kCategories; ++i) {
-    if (code == kCodes[i]) return kCosts[i];
-  }
-  throw std::invalid_argument("no unit cost code '" + code + "'");
-}
-
 const char* to_string(StepKind kind) {
   switch (kind) {
     case StepKind::kBoot:
@@ -293,34 +309,15 @@ const char* to_string(StepKind kind) {
 }
 
 std::vector<Step> inference_steps(const Model& m) {
-  std::vector<Step> steps;
-  Counts boot;
-  boot.category = kBootStep;
-  boot.elements = m.layers.size();
-  steps.emplace_back();
-  set_cost(&steps.back(), boot);
-  Counts fetch;
-  fetch.category = kFetchStep;
-  fetch.elements = uint64_t(m.input.size());
-  fetch.work = uint64_t(m.num_classes);
-  steps.emplace_back();
-  steps.back().kind = StepKind::kFetch;
-  set_cost(&steps.back(), fetch);
+  std::vector<Step> steps{boot_step(m), fetch_step(m)};
   for (size_t i = 0; i < m.layers.size(); ++i) {
-    const Layer& l = m.layers[i];
-    const int total = l.out.size(), per = elements_per_unit(l);
+    const std::vector<Step> units = unit_steps(m, i, elements_per_unit(m.layers[i]));
+    steps.insert(steps.end(), units.begin(), units.end());
     const int tap = tap_of(m, i);
-    for (int e0 = 0; e0 < total; e0 += per) {
-      const int e1 = std::min(total, e0 + per);
-      steps.push_back(unit_step(m, i, e0, e1, tap < 0 && e1 == total));
-    }
     if (tap < 0) continue;
-    const int channels = l.out.c;
-    const int per_part =
-        m.taps[size_t(tap)].unit_channels ? m.taps[size_t(tap)].unit_channels : channels;
-    for (int c0 = 0; c0 < channels; c0 += per_part) {
-      steps.push_back(tap_step(m, size_t(tap), c0, std::min(channels, c0 + per_part)));
-    }
+    const int per = m.taps[size_t(tap)].unit_channels;
+    const std::vector<Step> parts = tap_steps(m, size_t(tap), per ? per : m.layers[i].out.c);
+    steps.insert(steps.end(), parts.begin(), parts.end());
   }
   return steps;
 }
@@ -348,11 +345,11 @@ void plan_units(Model* m, uint64_t budget_cycles) {
     Layer& l = m->layers[i];
     const int total = l.out.size();
     const int per =
-        largest_fitting(total, budget_cycles, [&](int p) { return largest_unit(*m, i, p); });
+        largest_fitting(total, budget_cycles, [&](int p) { return largest(unit_steps(*m, i, p)); });
     if (per == 0) {
       throw UnitBudgetError(
           "layer " + std::to_string(i) + " (" + to_string(l.kind) + "): one output element needs " +
-          std::to_string(largest_unit(*m, i, 1)) + " cycles, more than the unit budget of " +
+          std::to_string(largest(unit_steps(*m, i, 1))) + " cycles, more than the unit budget of " +
           std::to_string(budget_cycles));
     }
     l.unit_channels = 0;
@@ -361,17 +358,17 @@ void plan_units(Model* m, uint64_t budget_cycles) {
   for (size_t k = 0; k < m->taps.size(); ++k) {
     Tap& t = m->taps[k];
     const int channels = m->layers[size_t(t.layer)].out.c;
-    const int per =
-        largest_fitting(channels, budget_cycles, [&](int p) { return largest_tap_part(*m, k, p); });
+    const int per = largest_fitting(channels, budget_cycles,
+                                    [&](int p) { return largest(tap_steps(*m, k, p)); });
     if (per == 0) {
       throw UnitBudgetError("the gNet tap of layer " + std::to_string(t.layer) +
-                            ": one channel needs " + std::to_string(largest_tap_part(*m, k, 1)) +
+                            ": one channel needs " + std::to_string(largest(tap_steps(*m, k, 1))) +
                             " cycles, more than the unit budget of " +
                             std::to_string(budget_cycles));
     }
     t.unit_channels = per == channels ? 0 : per;
   }
-  const uint64_t fetch = inference_steps(*m)[1].cycles;
+  const uint64_t fetch = fetch_step(*m).cycles;
   if (fetch > budget_cycles) {
     throw UnitBudgetError("fetching a sample of " + std::to_string(m->input.size()) +
                           " words needs " + std::to_string(fetch) +

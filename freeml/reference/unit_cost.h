@@ -35,10 +35,6 @@ struct Step {
   std::array<uint64_t, 7> counts{};
 };
 
-// Codes in the order of the cost table, and the table (cycles per repetition of each part).
-const std::vector<std::string>& cost_codes();
-const std::array<uint64_t, 7>& cost_row(const std::string& code);
-
 // Every step of one inference that runs to the final layer, in the engine's order: the boot
 // (reset to the first step: crt0, the blob check, the resume), the fetch of the sample, then each
 // layer's units followed by its tap's parts.

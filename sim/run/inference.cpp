@@ -8,8 +8,8 @@
 #include "freeml/firmware/include/freeml/model_format.h"
 #include "freeml/reference/blob_io.h"
 #include "freeml/reference/charge_budget.h"
-#include "freeml/reference/unit_cost.h"
 #include "freeml/reference/samples.h"
+#include "freeml/reference/unit_cost.h"
 #include "sim/run/firmware_inputs.h"
 #include "sim/scenario/units.h"
 
@@ -138,8 +138,7 @@ std::optional<InferenceConfig> parse_inference_section(const json& doc,
               "cycles");
       c.unit_budget_from_supply = true;
     } else {
-      require(v.is_number_unsigned() && v.get<uint64_t>() >= 1000 &&
-                  v.get<uint64_t>() <= 65535000,
+      require(v.is_number_unsigned() && v.get<uint64_t>() >= 1000 && v.get<uint64_t>() <= 65535000,
               where, "expected cycles per step, 1000..65535000, or \"supply\"");
       c.unit_budget_cycles = v.get<uint64_t>();
     }
@@ -204,15 +203,15 @@ PreparedInference prepare_inference(const InferenceConfig& c, uint64_t seed,
                                     mcu::Mcu& mcu) {
   // The model: validated exactly as the host reference reads it, after the overrides.
   std::vector<uint8_t> blob;
+  freeml::ref::Model model;
   try {
     blob = freeml::ref::read_file(c.model_path);
-    freeml::ref::parse_blob(blob, c.model_path);
+    model = freeml::ref::parse_blob(blob, c.model_path);
   } catch (const std::exception& e) {
     throw InputError(std::string("/inference/model: ") + e.what());
   }
   if (c.unit_budget_cycles) {
     try {
-      freeml::ref::Model model = freeml::ref::parse_blob(blob, c.model_path);
       freeml::ref::plan_units(&model, *c.unit_budget_cycles);
       blob = freeml::ref::write_blob(model);
     } catch (const freeml::ref::UnitBudgetError& e) {

@@ -104,6 +104,7 @@ void fml_tap_finish(const uint8_t* b, uint16_t tap, const int32_t* sums, const i
   for (uint16_t c = 0; c < classes; ++c)
     logits_out[c] = (int32_t)((uint32_t)logits_in[c] + (uint32_t)round_shift32(sums[c], shift));
 }
+
 void fml_top1(const int32_t* logits, uint16_t n, uint16_t* cls, int32_t* margin) {
   uint16_t best = 0;
   for (uint16_t c = 1; c < n; ++c)
