@@ -57,7 +57,7 @@ void put32(std::vector<uint8_t>* b, size_t off, uint32_t v) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<uint8_t> bytes(data, data + size);
   check(bytes);
-  if (bytes.size() >= FML_HDR_BYTES && bytes.size() <= 65535) {
+  if (bytes.size() >= FML_HDR_BYTES && bytes.size() <= FML_UPPER_MAX_BYTES) {
     put32(&bytes, FML_HDR_TOTAL_BYTES, uint32_t(bytes.size()));
     put32(&bytes, FML_HDR_CRC32, freeml::ref::crc32_ieee(bytes.data() + 16, bytes.size() - 16));
     check(bytes);

@@ -54,9 +54,12 @@ int cmd_emit(int argc, char** argv) {
       "energy-mv", po::value<int>()->default_value(2200), "energy policy threshold, mV")(
       "conf-margin", po::value<double>()->default_value(4.0),
       "confidence policy: exit when top-1 minus top-2 exit logit >= this (real units)")(
-      "capacity-bytes", po::value<size_t>()->default_value(FML_MODEL_CAPACITY),
-      "largest blob the firmware accepts")("out", po::value<std::string>()->required(),
-                                           "model blob to write (report: .json)")(
+      "storage", po::value<std::string>()->default_value("lower"),
+      "where the device keeps the blob: lower (FRAM below 64 KB, freeml_infer.elf) or upper "
+      "(FRAM above 64 KB, up to 208 KB, freeml_infer_upper.elf; FORMAT.md \"Storage\")")(
+      "capacity-bytes", po::value<size_t>(),
+      "largest blob the firmware accepts (default: 16384 for lower storage, 212992 for "
+      "upper)")("out", po::value<std::string>()->required(), "model blob to write (report: .json)")(
       "unit-budget-cycles", po::value<std::string>(),
       "size the intermittent units so that every step of the engine takes at most N cycles "
       "(instead of --capacitor)")(
@@ -96,6 +99,12 @@ int cmd_emit(int argc, char** argv) {
     throw std::invalid_argument("an exit policy needs a gNet head (--head)");
   }
 
+  const std::string storage = vm["storage"].as<std::string>();
+  if (storage != "lower" && storage != "upper") {
+    throw std::invalid_argument("--storage: expected lower or upper, got '" + storage + "'");
+  }
+  m.upper = storage == "upper";
+
   ref::BudgetRequest budget_request;
   if (vm.count("unit-budget-cycles")) {
     budget_request.unit_budget_cycles = vm["unit-budget-cycles"].as<std::string>();
@@ -111,10 +120,13 @@ int cmd_emit(int argc, char** argv) {
   ref::plan_units(&m, budget.cycles);
 
   const std::vector<uint8_t> blob = ref::write_blob(m);
-  const size_t capacity = vm["capacity-bytes"].as<size_t>();
+  const size_t capacity = vm.count("capacity-bytes") ? vm["capacity-bytes"].as<size_t>()
+                                                     : (m.upper ? size_t(FML_UPPER_MAX_BYTES)
+                                                                : size_t(FML_MODEL_CAPACITY));
   if (blob.size() > capacity) {
     throw std::runtime_error("blob is " + std::to_string(blob.size()) +
-                             " bytes, over the firmware's capacity of " + std::to_string(capacity));
+                             " bytes, over the firmware's capacity of " + std::to_string(capacity) +
+                             (m.upper ? "" : " (--storage upper keeps up to 212992 bytes)"));
   }
   if (size_t(m.max_act_words()) > FML_ACT_CAPACITY_WORDS) {
     throw std::runtime_error("largest activation is " + std::to_string(m.max_act_words()) +
@@ -148,6 +160,7 @@ int cmd_emit(int argc, char** argv) {
       {"dataset", data.describe()},
       {"seed", vm["seed"].as<uint64_t>()},
       {"blob_bytes", blob.size()},
+      {"storage", parsed.upper ? "upper" : "lower"},
       {"blob_crc32", ref::crc32_ieee(blob.data() + 16, blob.size() - 16)},
       {"backbone_weight_bytes", f.weight_bytes},
       {"exit_bytes", f.exit_bytes},

@@ -17,8 +17,9 @@ int cmd_train(int argc, char** argv) {
   po::options_description opts("freeml-compile train options");
   opts.add_options()("help,h", "this help")(
       "dataset", po::value<std::string>()->default_value("mnist"), "mnist or fashion-mnist")(
-      "arch", po::value<std::string>()->default_value("lenet"), "lenet or cnn3")(
-      "epochs", po::value<int>()->default_value(3), "passes over the training split")(
+      "arch", po::value<std::string>()->default_value("lenet"),
+      "lenet, cnn3 or wide5 (a model for upper FRAM)")("epochs", po::value<int>()->default_value(3),
+                                                       "passes over the training split")(
       "batch-size", po::value<int64_t>()->default_value(32), "minibatch size")(
       "lr", po::value<double>()->default_value(1e-3), "Adam learning rate")(
       "seed", po::value<uint64_t>()->default_value(1),

@@ -235,8 +235,27 @@ Net make_arch(const std::string& arch) {
     L.push_back(linear("fc1", 288, 64));
     L.push_back(simple(Op::ReLU, "relu4", true));
     L.push_back(linear("fc2", 64, 10));
+  } else if (arch == "wide5") {
+    // A model for upper FRAM (issue 16): some 117 k weights (233 KB as dense i16 before
+    // compression) and five gNet taps. Every output stays within the engine's 5120-word
+    // activation buffers (conv2's 32x12x12 = 4608 words is the largest).
+    // 1x28x28 -> 16x12x12 -> 32x12x12 -> 32x6x6 -> 64x6x6 -> 64x6x6 -> 64x3x3 -> 96 -> 10.
+    L.push_back(conv("conv1", 1, 16, 5, 2, 0));
+    L.push_back(simple(Op::ReLU, "relu1", true));
+    L.push_back(conv("conv2", 16, 32, 3, 1, 1));
+    L.push_back(simple(Op::ReLU, "relu2"));
+    L.push_back(simple(Op::MaxPool2d, "pool2", true, 2));
+    L.push_back(conv("conv3", 32, 64, 3, 1, 1));
+    L.push_back(simple(Op::ReLU, "relu3", true));
+    L.push_back(conv("conv4", 64, 64, 3, 1, 1));
+    L.push_back(simple(Op::ReLU, "relu4"));
+    L.push_back(simple(Op::MaxPool2d, "pool4", true, 2));
+    L.push_back(simple(Op::Flatten, "flatten"));
+    L.push_back(linear("fc1", 576, 96));
+    L.push_back(simple(Op::ReLU, "relu5", true));
+    L.push_back(linear("fc2", 96, 10));
   } else {
-    throw std::invalid_argument("unknown architecture '" + arch + "' (lenet, cnn3)");
+    throw std::invalid_argument("unknown architecture '" + arch + "' (lenet, cnn3, wide5)");
   }
   n.shapes();  // validates the chain
   n.set_requires_grad(true);

@@ -312,7 +312,18 @@ Model parse_blob(const std::vector<uint8_t>& b, const std::string& path) {
           "header_bytes");
   const uint32_t total = r.u32(FML_HDR_TOTAL_BYTES, "total_bytes");
   r.equal(FML_HDR_TOTAL_BYTES, long(total), long(b.size()), "total_bytes (the file size)");
-  if (total > 65535) r.fail(FML_HDR_TOTAL_BYTES, "total_bytes: a blob must be at most 65535");
+  const uint8_t storage = r.u8(FML_HDR_STORAGE, "storage");
+  r.range(FML_HDR_STORAGE, storage, FML_STORAGE_LOWER, FML_STORAGE_UPPER, "storage");
+  if (storage == FML_STORAGE_LOWER && total > FML_LOWER_MAX_BYTES) {
+    r.fail(FML_HDR_TOTAL_BYTES,
+           "total_bytes: a blob stored below 64 KB (storage 0) must be at most 65535 bytes; "
+           "emit it with --storage upper");
+  }
+  if (total > FML_UPPER_MAX_BYTES) {
+    r.fail(FML_HDR_TOTAL_BYTES, "total_bytes: a blob must be at most " +
+                                    std::to_string(FML_UPPER_MAX_BYTES) +
+                                    " bytes (FRAM 0x10000-0x43FFF)");
+  }
   const uint32_t crc = r.u32(FML_HDR_CRC32, "crc32");
   const uint32_t actual = crc32_ieee(b.data() + 16, b.size() - 16);
   if (crc != actual) {
@@ -342,7 +353,7 @@ Model parse_blob(const std::vector<uint8_t>& b, const std::string& path) {
   const uint8_t policy = r.u8(FML_HDR_POLICY, "policy");
   r.range(FML_HDR_POLICY, policy, 0, 3, "policy");
   m.policy = Policy(policy);
-  r.equal(FML_HDR_RESERVED0, r.u8(FML_HDR_RESERVED0, "reserved"), 0, "reserved");
+  m.upper = storage == FML_STORAGE_UPPER;
   m.energy_mv = r.u16(FML_HDR_ENERGY_MV, "energy_mv");
   m.conf_margin = r.i32(FML_HDR_CONF_MARGIN, "conf_margin");
   m.unit_budget_kcycles = r.u16(FML_HDR_UNIT_BUDGET, "unit_budget_kcycles");
@@ -482,6 +493,7 @@ std::vector<uint8_t> write_blob(const Model& m) {
   w.put_u32(FML_HDR_CONF_MARGIN, uint32_t(m.conf_margin));
   w.put_u16(FML_HDR_MAX_ACT_WORDS, uint16_t(m.max_act_words()));
   w.put_u16(FML_HDR_UNIT_BUDGET, uint16_t(m.unit_budget_kcycles));
+  b[FML_HDR_STORAGE] = m.upper ? FML_STORAGE_UPPER : FML_STORAGE_LOWER;
 
   for (size_t i = 0; i < m.layers.size(); ++i) {
     const Layer& l = m.layers[i];

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "freeml/firmware/include/freeml/model_format.h"
 #include "freeml/reference/model.h"
 
 namespace freeml::ref {
@@ -27,9 +28,10 @@ uint32_t crc32_ieee(const uint8_t* data, size_t len);
 Model parse_blob(const std::vector<uint8_t>& bytes, const std::string& path);
 Model read_blob_file(const std::string& path);  // also throws FormatError if unreadable
 
-// Host reference limits (FORMAT.md): a blob is at most 65535 bytes, and the model's layers may
-// hold at most kMaxDenseWeights weights in their dense form (CSR layers are expanded).
-inline constexpr size_t kMaxBlobBytes = 65535;
+// Host reference limits (FORMAT.md): a blob is at most 212,992 bytes (all of FRAM above 64 KB;
+// 65535 for one stored below), and the model's layers may hold at most kMaxDenseWeights weights
+// in their dense form (CSR layers are expanded).
+inline constexpr size_t kMaxBlobBytes = FML_UPPER_MAX_BYTES;
 inline constexpr size_t kMaxDenseWeights = size_t(1) << 24;
 
 // Serialises a model (layers flagged csr are encoded as CSR). Throws std::invalid_argument if the

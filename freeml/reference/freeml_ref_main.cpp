@@ -24,7 +24,7 @@ int usage() {
   std::cerr << "usage: freeml-ref validate MODEL.fmlb [BUDGET]\n"
                "       freeml-ref info MODEL.fmlb\n"
                "       freeml-ref units MODEL.fmlb [BUDGET]\n"
-               "       freeml-ref plan MODEL.fmlb OUT.fmlb BUDGET\n"
+               "       freeml-ref plan MODEL.fmlb OUT.fmlb BUDGET [--storage lower|upper]\n"
                "       freeml-ref run MODEL.fmlb SAMPLES.fmls [--policy none|confidence]\n"
                "       freeml-ref gen mixed|conv2d|dwconv2d|pointwise|dense|maxpool|avgpool|gap|\n"
                "                      relu|flatten[-csr] SEED COUNT OUT.fmlb OUT.fmls\n"
@@ -42,7 +42,7 @@ void print_info(const Model& m) {
   std::cout << "input " << m.input.c << "x" << m.input.h << "x" << m.input.w << " frac "
             << m.input_frac << ", " << m.num_classes << " classes, policy " << to_string(m.policy)
             << ", energy_mv " << m.energy_mv << ", conf_margin " << m.conf_margin << ", logit_frac "
-            << m.logit_frac << "\n";
+            << m.logit_frac << ", storage " << (m.upper ? "upper" : "lower") << "\n";
   for (size_t i = 0; i < m.layers.size(); ++i) {
     const Layer& l = m.layers[i];
     std::cout << "layer " << i << ": " << to_string(l.kind) << (l.relu ? "+relu" : "")
@@ -51,7 +51,8 @@ void print_info(const Model& m) {
     if (has_weights(l.kind)) {
       size_t nnz = 0;
       for (int16_t w : l.weights) nnz += w != 0;
-      std::cout << " w_frac " << l.w_frac << " weights " << l.weights.size() << " nnz " << nnz;
+      std::cout << " w_frac " << l.w_frac << " weights " << l.weights.size() << " nnz " << nnz
+                << " products " << m.products(i);
     }
     if (l.unit_elements != 0) {
       std::cout << " unit " << l.unit_elements << " elements\n";
@@ -118,6 +119,10 @@ void print_step(std::ostream& os, const Step& s, uint64_t budget) {
   os << " cycles " << s.cycles << " [" << s.code;
   for (uint64_t n : s.counts) os << " " << n;
   os << "]";
+  if (s.stage_cycles != 0) {
+    os << " staged " << s.staged_words << " words (" << s.stage_cycles << " cycles)";
+    if (s.staged_words > kStageWords) os << " OVER THE STAGE";
+  }
   if (budget != 0 && s.kind != StepKind::kBoot && s.cycles > budget) os << " OVER BUDGET";
   os << "\n";
 }
@@ -151,12 +156,30 @@ int validate(const char* path, const Model& m, uint64_t budget) {
   return 1;
 }
 
-int plan(const Model& m, const std::string& out, uint64_t budget) {
+// Removes "--storage lower|upper" from argv (plan's only option besides the budget's); returns
+// the storage it names, or `current` when it is absent.
+bool take_storage(int* argc, char** argv, bool current) {
+  for (int i = 0; i < *argc; ++i) {
+    if (std::string(argv[i]) != "--storage") continue;
+    if (i + 1 >= *argc) throw ehsim::InputError("--storage: expected lower or upper");
+    const std::string v = argv[i + 1];
+    if (v != "lower" && v != "upper") {
+      throw ehsim::InputError("--storage: expected lower or upper, got '" + v + "'");
+    }
+    for (int j = i; j + 2 < *argc; ++j) argv[j] = argv[j + 2];
+    *argc -= 2;
+    return v == "upper";
+  }
+  return current;
+}
+
+int plan(const Model& m, const std::string& out, uint64_t budget, bool upper) {
   if (std::filesystem::exists(out)) {
     std::cerr << "freeml-ref: " << out << " exists; plan writes only new files\n";
     return 2;
   }
   Model planned = m;
+  planned.upper = upper;
   plan_units(&planned, budget);
   write_file(out, write_blob(planned));
   std::cout << out << ": units sized to " << planned.unit_budget_kcycles * 1000
@@ -209,9 +232,10 @@ int main(int argc, char** argv) {
       return validate(argv[2], m, budget_for(m, budget_request(argc, argv, 3)));
     if (cmd == "units") return list_units(m, budget_for(m, budget_request(argc, argv, 3)));
     if (cmd == "plan" && argc >= 4) {
+      const bool upper = take_storage(&argc, argv, m.upper);
       const BudgetRequest r = budget_request(argc, argv, 4);
       if (!r.given()) throw ehsim::InputError("plan: give --unit-budget-cycles or --capacitor");
-      return plan(m, argv[3], resolve_budget(r).cycles);
+      return plan(m, argv[3], resolve_budget(r).cycles, upper);
     }
     if (cmd == "info") {
       print_info(m);

@@ -1,6 +1,7 @@
 #include "freeml/reference/model.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace freeml::ref {
 
@@ -45,6 +46,43 @@ const char* to_string(Policy policy) {
       return "energy+confidence";
   }
   return "unknown";
+}
+
+uint64_t Model::products(size_t layer) const {
+  const Layer& l = layers[layer];
+  const Shape in = input_shape_of(layer);
+  const auto counted = [&](int16_t w) { return !l.csr || w != 0; };  // CSR stores non-zeros only
+  uint64_t n = 0;
+  switch (l.kind) {
+    case LayerKind::kDense:
+    case LayerKind::kPointwise: {
+      const uint64_t positions = l.kind == LayerKind::kDense ? 1 : uint64_t(in.h) * uint64_t(in.w);
+      for (int16_t w : l.weights) n += counted(w) ? positions : 0;
+      return n;
+    }
+    case LayerKind::kConv2d:
+    case LayerKind::kDwConv2d: {
+      // For each kernel tap (ky, kx), the output positions where it falls inside the input (the
+      // engine skips the padding).
+      std::vector<uint64_t> inside(size_t(l.kernel_h * l.kernel_w), 0);
+      for (int oy = 0; oy < l.out.h; ++oy) {
+        for (int ox = 0; ox < l.out.w; ++ox) {
+          for (int ky = 0; ky < l.kernel_h; ++ky) {
+            for (int kx = 0; kx < l.kernel_w; ++kx) {
+              const int y = oy * l.stride_h - l.pad_h + ky, x = ox * l.stride_w - l.pad_w + kx;
+              inside[size_t(ky * l.kernel_w + kx)] += y >= 0 && y < in.h && x >= 0 && x < in.w;
+            }
+          }
+        }
+      }
+      for (size_t i = 0; i < l.weights.size(); ++i) {
+        if (counted(l.weights[i])) n += inside[i % inside.size()];
+      }
+      return n;
+    }
+    default:
+      return 0;
+  }
 }
 
 int Model::max_act_words() const {

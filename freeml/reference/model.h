@@ -69,6 +69,9 @@ struct Model {
   std::vector<Tap> taps;
   std::vector<int32_t> exit_bias;  // num_classes values at logit_frac (empty without taps)
   int unit_budget_kcycles = 0;     // every unit fits this many kilocycles (0: no promise made)
+  // Where the device keeps the blob (header storage, FORMAT.md "Storage"): FRAM below 64 KB,
+  // read in place by freeml_infer.elf, or above it, copied per step by freeml_infer_upper.elf.
+  bool upper = false;
 
   Shape input_shape_of(size_t layer) const { return layer == 0 ? input : layers[layer - 1].out; }
   int input_frac_of(size_t layer) const {
@@ -76,6 +79,10 @@ struct Model {
   }
   // Largest of the input and every layer output, in words (header max_act_words).
   int max_act_words() const;
+  // Products the engine computes in `layer` for one inference (conv2d, depthwise, pointwise,
+  // dense; 0 for the others): kernel taps over the padding are skipped, zero weights count when
+  // the layer is stored dense (the engine multiplies them) and not when it is CSR.
+  uint64_t products(size_t layer) const;
 };
 
 // Shape a layer must produce from `in` (FORMAT.md "Output shapes"); `out_c` is taken from the

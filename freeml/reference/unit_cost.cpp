@@ -61,6 +61,20 @@ constexpr std::array<uint64_t, 7> kCosts[kCategories] = {
     /* kBootStep   */ {647, 0, 0, 21, 0, 0, 0},
 };
 
+// The upper engine's copies (freeml/firmware/engine/upper/fml_far.c): per step (finding the
+// unit's last channel, the stage check), per DMA block copy (the call of fml_far_copy, its
+// 20-bit address arithmetic and the DMA's 1 + 1 cycles of synchronisation and wait), and per word
+// (2 MCLK cycles of the DMA, SLAU367P "DMA Transfer Cycle Time"). Measured on
+// freeml_infer_upper_units.elf and raised; tests/freeml/test_upper.cpp holds every step of
+// generated and committed models to the bound.
+struct StageCosts {
+  uint64_t step, copy, word;
+};
+constexpr StageCosts kStageCosts = {400, 120, 2};
+// The upper engine's boot reads the blob's CRC (one copy) and, the first time after a new blob,
+// copies the header and tables.
+constexpr uint64_t kUpperBootCycles = 300;
+
 std::array<uint64_t, 7> as_array(const Counts& n) {
   return {n.step, n.channels, n.rows, n.elements, n.work, n.shift_bits, n.layer_end};
 }
@@ -200,6 +214,37 @@ int elements_per_unit(const Layer& l) {
   return (l.unit_channels != 0 ? l.unit_channels : l.out.c) * l.out.h * l.out.w;
 }
 
+void add_stage(Step* s, uint64_t copies, uint64_t words) {
+  s->staged_words = words;
+  s->stage_cycles = kStageCosts.step + kStageCosts.copy * copies + kStageCosts.word * words;
+  s->cycles += s->stage_cycles;
+}
+
+// What the upper engine stages for output elements [e0, e1): the bias, CSR rows or dense weight
+// rows of their channels (fml_stage_unit).
+void stage_unit(const Model& m, size_t layer, int e0, int e1, Step* s) {
+  const Layer& l = m.layers[layer];
+  if (!has_weights(l.kind)) {
+    add_stage(s, 0, 0);
+    return;
+  }
+  const Shape in = m.input_shape_of(layer);
+  const int hw = l.out.h * l.out.w;
+  const int c_lo = e0 / hw, c_hi = (e1 - 1) / hw;
+  const uint64_t channels = uint64_t(c_hi - c_lo + 1);
+  uint64_t words = l.bias.empty() ? 0 : 2 * channels, copies = l.bias.empty() ? 0 : 1;
+  if (l.csr) {
+    uint64_t nnz = 0;
+    for (int co = c_lo; co <= c_hi; ++co) nnz += row_weights(l, in, co);
+    words += channels + 1 + 2 * nnz;
+    copies += 3;
+  } else {
+    words += channels * row_weights(l, in, c_lo);
+    copies += 1;
+  }
+  add_stage(s, copies, words);
+}
+
 Step unit_step(const Model& m, size_t layer, int e0, int e1, bool ends_layer) {
   Step s;
   s.kind = StepKind::kUnit;
@@ -210,6 +255,7 @@ Step unit_step(const Model& m, size_t layer, int e0, int e1, bool ends_layer) {
   Counts n = unit_counts(m, layer, e0, e1);
   n.layer_end = ends_layer ? 1 : 0;
   set_cost(&s, n);
+  if (m.upper) stage_unit(m, layer, e0, e1, &s);
   return s;
 }
 
@@ -222,6 +268,12 @@ Step tap_step(const Model& m, size_t k, int c0, int c1) {
   s.last = c1;
   s.last_of_layer = c1 == channels;
   set_cost(&s, tap_counts(m, k, c0, c1, s.last_of_layer));
+  // The upper engine stages each class's weights of these channels (fml_stage_tap).
+  const Tap& t = m.taps[k];
+  if (m.upper) {
+    add_stage(&s, uint64_t(m.num_classes),
+              uint64_t(m.num_classes) * uint64_t(c1 - c0) * uint64_t(t.grid_h * t.grid_w));
+  }
   return s;
 }
 
@@ -248,10 +300,25 @@ std::vector<Step> tap_steps(const Model& m, size_t k, int per) {
   return steps;
 }
 
+// The largest bound among `steps`, or UINT64_MAX when one of them does not fit the stage.
 uint64_t largest(const std::vector<Step>& steps) {
   uint64_t worst = 0;
-  for (const Step& s : steps) worst = std::max(worst, s.cycles);
+  for (const Step& s : steps) {
+    if (s.staged_words > kStageWords) return UINT64_MAX;
+    worst = std::max(worst, s.cycles);
+  }
   return worst;
+}
+
+// Why even the smallest step of a layer or tap does not fit.
+std::string smallest_step_needs(const std::vector<Step>& one) {
+  for (const Step& s : one) {
+    if (s.staged_words > kStageWords) {
+      return std::to_string(s.staged_words) + " staged words, more than the upper engine's " +
+             std::to_string(kStageWords);
+    }
+  }
+  return std::to_string(largest(one)) + " cycles, more than the unit budget";
 }
 
 Step boot_step(const Model& m) {
@@ -261,6 +328,12 @@ Step boot_step(const Model& m) {
   Step s;
   s.kind = StepKind::kBoot;
   set_cost(&s, n);
+  if (m.upper) {
+    // The header and tables: 48 bytes, 32 per layer, 16 per tap, 4 per class.
+    const uint64_t meta_words =
+        (48 + 32 * m.layers.size() + 16 * m.taps.size() + 4 * uint64_t(m.num_classes)) / 2;
+    s.cycles += kUpperBootCycles + 3 * kStageCosts.copy + kStageCosts.word * (meta_words + 26);
+  }
   return s;
 }
 
@@ -333,7 +406,8 @@ uint64_t largest_step_cycles(const Model& m) {
 std::vector<Step> steps_over_budget(const Model& m, uint64_t budget_cycles) {
   std::vector<Step> over;
   for (const Step& s : inference_steps(m)) {
-    if (s.kind != StepKind::kBoot && s.cycles > budget_cycles) over.push_back(s);
+    if (s.kind == StepKind::kBoot) continue;
+    if (s.cycles > budget_cycles || s.staged_words > kStageWords) over.push_back(s);
   }
   return over;
 }
@@ -349,8 +423,7 @@ void plan_units(Model* m, uint64_t budget_cycles) {
     if (per == 0) {
       throw UnitBudgetError(
           "layer " + std::to_string(i) + " (" + to_string(l.kind) + "): one output element needs " +
-          std::to_string(largest(unit_steps(*m, i, 1))) + " cycles, more than the unit budget of " +
-          std::to_string(budget_cycles));
+          smallest_step_needs(unit_steps(*m, i, 1)) + " of " + std::to_string(budget_cycles));
     }
     l.unit_channels = 0;
     l.unit_elements = per == total ? 0 : per;
@@ -362,9 +435,8 @@ void plan_units(Model* m, uint64_t budget_cycles) {
                                     [&](int p) { return largest(tap_steps(*m, k, p)); });
     if (per == 0) {
       throw UnitBudgetError("the gNet tap of layer " + std::to_string(t.layer) +
-                            ": one channel needs " + std::to_string(largest(tap_steps(*m, k, 1))) +
-                            " cycles, more than the unit budget of " +
-                            std::to_string(budget_cycles));
+                            ": one channel needs " + smallest_step_needs(tap_steps(*m, k, 1)) +
+                            " of " + std::to_string(budget_cycles));
     }
     t.unit_channels = per == channels ? 0 : per;
   }

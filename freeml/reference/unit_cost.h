@@ -33,7 +33,13 @@ struct Step {
   // repeats, in the order {step, channel, row, element, work, shift bit, layer end}.
   std::string code;
   std::array<uint64_t, 7> counts{};
+  // Upper engine (model.upper): the words the step copies from FRAM above 64 KB into the stage,
+  // and their cycles (included in `cycles`). A step whose words exceed kStageWords cannot run.
+  uint64_t staged_words = 0, stage_cycles = 0;
 };
+
+// The upper engine's stage (FML_STAGE_WORDS of freeml/firmware/include/freeml/engine.h).
+inline constexpr uint64_t kStageWords = 2048;
 
 // Every step of one inference that runs to the final layer, in the engine's order: the boot
 // (reset to the first step: crt0, the blob check, the resume), the fetch of the sample, then each
@@ -52,8 +58,8 @@ class UnitBudgetError : public std::runtime_error {
 
 // Sets every layer's unit_elements (unit_channels 0) and every tap's unit_channels to the largest
 // units whose steps all stay within budget_cycles rounded down to whole kilocycles (0 for a layer
-// or tap that fits whole), and the header's unit_budget_kcycles to that budget. Throws
-// UnitBudgetError.
+// or tap that fits whole) and, for the upper engine, within its stage, and the header's
+// unit_budget_kcycles to that budget. Throws UnitBudgetError.
 void plan_units(Model* model, uint64_t budget_cycles);
 
 // The steps of a model whose bound exceeds budget_cycles (empty: every step fits).

@@ -154,22 +154,16 @@ void Dma::write_word(uint16_t offset, uint16_t value) {
 }
 
 uint16_t Dma::bus_read(uint32_t addr, bool byte) {
-  if (addr > 0xFFFF) {
-    ctx().raise_fault(FaultKind::kVacantRead, uint16_t(addr));
-    return 0;
-  }
-  return byte ? bus_.read_byte(uint16_t(addr)) : bus_.read_word(uint16_t(addr));
+  // 20-bit addresses: FRAM above 64 KB is as reachable as the CPU's (a vacant address faults in
+  // the bus, like a CPU access).
+  return byte ? bus_.read_byte(addr) : bus_.read_word(addr);
 }
 
 void Dma::bus_write(uint32_t addr, uint16_t value, bool byte) {
-  if (addr > 0xFFFF) {
-    ctx().raise_fault(FaultKind::kVacantWrite, uint16_t(addr));
-    return;
-  }
   if (byte) {
-    bus_.write_byte(uint16_t(addr), uint8_t(value));
+    bus_.write_byte(addr, uint8_t(value));
   } else {
-    bus_.write_word(uint16_t(addr), value);
+    bus_.write_word(addr, value);
   }
 }
 

@@ -15,9 +15,9 @@
 // transfer, so synchronisation is taken as 1 cycle): 1 + 2·n + 1 cycles for n transfers.
 // Not modelled: every trigger source but DMAREQ (selecting one reports an UnmodelledAccess at
 // the DMACTLx write, and such a channel never transfers), DMALEVEL, DMAABORT/ENNMI,
-// ROUNDROBIN priority (channels run when triggered, so priority never arises), DMARMWDIS, the
-// extra cycles in low-power modes, and addresses above 0FFFFh (the bus is 16-bit: such a
-// transfer latches a vacant-access fault).
+// ROUNDROBIN priority (channels run when triggered, so priority never arises), DMARMWDIS and the
+// extra cycles in low-power modes. Source and destination are 20-bit: a transfer reaches FRAM
+// above 64 KB (the FreeML engine copies weights from there, freeml/firmware/engine/fml_far.c).
 #pragma once
 
 #include <array>
@@ -73,7 +73,6 @@ class Dma : public Peripheral {
   unsigned trigger_select(unsigned n) const;
   void update_irq();
   uint16_t iv() const;
-  // The bus is 16-bit today; a widened (uint32_t) bus only changes these two.
   uint16_t bus_read(uint32_t addr, bool byte);
   void bus_write(uint32_t addr, uint16_t value, bool byte);
 

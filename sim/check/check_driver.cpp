@@ -165,6 +165,7 @@ bool CheckDriver::planned(uint64_t index) const {
     return std::binary_search(random_points_.begin(), random_points_.end(), index);
   }
   if (plan_.fram_writes) return last_wrote_fram_;
+  if (plan_.at_marker) return wrote_at_marker_;
   return index % plan_.every == 0;
 }
 
@@ -601,9 +602,11 @@ mcu::DebugAction CheckDriver::halted(mcu::HaltReason reason) {
   // Checkpoints: a commit marker written by the last instruction, entering or leaving a commit
   // function.
   const auto& markers = mcu_.log().markers;
+  wrote_at_marker_ = false;
   if (markers_seen_ < markers.size()) {
     for (; markers_seen_ < markers.size(); ++markers_seen_) {
       const auto& m = markers[markers_seen_];
+      wrote_at_marker_ = wrote_at_marker_ || m.id == plan_.at_marker;
       if (plan_.commit_markers.count(m.id)) detector_.checkpoint(cycle);
       marker_last_[m.id] = m.arg;
       after_marker_seen_ = after_marker_seen_ || m.id == plan_.after_marker;

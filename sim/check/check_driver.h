@@ -38,6 +38,9 @@ struct CheckPlan {
   uint64_t every = 1;        // inject before every Nth instruction (1: every instruction)
   bool fram_writes = false;  // instead: right after every instruction that wrote FRAM
   uint64_t points = 0;       // instead: at this many seeded random instructions
+  // Instead: right after every instruction that writes this host_io marker (e.g. the marker a
+  // program writes after each checkpoint: a failure at every checkpoint boundary).
+  std::optional<uint16_t> at_marker;
   uint64_t seed = 1;
   // Inject only after the reference run first wrote this host_io marker (e.g. the point from
   // which an input survives a power failure).
@@ -140,6 +143,7 @@ class CheckDriver : public mcu::DebugPort, public mcu::AccessObserver {
   bool last_wrote_fram_ = false;
   size_t markers_seen_ = 0;
   bool after_marker_seen_ = false;
+  bool wrote_at_marker_ = false;       // the last instruction wrote plan_.at_marker
   std::optional<uint32_t> commit_sp_;  // inside a commit function entered with this SP
   struct Access {
     uint32_t addr;

@@ -38,7 +38,7 @@ struct CheckArgs {
   std::string firmware, scenario, out, mclk, sram = "zero", seed = "1", max_cycles;
   std::string every = "1", points, point_seed, failures = "1", jobs;
   std::vector<std::string> observe, commit_markers, commit_functions, loads;
-  std::string samples, after_marker;
+  std::string samples, after_marker, at_marker;
   bool fram_writes = false, force = false, no_reuse = false;
 };
 
@@ -90,6 +90,9 @@ int check(const CheckArgs& a) {
     plan.after_marker = uint16_t(number(a.after_marker, "--after-marker", 0, 0xFFFF));
   }
   if (!a.points.empty()) plan.points = number(a.points, "--points", 1, 10'000'000);
+  if (!a.at_marker.empty()) {
+    plan.at_marker = uint16_t(number(a.at_marker, "--at-marker", 0, 0xFFFF));
+  }
   // One seed for the whole check (the SRAM contents and the points), unless --point-seed.
   plan.seed =
       a.point_seed.empty() ? config.seed : number(a.point_seed, "--point-seed", 0, UINT64_MAX);
@@ -97,8 +100,9 @@ int check(const CheckArgs& a) {
   const long cores = sysconf(_SC_NPROCESSORS_ONLN);
   plan.jobs =
       a.jobs.empty() ? unsigned(std::max(1L, cores)) : unsigned(number(a.jobs, "-j", 1, 256));
-  if ((plan.points > 0) + plan.fram_writes + (a.every != "1") > 1) {
-    throw InputError("--every, --fram-writes and --points choose the injection points: give one");
+  if ((plan.points > 0) + plan.fram_writes + (a.every != "1") + plan.at_marker.has_value() > 1) {
+    throw InputError(
+        "--every, --fram-writes, --points and --at-marker choose the injection points: give one");
   }
   for (const auto& m : a.commit_markers) {
     plan.commit_markers.insert(uint16_t(number(m, "--commit-marker", 0, 0xFFFF)));
@@ -125,11 +129,13 @@ int check(const CheckArgs& a) {
 
   CheckContext context;
   context.firmware = firmware;
-  context.strategy = plan.points > 0 ? std::to_string(plan.points) + " random points, seed " +
-                                           std::to_string(plan.seed)
-                     : plan.fram_writes ? "after every FRAM write"
-                     : plan.every == 1  ? "every instruction"
-                                        : "every " + std::to_string(plan.every) + "th instruction";
+  context.strategy =
+      plan.points > 0
+          ? std::to_string(plan.points) + " random points, seed " + std::to_string(plan.seed)
+      : plan.fram_writes ? "after every FRAM write"
+      : plan.at_marker   ? "after every write of marker " + std::to_string(*plan.at_marker)
+      : plan.every == 1  ? "every instruction"
+                         : "every " + std::to_string(plan.every) + "th instruction";
   if (plan.after_marker) {
     context.strategy += ", after marker " + std::to_string(*plan.after_marker);
   }
@@ -193,7 +199,10 @@ int cmd_check(int argc, char** argv) {
       "fram-writes", po::bool_switch(&a.fram_writes),
       "instead: right after every instruction that writes FRAM")(
       "points", po::value(&a.points), "instead: at N random instructions drawn with --seed")(
-      "point-seed", po::value(&a.point_seed), "a seed of --points alone (default: --seed)")(
+      "at-marker", po::value(&a.at_marker),
+      "instead: right after every instruction that writes this host_io marker id (e.g. a "
+      "program's checkpoint marker)")("point-seed", po::value(&a.point_seed),
+                                      "a seed of --points alone (default: --seed)")(
       "after-marker", po::value(&a.after_marker),
       "inject only after the reference run first wrote this host_io marker id")(
       "failures", po::value(&a.failures),

@@ -235,6 +235,8 @@ PreparedInference prepare_inference(const InferenceConfig& c, uint64_t seed,
         put_u16(blob, record + FML_L_UNIT_CHANNELS, *c.unit_channels);
         put_u16(blob, record + FML_L_UNIT_ELEMENTS, 0);  // channels, not the blob's elements
       }
+      // The blob's promise (every step within its recorded budget) no longer holds.
+      put_u16(blob, FML_HDR_UNIT_BUDGET, 0);
     }
     const uint32_t crc = freeml::ref::crc32_ieee(blob.data() + 16, blob.size() - 16);
     put_u16(blob, FML_HDR_CRC32, uint16_t(crc));
@@ -246,6 +248,19 @@ PreparedInference prepare_inference(const InferenceConfig& c, uint64_t seed,
     }
   }
 
+  // A blob planned for one engine is refused by the other (FML_ERR_STORAGE); say so before the
+  // run. The upper engine's model lies above 64 KB.
+  if (const mcu::FirmwareSymbol* sym = image.find_symbol(kModelSymbol)) {
+    const bool upper_firmware = sym->address >= 0x10000;
+    if (model.upper != upper_firmware) {
+      throw InputError("/inference/model: " + c.model_path + " is stored " +
+                       (model.upper ? "above" : "below") + " 64 KB (header storage " +
+                       (model.upper ? "upper" : "lower") + "), but " + firmware_path +
+                       (upper_firmware
+                            ? " is the upper engine; use freeml_infer.elf"
+                            : " reads its model below 64 KB; use freeml_infer_upper.elf"));
+    }
+  }
   std::string error;
   if (!load_at_symbol(firmware_path, image, mcu, kModelSymbol, blob, &error)) {
     throw InputError("/inference/model: " + c.model_path + ": " + error +

@@ -163,24 +163,10 @@ TEST_CASE("ehsim check injects a power failure before every instruction of an in
   const auto full = rig.uninterrupted();
   REQUIRE(full.results.size() == 1);
   REQUIRE(full.results[0].logits == rig.expected().logits);
-  std::string observe;
-  for (unsigned id = FML_MARK_LOGIT_LO; id <= FML_MARK_DONE; ++id) {
-    observe += " --observe marker:" + std::to_string(id);
-  }
-  const std::string log = rig.dir() + "/check.log";
   const auto check = [&](const std::string& options, const std::string& out) {
-    const int raw = std::system((std::string(EHSIM_EXECUTABLE) + " check " + fmltest::infer_elf() +
-                                 " " + rig.base_args() + " " + options + observe + " -j 2 --out " +
-                                 out + " > " + log + " 2>&1")
-                                    .c_str());
-    std::ifstream text(log);
-    const std::string output((std::istreambuf_iterator<char>(text)), {});
-    INFO(output);
-    std::ifstream in(out + "/check.json");
-    REQUIRE(in);
-    nlohmann::json report = nlohmann::json::parse(in);
-    report["status"] = WEXITSTATUS(raw);
-    return report;
+    return fmltest::run_check(
+        fmltest::infer_elf() + " " + rig.base_args() + " " + options + fmltest::observe_results(),
+        out);
   };
   uint64_t boot = 0, start = 0;
   for (const auto& m : full.report["markers"]) {

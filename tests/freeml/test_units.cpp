@@ -24,63 +24,8 @@ std::string units_elf() {
   return std::string(EHSIM_FIRMWARE_DIR) + "/freeml_infer_units.elf";
 }
 
-// The cycles of every step of the first inference: reset to the boot marker, then from each
-// commit to the next (the fetch, the units, the tap parts), as inference_steps orders them.
-std::vector<uint64_t> measured_steps(const nlohmann::json& markers) {
-  std::vector<uint64_t> cycles;
-  uint64_t prev = 0;
-  for (const auto& m : markers) {
-    const unsigned id = m["id"].get<unsigned>();
-    const uint64_t at = m["cycle"].get<uint64_t>();
-    if (id == FML_MARK_BOOT && cycles.empty()) {
-      cycles.push_back(at);
-      prev = at;
-    } else if (id == FML_MARK_UNIT && !cycles.empty()) {
-      cycles.push_back(at - prev);
-      prev = at;
-    } else if (id == FML_MARK_DONE) {
-      break;
-    }
-  }
-  return cycles;
-}
-
-// Runs `model` on the units build at 8 MHz and checks every step against its bound and the
-// results against the reference. Returns measured / bound over the whole inference.
 double check_steps(const std::string& name, const Model& model, const SampleSet& samples) {
-  const std::string dir = fmltest::scratch_dir("units-" + name);
-  fmltest::write_bytes(dir + "/model.fmlb", write_blob(model));
-  fmltest::write_bytes(dir + "/samples.fmls", write_samples(samples));
-  const auto run = fmltest::run_elf(
-      units_elf(),
-      "--mclk 8MHz --load " + dir + "/model.fmlb@freeml_model --samples " + dir + "/samples.fmls");
-  INFO(name << ": " << run.output.substr(0, 400));
-  REQUIRE(run.status == 0);
-  REQUIRE(run.results.size() == samples.samples.size());
-  for (size_t i = 0; i < samples.samples.size(); ++i) {
-    const Decision want = fmltest::expected(model, samples.samples[i]);
-    CHECK(run.results[i].logits == want.logits);
-    CHECK(run.results[i].exit_layer == want.exit_layer);
-  }
-  const std::vector<Step> bounds = inference_steps(model);
-  const std::vector<uint64_t> got = measured_steps(run.report["markers"]);
-  REQUIRE(got.size() == bounds.size());
-  uint64_t sum_got = 0, sum_bound = 0;
-  for (size_t i = 0; i < got.size(); ++i) {
-    INFO("step " << i << ": " << to_string(bounds[i].kind) << " layer " << bounds[i].layer << " ["
-                 << bounds[i].first << ", " << bounds[i].last << ") " << bounds[i].code);
-    CHECK(got[i] <= bounds[i].cycles);
-    sum_got += got[i];
-    sum_bound += bounds[i].cycles;
-  }
-  return double(sum_got) / double(sum_bound);
-}
-
-LayerKind kind_named(const std::string& name) {
-  for (int k = 1; k <= 9; ++k) {
-    if (name == to_string(LayerKind(k))) return LayerKind(k);
-  }
-  throw std::invalid_argument("no layer kind " + name);
+  return fmltest::check_step_bounds(units_elf(), name, model, samples);
 }
 
 Model committed(const std::string& name) {
@@ -116,21 +61,10 @@ TEST_CASE("the engine never takes longer for a step than its cycle bound", "[fre
       if (csr && kind != "mixed" && kind != "conv2d" && kind != "dwconv2d" && kind != "pointwise" &&
           kind != "dense")
         continue;
-      ModelSpec spec = kind == "mixed" ? mixed_spec() : single_layer_spec(kind_named(kind), csr);
-      Model m = generate_model(spec, 31 + uint32_t(budget));
+      Model m = generate_model(fmltest::spec_named(kind, csr), 31 + uint32_t(budget));
       m.policy = Policy::kEnergy;
       m.energy_mv = 0;
-      // The budget, or the smallest in steps of 1000 cycles above it that one output element
-      // and one tapped channel fit.
-      uint64_t fitted = budget;
-      for (;; fitted += 1000) {
-        try {
-          plan_units(&m, fitted);
-          break;
-        } catch (const UnitBudgetError&) {
-          REQUIRE(fitted < 100000);
-        }
-      }
+      const uint64_t fitted = fmltest::plan_at_least(&m, budget);
       const std::string name = kind + (csr ? "-csr-" : "-") + std::to_string(fitted);
       check_steps(name, m, fmltest::random_samples(m, 1, 5));
     }

@@ -113,3 +113,23 @@ TEST_CASE("DMA trigger sources other than DMAREQ are reported as unmodelled", "[
   r.bus.read_word(0x050A);  // reserved offset in the DMA block
   REQUIRE(r.ctx.unmodelled_accesses == 2);
 }
+
+TEST_CASE("DMA block transfer from FRAM above 64 KB, 20-bit source written word by word", "[dma]") {
+  // The end of FRAM2 (0x43FF8..0x43FFF) into SRAM; DMA0SA's bits 19-16 at 0514h.
+  Rig r;
+  for (uint16_t i = 0; i < 4; ++i) {
+    r.bus.poke_byte(0x43FF8 + 2 * i, uint8_t(0x10 + i));
+    r.bus.poke_byte(0x43FF9 + 2 * i, uint8_t(0xA0 + i));
+  }
+  r.bus.write_word(kDma0Sa, 0x3FF8);
+  r.bus.write_word(kDma0Sa + 2, 0x0004);
+  r.bus.write_word(kDma0Da, 0x1C00);
+  r.bus.write_word(kDma0Sz, 4);
+  r.bus.write_word(kDma0Ctl, kDt1 | kSrcIncr3 | kDstIncr3 | kDmaEn);
+  r.bus.write_word(kDma0Ctl, kDt1 | kSrcIncr3 | kDstIncr3 | kDmaEn | kDmaReq);
+  REQUIRE(r.dma.last_transfer_cycles() == 1 + 2 * 4 + 1);
+  for (uint16_t i = 0; i < 4; ++i) {
+    REQUIRE(r.bus.peek_word(uint16_t(0x1C00 + 2 * i)) == uint16_t(0xA010 + 0x101 * i));
+  }
+  REQUIRE(r.ctx.fault.kind == FaultKind::kNone);
+}

@@ -1,7 +1,8 @@
 /* Model blob access for the engine: the boot-time sanity check and layer/tap decoding. The host
  * validator (freeml-ref validate) checks every rule of FORMAT.md; the firmware only checks what
- * would make it read or write outside its buffers. Offsets above 64 KB cannot occur (the blob is
- * at most 65535 bytes), so the high word of every u32 offset is ignored.
+ * would make it read or write outside its buffers. The lower engine reads blobs of at most
+ * 65535 bytes in place, so it ignores the high word of every u32 offset; the upper engine keeps
+ * whole u32 offsets into FRAM above 64 KB (fml_far.c).
  */
 #include "freeml/engine.h"
 
@@ -9,9 +10,16 @@ uint16_t fml_check_blob(const uint8_t* b) {
   if (b[0] != FML_MAGIC0 || b[1] != FML_MAGIC1 || b[2] != FML_MAGIC2 || b[3] != FML_MAGIC3)
     return FML_ERR_MAGIC;
   if (fml_u16(b, FML_HDR_VERSION) != FML_VERSION) return FML_ERR_VERSION;
+  if (b[FML_HDR_STORAGE] != FML_STORAGE) return FML_ERR_STORAGE;
+#if FML_MODEL_UPPER
+  if (((uint32_t)fml_u16(b, FML_HDR_TOTAL_BYTES + 2) << 16 | fml_u16(b, FML_HDR_TOTAL_BYTES)) >
+      FML_MODEL_CAPACITY)
+    return FML_ERR_SIZE;
+#else
   if (fml_u16(b, FML_HDR_TOTAL_BYTES + 2) != 0 ||
       fml_u16(b, FML_HDR_TOTAL_BYTES) > FML_MODEL_CAPACITY)
     return FML_ERR_SIZE;
+#endif
   const uint16_t layers = fml_u16(b, FML_HDR_LAYER_COUNT);
   if (layers == 0 || layers > FML_MAX_LAYERS) return FML_ERR_LIMITS;
   if (fml_u16(b, FML_HDR_NUM_CLASSES) > FML_MAX_CLASSES) return FML_ERR_LIMITS;
@@ -66,6 +74,20 @@ void fml_decode_layer(const uint8_t* b, uint16_t index, fml_layer* L) {
     const uint16_t channels = *(const uint16_t*)(rec + FML_L_UNIT_CHANNELS);
     L->unit_elements = channels ? (uint16_t)(channels * (L->out_h * L->out_w)) : L->out_elements;
   }
+#if FML_MODEL_UPPER
+  const uint32_t woff = fml_u32(rec, FML_L_WEIGHTS), boff = fml_u32(rec, FML_L_BIAS);
+  L->far_weights = woff ? freeml_model_addr + woff : 0;
+  L->far_bias = boff ? freeml_model_addr + boff : 0;
+  L->nnz = *(const uint16_t*)(rec + FML_L_NNZ);
+  const uint16_t khw = (uint16_t)(L->kh * L->kw);
+  L->row_words = L->kind == FML_CONV2D      ? (uint16_t)(L->in_c * khw)
+                 : L->kind == FML_DWCONV2D  ? khw
+                 : L->kind == FML_POINTWISE ? L->in_c
+                                            : (uint16_t)(L->in_c * (L->in_h * L->in_w));
+  /* Nothing staged yet: fml_stage_unit sets these. */
+  L->weights = L->bias_words = 0;
+  L->row_ptr = L->col_idx = 0;
+#else
   const uint16_t woff = *(const uint16_t*)(rec + FML_L_WEIGHTS);
   const uint16_t boff = *(const uint16_t*)(rec + FML_L_BIAS);
   L->bias_words = boff ? (const int16_t*)(b + boff) : 0;
@@ -79,6 +101,7 @@ void fml_decode_layer(const uint8_t* b, uint16_t index, fml_layer* L) {
     L->col_idx = 0;
     L->weights = woff ? (const int16_t*)(b + woff) : 0;
   }
+#endif
 }
 
 uint32_t fml_pow2(uint8_t n) {

@@ -58,9 +58,16 @@ void fml_tap_part(const uint8_t* b, uint16_t tap, const fml_layer* L, const int1
                   uint16_t c0, uint16_t c1, const int32_t* sums_in, int32_t* sums_out) {
   const uint8_t* rec = tap_record(b, tap);
   const uint16_t gh = rec[FML_T_GRID_H], gw = rec[FML_T_GRID_W];
-  const uint16_t features = *(const uint16_t*)(rec + FML_T_FEATURES);
-  const int16_t* W = (const int16_t*)(b + *(const uint16_t*)(rec + FML_T_WEIGHTS));
   const uint16_t classes = fml_u16(b, FML_HDR_NUM_CLASSES);
+  /* W + f + c * stride: the weight of feature f for class c. */
+#if FML_MODEL_UPPER
+  uint16_t stride = 0;
+  const int16_t* W = fml_stage_tap(rec, classes, c0, c1, &stride);
+  if (!W) fml_fail(FML_ERR_STAGE);
+#else
+  const uint16_t stride = *(const uint16_t*)(rec + FML_T_FEATURES);
+  const int16_t* W = (const int16_t*)(b + *(const uint16_t*)(rec + FML_T_WEIGHTS));
+#endif
   const uint16_t H = L->out_h, Wd = L->out_w;
   int32_t acc[FML_MAX_CLASSES];
   for (uint16_t c = 0; c < classes; ++c) acc[c] = c0 ? sums_in[c] : 0;
@@ -82,7 +89,7 @@ void fml_tap_part(const uint8_t* b, uint16_t tap, const fml_layer* L, const int1
             if (row[x] > best) best = row[x];
         }
         const int16_t* wp = W + f;
-        for (uint16_t c = 0; c < classes; ++c, wp += features) {
+        for (uint16_t c = 0; c < classes; ++c, wp += stride) {
           fml_mac_load(acc[c]);
           fml_mac(*wp, best);
           acc[c] = fml_mac_read();

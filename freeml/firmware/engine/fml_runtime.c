@@ -81,8 +81,12 @@ __attribute__((noinline)) static void commit(const struct fml_slot* s) {
   state.active = target; /* the commit point */
 #if FML_TRACE_UNITS
   hostio_mark(FML_MARK_UNIT, s->next);
-  /* Every step measured as a step after a boot is: with the layer decoded again. */
+  /* Every step measured as a step after a boot is: with the layer decoded (and, in the upper
+   * engine, its weights staged) again. */
   current.index_plus_1 = 0;
+#if FML_MODEL_UPPER
+  fml_stage_forget();
+#endif
 #endif
 }
 
@@ -188,6 +192,13 @@ static void step_layer(const uint8_t* b, struct fml_slot* s) {
     const uint16_t left = (uint16_t)(L->out_elements - s->next);
     const uint16_t n = left > L->unit_elements ? L->unit_elements : left;
     fml_pos at = {s->next_c, s->next_y, s->next_x};
+#if FML_MODEL_UPPER
+    /* The unit's output channels: from at.c to the channel of its last element. */
+    fml_pos end = at;
+    fml_advance(&end, n, L->out_h, L->out_w);
+    const uint16_t c_hi = (end.y | end.x) ? end.c : (uint16_t)(end.c - 1u);
+    if (fml_stage_unit(s->layer, &current.L, at.c, c_hi) != FML_OK) fml_fail(FML_ERR_STAGE);
+#endif
     fml_run_unit(L, in, out, s->next, (uint16_t)(s->next + n), &at);
     fml_advance(&at, n, L->out_h, L->out_w);
     s->next = (uint16_t)(s->next + n);
@@ -253,8 +264,14 @@ static void report(const uint8_t* b, struct fml_slot* s) {
 }
 
 int fml_run(void) {
+#if FML_MODEL_UPPER
+  uint16_t err = FML_OK;
+  const uint8_t* b = fml_model_meta(&err);
+  if (b) err = fml_check_blob(b);
+#else
   const uint8_t* b = freeml_model;
   const uint16_t err = fml_check_blob(b);
+#endif
   if (err != FML_OK) {
     hostio_mark(FML_MARK_ERROR, err);
     return 3;

@@ -32,7 +32,7 @@
 #define FML_HDR_TAP_COUNT 30u     /* u16 */
 #define FML_HDR_TAP_TABLE 32u     /* u16: byte offset of the tap table (0 if no taps) */
 #define FML_HDR_POLICY 34u        /* u8: enum fml_policy */
-#define FML_HDR_RESERVED0 35u     /* u8: 0 */
+#define FML_HDR_STORAGE 35u       /* u8: enum fml_storage, where the engine reads the blob */
 #define FML_HDR_ENERGY_MV 36u     /* u16: energy policy threshold, supply in mV */
 #define FML_HDR_EXIT_BIAS 38u     /* u16: byte offset of i32[num_classes] (0 if no taps) */
 #define FML_HDR_CONF_MARGIN 40u   /* i32: confidence threshold, top-1 margin at logit_frac */
@@ -121,6 +121,14 @@ enum fml_policy {
 #define FML_MARK_UNIT                                                   \
   0x5Bu /* freeml_infer_units.elf only: a step committed; arg: the next \
            step of the layer (units, then tap parts) */
+
+/* Where the blob lives on the device (FORMAT.md "Storage"), and so which engine runs it. */
+enum fml_storage {
+  FML_STORAGE_LOWER = 0, /* FRAM below 64 KB, read in place (freeml_infer.elf) */
+  FML_STORAGE_UPPER = 1  /* FRAM 0x10000-0x43FFF, copied per unit (freeml_infer_upper.elf) */
+};
+#define FML_LOWER_MAX_BYTES 65535ul   /* reachable with 16-bit pointers */
+#define FML_UPPER_MAX_BYTES 0x34000ul /* FR5994 FRAM 0x10000-0x43FFF (facts §2.1) */
 
 /* ---- Engine limits of the shipped firmware (freeml/firmware/engine) ------------------------- */
 #define FML_MAX_CLASSES 32u
