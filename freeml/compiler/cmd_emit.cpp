@@ -78,6 +78,12 @@ int cmd_emit(int argc, char** argv) {
   po::variables_map vm;
   if (int rc = parse_options("emit", argc, argv, opts, &vm); rc >= 0) return rc;
 
+  // Options first: a typo should not cost loading the dataset and the model.
+  const std::string storage = vm["storage"].as<std::string>();
+  if (storage != "lower" && storage != "upper") {
+    throw std::invalid_argument("--storage: expected lower or upper, got '" + storage + "'");
+  }
+
   const auto start = std::chrono::steady_clock::now();
   const Dataset data = dataset_from_options(vm);
   const std::string model_path = vm["model"].as<std::string>();
@@ -99,10 +105,6 @@ int cmd_emit(int argc, char** argv) {
     throw std::invalid_argument("an exit policy needs a gNet head (--head)");
   }
 
-  const std::string storage = vm["storage"].as<std::string>();
-  if (storage != "lower" && storage != "upper") {
-    throw std::invalid_argument("--storage: expected lower or upper, got '" + storage + "'");
-  }
   m.upper = storage == "upper";
 
   ref::BudgetRequest budget_request;

@@ -2,11 +2,11 @@
  *
  * A DMA block copy (channel 0, DMAREQ trigger) of `words` words from the 20-bit address
  * src_hi:src_lo to dst, for the upper engine (fml_far.c). The DMA's address registers are 20 bits
- * wide and a 16-bit write clears bits 19-16 (SLAU367P "DMAxSA"), so the source goes in with
- * MOVA, an MSP430X instruction. clang's assembler knows only the MSP430 instructions, so the
- * routine is written as the words GNU as (msp430-elf-as -mcpu=msp430x) makes of the instructions
- * in the comments; tests/freeml/test_upper.cpp disassembles the linked routine with GNU objdump
- * and compares it with these comments.
+ * wide (SLAU367P "DMAxSA"), and MOVA writes all 20 bits in one MSP430X instruction. clang's
+ * assembler knows only the MSP430 instructions, so the routine is the words that GNU as
+ * (msp430-elf-as -mcpu=msp430x) makes of the instructions in the comments:
+ * tests/freeml/test_upper.cpp assembles those instructions with GNU as and compares its words
+ * with these and with the linked engine's.
  *
  * MSPABI: dst in R12, src_lo in R13, src_hi in R14, words in R15; R12-R15 are the caller's to
  * save. The CPU is halted while the block moves: 1 + 2 * words + 1 MCLK cycles (SLAU367P "DMA
