@@ -547,7 +547,7 @@ struct CpuDispatch {
 
   static Handler decode(uint16_t op) {
     // MSP430X opcodes (SLAU367 §4.6.1 "Extended Instruction Binary Descriptions").
-    if (op < 0x1000) return Cpu::address_handler((op >> 4) & 0xF);  // MOVA, ADDA, RRxM...
+    if (op < 0x1000) return Cpu::address_handler(op);  // MOVA, ADDA, RRxM...
     if (op >= 0x1340 && op < 0x13C0 && (op & 0xF0) != 0xA0) return Cpu::calla_handler(op);
     if (op >= 0x1400 && op < 0x1800) return Cpu::pushm_popm_handler(op);
     if (op >= 0x1800 && op < 0x2000) return Cpu::extended_handler(op);  // extension word

@@ -140,6 +140,21 @@ class Bus {
     stats_.sram_accesses += accesses;
     return image_.data() + addr;
   }
+  // The image bytes [addr, addr + size) for CPU data reads of them as `accesses` words, when they
+  // lie in one FRAM cache line on a plain FRAM page: the reads are counted and the line's cache
+  // access is made once (it may add wait states), since after the first word's the line is the
+  // MRU line and the others' change nothing. nullptr when they do not; the caller then takes
+  // read_word() and nothing is counted.
+  __attribute__((always_inline)) const uint8_t* fram_read_block(uint32_t addr, uint32_t size,
+                                                                unsigned accesses) {
+    if (addr >> kCacheLineShift != (addr + size - 1) >> kCacheLineShift ||
+        page_kind_[addr >> kPageShift] != kPageFram) {
+      return nullptr;
+    }
+    stats_.fram_reads += accesses;
+    fram_cache_access(addr);
+    return image_.data() + addr;
+  }
   // Addresses are 20-bit (the CPU masks them); bits above 19 are ignored.
   uint16_t read_word(uint32_t addr);
   uint8_t read_byte(uint32_t addr);
