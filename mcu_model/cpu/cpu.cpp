@@ -669,7 +669,6 @@ EHSIM_ALWAYS_INLINE uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_limit) {
   Bus* const bus = &bus_;
   McuContext* const ctx = &ctx_;
   const Handler* const table = kObserve ? observed_dispatch_ : dispatch_;
-  const uint8_t* const fetch_page = fetch_page_.data();
   uint64_t cyc = ctx->cycles;
   uint64_t fetches = 0;
   const uint32_t span_start = kObserve ? observed_span_.start : 0;
@@ -683,7 +682,7 @@ EHSIM_ALWAYS_INLINE uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_limit) {
     if (__builtin_expect((pc >> Bus::kCacheLineShift) == bus->fetch_line(), 1)) {
       op = bus->fetch_in_line(pc);  // same line as the last FRAM fetch, still the MRU line
     } else {
-      const uint8_t page = fetch_page[pc >> Bus::kPageShift];
+      const uint8_t page = fetch_page_[pc >> Bus::kPageShift];
       if (__builtin_expect(page == kFetchFram, 1)) {
         if (kWaitStates) ctx->cycles = cyc;  // a miss adds wait states to ctx.cycles
         op = bus->fetch_fram_opcode<kWaitStates>(pc);

@@ -100,7 +100,11 @@ class Cpu {
   // Address of the instruction executing now (during a bus access) or last executed; for reports
   // of what an access did (UnmodelledAccess), like Fault::pc.
   uint32_t instruction_pc() const { return insn_pc_; }
-  uint16_t sr() const { return uint16_t(regs_[kSR] | arith_flags()); }
+  // Always inline: a handler that reads SR only on a rare path then keeps no stack frame for the
+  // call.
+  __attribute__((always_inline)) uint16_t sr() const {
+    return uint16_t(regs_[kSR] | arith_flags());
+  }
   bool sleeping() const { return regs_[kSR] & kSrCPUOFF; }
 
   void add_breakpoint(uint32_t addr);

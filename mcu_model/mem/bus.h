@@ -152,7 +152,7 @@ class Bus {
       return nullptr;
     }
     stats_.fram_reads += accesses;
-    fram_cache_access(addr);
+    fram_cache_update(addr);
     return image_.data() + addr;
   }
   // Addresses are 20-bit (the CPU masks them); bits above 19 are ignored.
@@ -243,6 +243,11 @@ class Bus {
   // cache state and the miss count change (no read-modify-write of ctx.cycles per miss).
   template <bool kWaitStates = true>
   void fram_cache_access(uint32_t addr) {
+    fram_cache_update<kWaitStates>(addr);
+  }
+  // The same, always inline (fram_read_block(): one access for a whole operand).
+  template <bool kWaitStates = true>
+  __attribute__((always_inline)) void fram_cache_update(uint32_t addr) {
     const uint32_t line = addr >> kCacheLineShift;
     if (line == mru_line_) return;  // the most recent line is always the MRU way of its set
     mru_line_ = line;
