@@ -279,25 +279,6 @@ uint32_t Cpu::exec_extended(Cpu& c, unsigned ext, unsigned pc_after_ext, uint64_
   return exec_extended_fetch<kAL>(c, ext, pc_after_ext, now);
 }
 
-// The instruction word elsewhere: fetched through the bus, which may add wait states or fault.
-template <bool kAL>
-__attribute__((noinline)) uint32_t Cpu::exec_extended_fetch(Cpu& c, unsigned ext,
-                                                            unsigned pc_after_ext, uint64_t now) {
-  c.begin_bus_instruction(ext, pc_after_ext, now);
-  uint32_t pc = pc_after_ext;
-  const unsigned op = c.fetch_ext(pc);
-  const XHandler handler = c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op];
-  // An illegal instruction takes no cycles, as exec_illegal: the fault stops the run (and is
-  // reported at the cycle after the fetch).
-  if (handler == &exec_x_illegal) {
-    c.illegal(uint16_t(ext));
-    return handler_result(c.regs_[kPC], 0);
-  }
-  // The handler counts from the end of the fetch; its wait states belong to the instruction.
-  const uint64_t fetched = c.ctx_.cycles;
-  return handler(c, ext, op, pc, fetched) + (uint32_t(fetched - now) << kHandlerCyclesShift);
-}
-
 Cpu::Handler Cpu::extended_handler(unsigned ext) {
   return (ext & 0x40) ? &exec_extended<true> : &exec_extended<false>;
 }
@@ -550,6 +531,32 @@ __attribute__((noinline)) uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op
 // kXTableAlOffset when the extension word's A/L bit is set.
 struct CpuXDispatch {
   using XHandler = Cpu::XHandler;
+  // exec_extended_fetch's rare cases. The instruction word fetched through the bus, which may add
+  // wait states or fault (not on a plain FRAM page).
+  template <bool kAL>
+  static __attribute__((noinline)) uint32_t fetch_through_bus(Cpu& c, unsigned ext,
+                                                              unsigned pc_after_ext, uint64_t now) {
+    c.begin_bus_instruction(ext, pc_after_ext, now);
+    uint32_t pc = pc_after_ext;
+    const unsigned op = c.fetch_ext(pc);
+    return after_fetch(c, ext, op, pc, now, c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op]);
+  }
+  // After the fetch of the instruction word (ctx.cycles at its end): an illegal instruction takes
+  // no cycles, as exec_illegal (the fault stops the run and is reported at the cycle after the
+  // fetch); otherwise the handler counts from the end of the fetch, and its wait states belong to
+  // the instruction.
+  static __attribute__((noinline)) uint32_t after_fetch(Cpu& c, unsigned ext, unsigned op,
+                                                        uint32_t pc, uint64_t now,
+                                                        XHandler handler) {
+    if (handler == &Cpu::exec_x_illegal) {
+      c.insn_pc_ = (pc - 4) & Cpu::kAddrMask;
+      c.insn_op_ = uint16_t(ext);
+      c.illegal(uint16_t(ext));
+      return handler_result(c.regs_[kPC], 0);
+    }
+    const uint64_t fetched = c.ctx_.cycles;
+    return handler(c, ext, op, pc, fetched) + (uint32_t(fetched - now) << kHandlerCyclesShift);
+  }
   static constexpr unsigned kModes = 8;     // source modes: XMode up to kXConst
   static constexpr unsigned kDstModes = 5;  // kXReg, kXIdx, kXSym, kXAbs, kXSpecialReg
   static constexpr XMode kDstModeAt[kDstModes] = {kXReg, kXIdx, kXSym, kXAbs, kXSpecialReg};
@@ -614,6 +621,27 @@ const Cpu::XHandler* Cpu::x_dispatch_table() {
     return t;
   }();
   return table.data();
+}
+
+// The instruction word in another line than the extension word (a 4-byte instruction across an
+// 8-byte line: a quarter of them in 2-byte aligned code). On a plain FRAM page its fetch cannot
+// fault, and it makes its line the next opcode's shortcut (Bus::fetch_fram_word); when it added
+// no wait states, the handler is entered as from exec_extended, with the instruction's start.
+template <bool kAL>
+__attribute__((noinline)) uint32_t Cpu::exec_extended_fetch(Cpu& c, unsigned ext,
+                                                            unsigned pc_after_ext, uint64_t now) {
+  if (c.fetch_page_[pc_after_ext >> Bus::kPageShift] != kFetchFram) {
+    return CpuXDispatch::fetch_through_bus<kAL>(c, ext, pc_after_ext, now);
+  }
+  c.ctx_.cycles = now;  // a cache miss adds wait states
+  const unsigned op = c.bus_.fetch_fram_word(pc_after_ext);
+  const uint32_t pc = (pc_after_ext + 2) & kAddrMask;
+  c.regs_[kPC] = pc;
+  const XHandler handler = c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op];
+  if (__builtin_expect(c.ctx_.cycles == now && handler != &exec_x_illegal, 1)) {
+    return handler(c, ext, op, pc, now);
+  }
+  return CpuXDispatch::after_fetch(c, ext, op, pc, now, handler);
 }
 
 // MOVA, CMPA, ADDA, SUBA and RRCM/RRAM/RLAM/RRUM: opcodes 0x0000-0x0FFF (SLAU367 §4.6.1).
