@@ -547,7 +547,7 @@ struct CpuDispatch {
 
   static Handler decode(uint16_t op) {
     // MSP430X opcodes (SLAU367 §4.6.1 "Extended Instruction Binary Descriptions").
-    if (op < 0x1000) return Cpu::address_handler((op >> 4) & 0xF);  // MOVA, ADDA, RRxM...
+    if (op < 0x1000) return Cpu::address_handler(op);  // MOVA, ADDA, RRxM...
     if (op >= 0x1340 && op < 0x13C0 && (op & 0xF0) != 0xA0) return Cpu::calla_handler(op);
     if (op >= 0x1400 && op < 0x1800) return Cpu::pushm_popm_handler(op);
     if (op >= 0x1800 && op < 0x2000) return Cpu::extended_handler(op);  // extension word
@@ -669,7 +669,6 @@ EHSIM_ALWAYS_INLINE uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_limit) {
   Bus* const bus = &bus_;
   McuContext* const ctx = &ctx_;
   const Handler* const table = kObserve ? observed_dispatch_ : dispatch_;
-  const uint8_t* const fetch_page = fetch_page_.data();
   uint64_t cyc = ctx->cycles;
   uint64_t fetches = 0;
   const uint32_t span_start = kObserve ? observed_span_.start : 0;
@@ -683,7 +682,7 @@ EHSIM_ALWAYS_INLINE uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_limit) {
     if (__builtin_expect((pc >> Bus::kCacheLineShift) == bus->fetch_line(), 1)) {
       op = bus->fetch_in_line(pc);  // same line as the last FRAM fetch, still the MRU line
     } else {
-      const uint8_t page = fetch_page[pc >> Bus::kPageShift];
+      const uint8_t page = fetch_page_[pc >> Bus::kPageShift];
       if (__builtin_expect(page == kFetchFram, 1)) {
         if (kWaitStates) ctx->cycles = cyc;  // a miss adds wait states to ctx.cycles
         op = bus->fetch_fram_opcode<kWaitStates>(pc);

@@ -100,7 +100,11 @@ class Cpu {
   // Address of the instruction executing now (during a bus access) or last executed; for reports
   // of what an access did (UnmodelledAccess), like Fault::pc.
   uint32_t instruction_pc() const { return insn_pc_; }
-  uint16_t sr() const { return uint16_t(regs_[kSR] | arith_flags()); }
+  // Always inline: a handler that reads SR only on a rare path then keeps no stack frame for the
+  // call.
+  __attribute__((always_inline)) uint16_t sr() const {
+    return uint16_t(regs_[kSR] | arith_flags());
+  }
   bool sleeping() const { return regs_[kSR] & kSrCPUOFF; }
 
   void add_breakpoint(uint32_t addr);
@@ -152,11 +156,12 @@ class Cpu {
   // after it and dispatches through a second table, indexed by that word and the extension word's
   // A/L bit: one handler per (operation, source mode, destination mode, data length). Repeat count
   // and operand high bits are read from the extension word.
-  template <unsigned kForm, bool kDirect>
+  template <unsigned kForm, bool kDirect, unsigned kDst>  // kDst: the register in bits 3:0
   static uint32_t exec_address(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <unsigned kMode, bool kDirect>  // 0x1340-0x13BF, kMode = bits 7:4
   static uint32_t exec_calla(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
-  template <bool kPop, bool kWord>  // PUSHM.A 0x14xx, PUSHM.W 0x15xx, POPM.A 0x16xx, POPM.W 0x17xx
+  // PUSHM.A 0x14xx, PUSHM.W 0x15xx, POPM.A 0x16xx, POPM.W 0x17xx; kCount = n (bits 7:4, plus 1)
+  template <bool kPop, bool kWord, unsigned kCount>
   static uint32_t exec_pushm_popm(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <bool kPop, bool kWord>
   static uint32_t exec_pushm_popm_bus(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
@@ -174,11 +179,12 @@ class Cpu {
   static uint32_t exec_x(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
   static uint32_t exec_x_illegal(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
   static const XHandler* x_dispatch_table();  // [A/L][instruction word]
-  static Handler address_handler(unsigned form);
+  static Handler address_handler(unsigned op);
   static Handler calla_handler(unsigned op);
   static Handler extended_handler(unsigned ext);
   static Handler pushm_popm_handler(unsigned op);
   friend struct CpuXDispatch;
+  friend struct CpuPushmPopmDispatch;
   void begin_x_instruction(unsigned ext, uint32_t pc_after_op, uint64_t now);
   uint32_t x_address(const XOperand& o, uint32_t& pc, uint32_t high_bits);
   template <unsigned kSize>

@@ -130,9 +130,34 @@ uint32_t sign_extend16(uint16_t x) {
   return uint32_t(int32_t(int16_t(x)));
 }
 
+// The result of a Format I operation that neither reads the carry nor leaves the destination
+// alone (the flags aside): as exec_x computes it, before masking to the data length.
+template <unsigned kOpc>
+constexpr uint32_t flagless_result(uint32_t src, uint32_t dst) {
+  switch (kOpc) {
+    case kMov:
+      return src;
+    case kAdd:
+      return src + dst;
+    case kSub:
+      return dst + ~src + 1;
+    case kBic:
+      return dst & ~src;
+    case kBis:
+      return dst | src;
+    case kXor:
+      return src ^ dst;
+    default:  // kAnd
+      return src & dst;
+  }
+}
+
 // The register-mode extension word's fields that repeat an instruction or zero its carry: ZC
 // (bit 8), # (bit 7) and the repetition count (bits 3:0), SLAU367 Table 4-11.
 constexpr unsigned kXRepeatFields = 0x18F;
+// The register in bits 3:0 of an address instruction, as the X handlers' kXReg/kXSpecialReg: R1
+// and R4-R15, PC (a write branches) or SR/R3 (a write sets SR or is dropped).
+enum AddressDst : unsigned { kAGeneral, kAPc, kASrCg };
 // Index of an instruction word behind an extension word with A/L = 1 in x_dispatch_table().
 constexpr unsigned kXTableAlOffset = 0x10000;
 }  // namespace
@@ -177,32 +202,7 @@ EHSIM_ALWAYS_INLINE uint32_t Cpu::x_address(const XOperand& o, uint32_t& pc, uin
   }
 }
 
-// 20-bit data in memory is two words, bits 15:0 at the address and bits 19:16 in the low bits of
-// the next word (SLAU367 §4.3 / MOVA and PUSHM.A descriptions).
-template <unsigned kSize>
-EHSIM_ALWAYS_INLINE uint32_t Cpu::x_read(uint32_t addr) {
-  if (kSize == kXByte) return bus_.read_byte(addr);
-  const uint32_t low = bus_.read_word(addr);
-  if (kSize == kXWord) return low;
-  return low | ((bus_.read_word((addr + 2) & kAddrMask) & 0xFu) << 16);
-}
-
-template <unsigned kSize>
-EHSIM_ALWAYS_INLINE void Cpu::x_write(uint32_t addr, uint32_t value) {
-  if (kSize == kXByte) {
-    bus_.write_byte(addr, uint8_t(value));
-    return;
-  }
-  bus_.write_word(addr, uint16_t(value));
-  if (kSize == kXAddr) bus_.write_word((addr + 2) & kAddrMask, uint16_t((value >> 16) & 0xF));
-}
-
 namespace {
-// Post-increment of @Rn+ for a size: 1, 2 or 4; SP stays even (SLAU367 §4.3.2).
-constexpr uint32_t increment(unsigned size, unsigned reg) {
-  return size == kXByte ? (reg == kSP ? 2 : 1) : size == kXWord ? 2 : 4;
-}
-
 // A .W or .A value in the image, as x_read/x_write access it (Bus::sram_block()).
 template <unsigned kSize>
 uint32_t load_image(const uint8_t* at) {
@@ -223,6 +223,47 @@ void store_image(uint8_t* at, uint32_t value) {
 }
 }  // namespace
 
+// 20-bit data in memory is two words, bits 15:0 at the address and bits 19:16 in the low bits of
+// the next word (SLAU367 §4.3 / MOVA and PUSHM.A descriptions).
+// A 20-bit value on one SRAM page or in one FRAM cache line is read from the image after one
+// check (the bus counts both words, and the first word's cache access makes the line MRU, so
+// the second's would change nothing).
+template <unsigned kSize>
+EHSIM_ALWAYS_INLINE uint32_t Cpu::x_read(uint32_t addr) {
+  if (kSize == kXAddr && !(addr & 1)) {
+    if (const uint8_t* at = bus_.sram_block(addr, 4, 2)) return load_image<kXAddr>(at);
+    if (const uint8_t* at = bus_.fram_read_block(addr, 4, 2)) return load_image<kXAddr>(at);
+  }
+  if (kSize == kXByte) return bus_.read_byte(addr);
+  const uint32_t low = bus_.read_word(addr);
+  if (kSize == kXWord) return low;
+  return low | ((bus_.read_word((addr + 2) & kAddrMask) & 0xFu) << 16);
+}
+
+template <unsigned kSize>
+EHSIM_ALWAYS_INLINE void Cpu::x_write(uint32_t addr, uint32_t value) {
+  if (kSize == kXByte) {
+    bus_.write_byte(addr, uint8_t(value));
+    return;
+  }
+  if (kSize == kXAddr && !(addr & 1)) {
+    if (uint8_t* at = bus_.sram_block(addr, 4, 2)) {
+      store_image<kXAddr>(at, value);
+      return;
+    }
+  }
+  bus_.write_word(addr, uint16_t(value));
+  if (kSize == kXAddr) bus_.write_word((addr + 2) & kAddrMask, uint16_t((value >> 16) & 0xF));
+}
+
+namespace {
+// Post-increment of @Rn+ for a size: 1, 2 or 4; SP stays even (SLAU367 §4.3.2).
+constexpr uint32_t increment(unsigned size, unsigned reg) {
+  return size == kXByte ? (reg == kSP ? 2 : 1) : size == kXWord ? 2 : 4;
+}
+
+}  // namespace
+
 // The extension word's handler: fetches the instruction word after it and dispatches on that and
 // the A/L bit. The word is nearly always in the line of the extension word's own fetch
 // (Bus::fetch_line()), where it is read without a lookup and cannot fault or wait; the handler
@@ -236,25 +277,6 @@ uint32_t Cpu::exec_extended(Cpu& c, unsigned ext, unsigned pc_after_ext, uint64_
     return c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op](c, ext, op, pc, now);
   }
   return exec_extended_fetch<kAL>(c, ext, pc_after_ext, now);
-}
-
-// The instruction word elsewhere: fetched through the bus, which may add wait states or fault.
-template <bool kAL>
-__attribute__((noinline)) uint32_t Cpu::exec_extended_fetch(Cpu& c, unsigned ext,
-                                                            unsigned pc_after_ext, uint64_t now) {
-  c.begin_bus_instruction(ext, pc_after_ext, now);
-  uint32_t pc = pc_after_ext;
-  const unsigned op = c.fetch_ext(pc);
-  const XHandler handler = c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op];
-  // An illegal instruction takes no cycles, as exec_illegal: the fault stops the run (and is
-  // reported at the cycle after the fetch).
-  if (handler == &exec_x_illegal) {
-    c.illegal(uint16_t(ext));
-    return handler_result(c.regs_[kPC], 0);
-  }
-  // The handler counts from the end of the fetch; its wait states belong to the instruction.
-  const uint64_t fetched = c.ctx_.cycles;
-  return handler(c, ext, op, pc, fetched) + (uint32_t(fetched - now) << kHandlerCyclesShift);
 }
 
 Cpu::Handler Cpu::extended_handler(unsigned ext) {
@@ -410,7 +432,23 @@ __attribute__((noinline)) uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op
   const XOperand d{dst_mode, op & 0xF};
   uint32_t src_addr = 0;
   uint32_t dst_addr = 0;
-  for (unsigned i = 0; i < repeat; ++i) {
+  unsigned first = 0;  // repetitions already done
+  // A repeated operation on R1/R4-R15 that takes no carry (RLAX, a repeated ADDX or SUBX...):
+  // only the last repetition's flags remain, so the others run on a local copy of the register,
+  // without flags. (The source is read as the loop below reads it: SR, packed from the flags,
+  // is left to that loop.)
+  constexpr bool kFlagless = opc == kMov || opc == kAdd || opc == kSub || opc == kBic ||
+                             opc == kBis || opc == kXor || opc == kAnd;
+  if (kRepeated && kFlagless && dst_mode == kXReg && sreg != kSR) {
+    const unsigned dreg = d.reg;
+    uint32_t value = regs[dreg] & mask;
+    for (; first + 1 < repeat; ++first) {
+      const uint32_t src = (sreg == dreg ? value : regs[sreg]) & mask;
+      value = flagless_result<opc>(src, value) & mask;
+    }
+    regs[dreg] = value;
+  }
+  for (unsigned i = first; i < repeat; ++i) {
     const uint32_t src = read_operand(s, src_high, &src_addr);
     uint32_t dst = 0;
     if (dst_mode == kXReg) {
@@ -493,6 +531,32 @@ __attribute__((noinline)) uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op
 // kXTableAlOffset when the extension word's A/L bit is set.
 struct CpuXDispatch {
   using XHandler = Cpu::XHandler;
+  // exec_extended_fetch's rare cases. The instruction word fetched through the bus, which may add
+  // wait states or fault (not on a plain FRAM page).
+  template <bool kAL>
+  static __attribute__((noinline)) uint32_t fetch_through_bus(Cpu& c, unsigned ext,
+                                                              unsigned pc_after_ext, uint64_t now) {
+    c.begin_bus_instruction(ext, pc_after_ext, now);
+    uint32_t pc = pc_after_ext;
+    const unsigned op = c.fetch_ext(pc);
+    return after_fetch(c, ext, op, pc, now, c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op]);
+  }
+  // After the fetch of the instruction word (ctx.cycles at its end): an illegal instruction takes
+  // no cycles, as exec_illegal (the fault stops the run and is reported at the cycle after the
+  // fetch); otherwise the handler counts from the end of the fetch, and its wait states belong to
+  // the instruction.
+  static __attribute__((noinline)) uint32_t after_fetch(Cpu& c, unsigned ext, unsigned op,
+                                                        uint32_t pc, uint64_t now,
+                                                        XHandler handler) {
+    if (handler == &Cpu::exec_x_illegal) {
+      c.insn_pc_ = (pc - 4) & Cpu::kAddrMask;
+      c.insn_op_ = uint16_t(ext);
+      c.illegal(uint16_t(ext));
+      return handler_result(c.regs_[kPC], 0);
+    }
+    const uint64_t fetched = c.ctx_.cycles;
+    return handler(c, ext, op, pc, fetched) + (uint32_t(fetched - now) << kHandlerCyclesShift);
+  }
   static constexpr unsigned kModes = 8;     // source modes: XMode up to kXConst
   static constexpr unsigned kDstModes = 5;  // kXReg, kXIdx, kXSym, kXAbs, kXSpecialReg
   static constexpr XMode kDstModeAt[kDstModes] = {kXReg, kXIdx, kXSym, kXAbs, kXSpecialReg};
@@ -559,13 +623,37 @@ const Cpu::XHandler* Cpu::x_dispatch_table() {
   return table.data();
 }
 
+// The instruction word in another line than the extension word (a 4-byte instruction across an
+// 8-byte line: a quarter of them in 2-byte aligned code). On a plain FRAM page its fetch cannot
+// fault, and it makes its line the next opcode's shortcut (Bus::fetch_fram_word); when it added
+// no wait states, the handler is entered as from exec_extended, with the instruction's start.
+template <bool kAL>
+__attribute__((noinline)) uint32_t Cpu::exec_extended_fetch(Cpu& c, unsigned ext,
+                                                            unsigned pc_after_ext, uint64_t now) {
+  if (c.fetch_page_[pc_after_ext >> Bus::kPageShift] != kFetchFram) {
+    return CpuXDispatch::fetch_through_bus<kAL>(c, ext, pc_after_ext, now);
+  }
+  c.ctx_.cycles = now;  // a cache miss adds wait states
+  const unsigned op = c.bus_.fetch_fram_word(pc_after_ext);
+  const uint32_t pc = (pc_after_ext + 2) & kAddrMask;
+  c.regs_[kPC] = pc;
+  const XHandler handler = c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op];
+  if (__builtin_expect(c.ctx_.cycles == now && handler != &exec_x_illegal, 1)) {
+    return handler(c, ext, op, pc, now);
+  }
+  return CpuXDispatch::after_fetch(c, ext, op, pc, now, handler);
+}
+
 // MOVA, CMPA, ADDA, SUBA and RRCM/RRAM/RLAM/RRUM: opcodes 0x0000-0x0FFF (SLAU367 §4.6.1).
+//   kDst: the kind of register in bits 3:0 (AddressDst; always kAGeneral for the forms whose bits
+// 3:0 are an address or a base register), so that the usual destination needs no test of its
+// number.
 //   kDirect: the table's instance of all but the indexed and absolute forms. When Rdst is not SR
 // and the operand of MOVA @Rsrc(+) (RETA) is on one SRAM page or the immediate of a #imm20 form in
 // the fetch line (Bus::fetch_line()), the instruction cannot fault or wait: it reads the image
 // directly and, like a register-only handler, returns its table cycles. Otherwise it runs the
 // instance that goes through the bus (and writes SR).
-template <unsigned kForm, bool kDirect>
+template <unsigned kForm, bool kDirect, unsigned kDst>
 __attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode,
                                                      uint64_t now) {
   constexpr unsigned kind = kForm;  // bits 7:4
@@ -575,14 +663,15 @@ __attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsign
   const unsigned dst = op & 0xF;
   const uint8_t* operand = nullptr;  // kDirect, MOVA @Rsrc(+): the operand in the image
   if constexpr (kDirect) {
-    const bool writes_sr = dst == kSR && !(kind >= 8 && (kind & 3) == 1);  // all but CMPA do
+    const bool writes_sr =
+        kDst == kASrCg && dst == kSR && !(kind >= 8 && (kind & 3) == 1);  // all but CMPA do
     bool direct = !writes_sr;
     if (kind <= 1) {
       direct = direct && !(regs[hi] & 1) && (operand = c.bus_.sram_block(regs[hi], 4, 2));
     } else if (kind >= 8 && kind <= 0xB) {
       direct = direct && (pc >> Bus::kCacheLineShift) == c.bus_.fetch_line();
     }
-    if (!direct) return exec_address<kForm, false>(c, op, pc_after_opcode, now);
+    if (!direct) return exec_address<kForm, false, kDst>(c, op, pc_after_opcode, now);
   }
   // RxxM and the Rsrc forms use registers only: like cpu.cpp's register-only handlers they leave
   // ctx.cycles alone and return their table cycles.
@@ -596,11 +685,16 @@ __attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsign
     return w;
   };
   const auto read_reg = [&c](unsigned r) { return r == kSR ? uint32_t(c.sr()) : c.regs_[r]; };
+  const auto read_dst = [&c, &read_reg, dst] {
+    return kDst == kAGeneral ? c.regs_[dst] : read_reg(dst);
+  };
   // A 20-bit register result: PC branches, SR takes it as a status word (never in the kDirect
   // instance), R3 ignores it.
   const auto write_reg = [&c, &pc](unsigned r, uint32_t v) {
     v &= kAddrMask;
-    if (r == kPC) {
+    if (kDst == kAGeneral) {
+      c.regs_[r] = v;
+    } else if (kDst == kAPc) {
       c.regs_[kPC] = v;
       pc = v;
     } else if (!kDirect && r == kSR) {
@@ -610,7 +704,7 @@ __attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsign
     }
   };
   using namespace cycles;
-  const bool to_pc = dst == kPC;
+  constexpr bool to_pc = kDst == kAPc;
   unsigned cyc = 0;
   switch (kind) {
     case 0x0:    // MOVA @Rsrc,Rdst
@@ -643,7 +737,7 @@ __attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsign
       constexpr unsigned size = kind == 4 ? kXAddr : kXWord;
       constexpr uint32_t mask = kSizeMask[size];
       constexpr uint32_t msb = kSizeMsb[size];
-      uint32_t v = read_reg(dst) & mask;
+      uint32_t v = read_dst() & mask;
       bool carry = c.carry();
       for (unsigned i = 0; i < n; ++i) {
         if (shift_op == 2) {  // RLAM: C = the bit shifted out at the top
@@ -685,7 +779,7 @@ __attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsign
       }
       // 20-bit arithmetic; flags as for ADD/SUB/CMP with the MSB at bit 19 (SLAU367 ADDA, CMPA,
       // SUBA).
-      const uint32_t d = read_reg(dst) & kAddrMask;
+      const uint32_t d = read_dst() & kAddrMask;
       const uint32_t sv = arith == 2 ? (src & kAddrMask) : (~src & kAddrMask);
       const uint32_t r = sv + d + (arith == 2 ? 0 : 1);
       const uint32_t res = r & kAddrMask;
@@ -700,16 +794,46 @@ __attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsign
   return handler_result(pc, unsigned(c.ctx_.cycles - now));
 }
 
-Cpu::Handler Cpu::address_handler(unsigned form) {
-  static constexpr Handler kHandlers[16] = {
-      &exec_address<0x0, true>,  &exec_address<0x1, true>,  &exec_address<0x2, false>,
-      &exec_address<0x3, false>, &exec_address<0x4, true>,  &exec_address<0x5, true>,
-      &exec_address<0x6, false>, &exec_address<0x7, false>, &exec_address<0x8, true>,
-      &exec_address<0x9, true>,  &exec_address<0xA, true>,  &exec_address<0xB, true>,
-      &exec_address<0xC, true>,  &exec_address<0xD, true>,  &exec_address<0xE, true>,
-      &exec_address<0xF, true>,
+Cpu::Handler Cpu::address_handler(unsigned op) {
+  // Forms 2, 3, 6 and 7 may fault or wait (their operand is anywhere in memory): no kDirect
+  // instance. Forms 6 and 7 write memory, their bits 3:0 are not a destination register.
+  static constexpr Handler kHandlers[16][3] = {
+      {&exec_address<0x0, true, kAGeneral>, &exec_address<0x0, true, kAPc>,
+       &exec_address<0x0, true, kASrCg>},
+      {&exec_address<0x1, true, kAGeneral>, &exec_address<0x1, true, kAPc>,
+       &exec_address<0x1, true, kASrCg>},
+      {&exec_address<0x2, false, kAGeneral>, &exec_address<0x2, false, kAPc>,
+       &exec_address<0x2, false, kASrCg>},
+      {&exec_address<0x3, false, kAGeneral>, &exec_address<0x3, false, kAPc>,
+       &exec_address<0x3, false, kASrCg>},
+      {&exec_address<0x4, true, kAGeneral>, &exec_address<0x4, true, kAPc>,
+       &exec_address<0x4, true, kASrCg>},
+      {&exec_address<0x5, true, kAGeneral>, &exec_address<0x5, true, kAPc>,
+       &exec_address<0x5, true, kASrCg>},
+      {&exec_address<0x6, false, kAGeneral>, &exec_address<0x6, false, kAGeneral>,
+       &exec_address<0x6, false, kAGeneral>},
+      {&exec_address<0x7, false, kAGeneral>, &exec_address<0x7, false, kAGeneral>,
+       &exec_address<0x7, false, kAGeneral>},
+      {&exec_address<0x8, true, kAGeneral>, &exec_address<0x8, true, kAPc>,
+       &exec_address<0x8, true, kASrCg>},
+      {&exec_address<0x9, true, kAGeneral>, &exec_address<0x9, true, kAPc>,
+       &exec_address<0x9, true, kASrCg>},
+      {&exec_address<0xA, true, kAGeneral>, &exec_address<0xA, true, kAPc>,
+       &exec_address<0xA, true, kASrCg>},
+      {&exec_address<0xB, true, kAGeneral>, &exec_address<0xB, true, kAPc>,
+       &exec_address<0xB, true, kASrCg>},
+      {&exec_address<0xC, true, kAGeneral>, &exec_address<0xC, true, kAPc>,
+       &exec_address<0xC, true, kASrCg>},
+      {&exec_address<0xD, true, kAGeneral>, &exec_address<0xD, true, kAPc>,
+       &exec_address<0xD, true, kASrCg>},
+      {&exec_address<0xE, true, kAGeneral>, &exec_address<0xE, true, kAPc>,
+       &exec_address<0xE, true, kASrCg>},
+      {&exec_address<0xF, true, kAGeneral>, &exec_address<0xF, true, kAPc>,
+       &exec_address<0xF, true, kASrCg>},
   };
-  return kHandlers[form & 0xF];
+  const unsigned r = op & 0xF;
+  const unsigned dst = r == kPC ? kAPc : (r == kSR || r == kCG) ? kASrCg : kAGeneral;
+  return kHandlers[(op >> 4) & 0xF][dst];
 }
 
 // CALLA (0x1340-0x13BF without 0x13A0-0x13AF; SLAU367 CALLA and §4.6.1): the 20-bit target is
@@ -806,13 +930,15 @@ Cpu::Handler Cpu::calla_handler(unsigned op) {
 // the lower address); POPM.W clears bits 19:16.
 //   The usual case, R4-R15 to or from a stack in SRAM, copies the registers to or from the image
 // directly: it cannot fault or wait, so like a register-only handler it returns its table cycles.
-template <bool kPop, bool kWord>
+// The table has one instance per count n (opcode bits 7:4), so the copy is unrolled and the
+// compiler need not guard it against regs_ overlapping the image.
+template <bool kPop, bool kWord, unsigned kCount>
 uint32_t Cpu::exec_pushm_popm(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
-  const unsigned n = ((op >> 4) & 0xF) + 1;
+  constexpr unsigned n = kCount;
   const unsigned r = op & 0xF;
   constexpr unsigned step = kWord ? 2 : 4;
   const uint32_t sp = c.regs_[kSP];
-  const uint32_t bytes = n * step;
+  constexpr uint32_t bytes = n * step;
   const uint32_t block_start = kPop ? sp : (sp - bytes) & kAddrMask;
   // R4-R15 only (no PC, SP, SR or R3): PUSHM's registers end at Rdst, POPM's start there.
   const bool general_registers = kPop ? r >= 4 && r + n <= 16 : r >= n + 3;
@@ -821,14 +947,17 @@ uint32_t Cpu::exec_pushm_popm(Cpu& c, unsigned op, unsigned pc_after_opcode, uin
                              ? c.bus_.sram_block(block_start, bytes, n * (step / 2))
                              : nullptr;
   if (!block) return exec_pushm_popm_bus<kPop, kWord>(c, op, pc_after_opcode, now);
-  // The lowest register is at the lowest address.
+  // The lowest register is at the lowest address. Through a local copy, so that the stores to
+  // one side are not taken as possible changes of the other.
   constexpr unsigned size = kWord ? kXWord : kXAddr;
+  uint32_t* const regs = c.regs_.data() + lowest;
+  uint32_t values[n];
+  for (unsigned i = 0; i < n; ++i) values[i] = kPop ? load_image<size>(block + i * step) : regs[i];
   for (unsigned i = 0; i < n; ++i) {
-    uint32_t& reg = c.regs_[lowest + i];
     if (kPop) {
-      reg = load_image<size>(block + i * step);
+      regs[i] = values[i];
     } else {
-      store_image<size>(block + i * step, reg);
+      store_image<size>(block + i * step, values[i]);
     }
   }
   c.regs_[kSP] = kPop ? (sp + bytes) & kAddrMask : block_start;
@@ -874,11 +1003,24 @@ __attribute__((noinline)) uint32_t Cpu::exec_pushm_popm_bus(Cpu& c, unsigned op,
   return handler_result(pc, unsigned(c.ctx_.cycles - now));
 }
 
+// One handler per direction, length and count: [bits 9:8][n - 1].
+struct CpuPushmPopmDispatch {
+  using Handler = Cpu::Handler;
+  template <bool kPop, bool kWord, unsigned... I>
+  static constexpr std::array<Handler, 16> counts(std::integer_sequence<unsigned, I...>) {
+    return {{&Cpu::exec_pushm_popm<kPop, kWord, I + 1>...}};
+  }
+  template <bool kPop, bool kWord>
+  static constexpr std::array<Handler, 16> of() {
+    return counts<kPop, kWord>(std::make_integer_sequence<unsigned, 16>{});
+  }
+};
+
 Cpu::Handler Cpu::pushm_popm_handler(unsigned op) {
-  static constexpr Handler kHandlers[4] = {
-      &exec_pushm_popm<false, false>, &exec_pushm_popm<false, true>, &exec_pushm_popm<true, false>,
-      &exec_pushm_popm<true, true>};
-  return kHandlers[(op >> 8) & 3];
+  using D = CpuPushmPopmDispatch;
+  static constexpr std::array<std::array<Handler, 16>, 4> kHandlers = {
+      D::of<false, false>(), D::of<false, true>(), D::of<true, false>(), D::of<true, true>()};
+  return kHandlers[(op >> 8) & 3][(op >> 4) & 0xF];
 }
 
 }  // namespace ehsim::mcu

@@ -140,6 +140,21 @@ class Bus {
     stats_.sram_accesses += accesses;
     return image_.data() + addr;
   }
+  // The image bytes [addr, addr + size) for CPU data reads of them as `accesses` words, when they
+  // lie in one FRAM cache line on a plain FRAM page: the reads are counted and the line's cache
+  // access is made once (it may add wait states), since after the first word's the line is the
+  // MRU line and the others' change nothing. nullptr when they do not; the caller then takes
+  // read_word() and nothing is counted.
+  __attribute__((always_inline)) const uint8_t* fram_read_block(uint32_t addr, uint32_t size,
+                                                                unsigned accesses) {
+    if (addr >> kCacheLineShift != (addr + size - 1) >> kCacheLineShift ||
+        page_kind_[addr >> kPageShift] != kPageFram) {
+      return nullptr;
+    }
+    stats_.fram_reads += accesses;
+    fram_cache_update(addr);
+    return image_.data() + addr;
+  }
   // Addresses are 20-bit (the CPU masks them); bits above 19 are ignored.
   uint16_t read_word(uint32_t addr);
   uint8_t read_byte(uint32_t addr);
@@ -228,6 +243,11 @@ class Bus {
   // cache state and the miss count change (no read-modify-write of ctx.cycles per miss).
   template <bool kWaitStates = true>
   void fram_cache_access(uint32_t addr) {
+    fram_cache_update<kWaitStates>(addr);
+  }
+  // The same, always inline (fram_read_block(): one access for a whole operand).
+  template <bool kWaitStates = true>
+  __attribute__((always_inline)) void fram_cache_update(uint32_t addr) {
     const uint32_t line = addr >> kCacheLineShift;
     if (line == mru_line_) return;  // the most recent line is always the MRU way of its set
     mru_line_ = line;
