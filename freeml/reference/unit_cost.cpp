@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "freeml/firmware/include/freeml/model_format.h"
+
 namespace freeml::ref {
 
 namespace {
@@ -329,10 +331,13 @@ Step boot_step(const Model& m) {
   s.kind = StepKind::kBoot;
   set_cost(&s, n);
   if (m.upper) {
-    // The header and tables: 48 bytes, 32 per layer, 16 per tap, 4 per class.
-    const uint64_t meta_words =
-        (48 + 32 * m.layers.size() + 16 * m.taps.size() + 4 * uint64_t(m.num_classes)) / 2;
-    s.cycles += kUpperBootCycles + 3 * kStageCosts.copy + kStageCosts.word * (meta_words + 26);
+    // fml_model_meta's three copies: the CRC (2 words), the header alone, then the header and
+    // tables (a record per layer and per tap, the exit bias's i32 per class).
+    const uint64_t meta_words = (FML_HDR_BYTES + FML_LAYER_BYTES * m.layers.size() +
+                                 FML_TAP_BYTES * m.taps.size() + 4 * uint64_t(m.num_classes)) /
+                                2;
+    s.cycles += kUpperBootCycles + 3 * kStageCosts.copy +
+                kStageCosts.word * (2 + FML_HDR_BYTES / 2 + meta_words);
   }
   return s;
 }
