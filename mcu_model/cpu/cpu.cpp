@@ -71,8 +71,10 @@ void Cpu::clear_breakpoints() {
 }
 
 void Cpu::refresh_fetch_pages() {
-  for (unsigned page = 0; page < fetch_page_.size(); ++page)
+  // Not the last page: the fast loop reads a word beyond each opcode it fetches from FRAM.
+  for (unsigned page = 0; page + 1 < fetch_page_.size(); ++page)
     fetch_page_[page] = bus_.is_fram_page(page) ? kFetchFram : kFetchOther;
+  fetch_page_.back() = kFetchOther;
   for (const uint32_t addr : breakpoints_) fetch_page_[addr >> Bus::kPageShift] = kFetchBreakpoint;
   fetch_pages_layout_ = bus_.layout_version();
   bus_.clear_fetch_line();  // its page may hold a breakpoint now
@@ -199,7 +201,7 @@ constexpr unsigned f2_class(unsigned kind) {
 }  // namespace
 
 template <unsigned cond>
-uint32_t Cpu::exec_jump(Cpu& c, unsigned op, unsigned pc, uint64_t) {
+HandlerResult Cpu::exec_jump(Cpu& c, unsigned op, unsigned pc, uint64_t) {
   // The conditions read the lazy flags directly (see flag_nzc_ in cpu.h).
   const uint32_t f = c.flag_nzc_;
   const auto n_xor_v = [&c, f] { return ((f | (f >> 2)) ^ c.flag_v_) & 0x8000; };
@@ -239,7 +241,7 @@ uint32_t Cpu::exec_jump(Cpu& c, unsigned op, unsigned pc, uint64_t) {
 }
 
 template <unsigned opc, unsigned src_kind, unsigned dst_kind, bool byte>
-uint32_t Cpu::exec_format1(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
+HandlerResult Cpu::exec_format1(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
   uint32_t pc = pc_after_opcode;
   auto& regs = c.regs_;
   Bus& bus = c.bus_;
@@ -262,9 +264,7 @@ uint32_t Cpu::exec_format1(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
   if (!register_only) c.begin_bus_instruction(op, pc, now);
   // The cycles to return: the table's for a register-only instruction, else what ctx.cycles
   // advanced by (wait states included).
-  const auto took = [&c, now] {
-    return register_only ? unsigned(cyc) : unsigned(c.ctx_.cycles - now);
-  };
+  const auto took = [&c, now] { return register_only ? uint64_t(cyc) : c.ctx_.cycles - now; };
 
   // Source operand (facts §1.7, §1.8).
   uint32_t src;
@@ -391,7 +391,7 @@ uint32_t Cpu::exec_format1(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
   return handler_result(pc, took());
 }
 
-uint32_t Cpu::exec_reti(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
+HandlerResult Cpu::exec_reti(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
   auto& regs = c.regs_;
   c.begin_bus_instruction(op, pc, now);
   // The stacked SR word holds PC bits 19:16 in its bits 15:12 (SLAU367 §4.2.1, RETI description).
@@ -402,10 +402,10 @@ uint32_t Cpu::exec_reti(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
   regs[kSP] = (regs[kSP] + 2) & kAddrMask;
   c.ctx_.cycles += cycles::kReti;
   c.bus_.set_attention();  // SR (GIE, CPUOFF) was reloaded
-  return handler_result(regs[kPC], unsigned(c.ctx_.cycles - now));
+  return handler_result(regs[kPC], c.ctx_.cycles - now);
 }
 
-uint32_t Cpu::exec_illegal(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
+HandlerResult Cpu::exec_illegal(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
   c.begin_bus_instruction(op, pc, now);
   c.illegal(op);
   return handler_result(c.regs_[kPC], 0);
@@ -414,7 +414,7 @@ uint32_t Cpu::exec_illegal(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
 // RRC SWPB RRA SXT PUSH CALL (0x1000-0x12FF); RETI and the illegal forms have their own handlers.
 // pc_operand: the operand is register R0 itself, so a shift result is a branch.
 template <unsigned opc, unsigned kind, bool byte, bool pc_operand>
-uint32_t Cpu::exec_format2(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
+HandlerResult Cpu::exec_format2(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
   uint32_t pc = pc_after_opcode;
   auto& regs = c.regs_;
   Bus& bus = c.bus_;
@@ -467,7 +467,7 @@ uint32_t Cpu::exec_format2(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
         bus.write_word(regs[kSP], uint16_t(val));
       }
       c.ctx_.cycles += cycles::kFormat2[cls][cycles::kF2Push];
-      return handler_result(pc, unsigned(c.ctx_.cycles - now));
+      return handler_result(pc, c.ctx_.cycles - now);
     case kOpCall:
       // CALL pushes PC bits 15:0 and loads a 16-bit address (SLAU367 §4.5.1: CALL and RET are
       // limited to the lower 64 KB).
@@ -475,7 +475,7 @@ uint32_t Cpu::exec_format2(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
       bus.write_word(regs[kSP], uint16_t(pc));
       regs[kPC] = val;
       c.ctx_.cycles += cycles::kFormat2[cls][cycles::kF2Call];
-      return handler_result(val, unsigned(c.ctx_.cycles - now));
+      return handler_result(val, c.ctx_.cycles - now);
     case kOpRrc:
     case kOpRra: {
       const uint32_t top = opc == kOpRrc ? ((c.flag_nzc_ & 0x10000) ? msb : 0) : (val & msb);
@@ -513,7 +513,7 @@ uint32_t Cpu::exec_format2(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64
       bus.write_word(addr, uint16_t(res));
     }
   }
-  return handler_result(pc, register_only ? cyc : unsigned(c.ctx_.cycles - now));
+  return handler_result(pc, register_only ? uint64_t(cyc) : c.ctx_.cycles - now);
 }
 
 // Builds the opcode-indexed handler table from the template instantiations.
@@ -545,12 +545,13 @@ struct CpuDispatch {
     return {{&Cpu::exec_jump<I>...}};
   }
 
-  static Handler decode(uint16_t op) {
+  // in_line: the table's first half (Cpu::kOtherFetch).
+  static Handler decode(uint16_t op, bool in_line) {
     // MSP430X opcodes (SLAU367 §4.6.1 "Extended Instruction Binary Descriptions").
-    if (op < 0x1000) return Cpu::address_handler(op);  // MOVA, ADDA, RRxM...
-    if (op >= 0x1340 && op < 0x13C0 && (op & 0xF0) != 0xA0) return Cpu::calla_handler(op);
+    if (op < 0x1000) return Cpu::address_handler(op, in_line);  // MOVA, ADDA, RRxM...
+    if (op >= 0x1340 && op < 0x13C0 && (op & 0xF0) != 0xA0) return Cpu::calla_handler(op, in_line);
     if (op >= 0x1400 && op < 0x1800) return Cpu::pushm_popm_handler(op);
-    if (op >= 0x1800 && op < 0x2000) return Cpu::extended_handler(op);  // extension word
+    if (op >= 0x1800 && op < 0x2000) return Cpu::extended_handler(op, in_line);  // extension word
     static constexpr auto f1 = format1(std::make_integer_sequence<unsigned, kF1Count>{});
     static constexpr auto f2 = format2(std::make_integer_sequence<unsigned, kF2Count>{});
     static constexpr auto f2pc = format2_pc(std::make_integer_sequence<unsigned, 6 * 2>{});
@@ -591,8 +592,11 @@ struct CpuDispatch {
 
 const Cpu::Handler* Cpu::dispatch_table() {
   static const std::vector<Handler> table = [] {
-    std::vector<Handler> t(0x10000);
-    for (uint32_t op = 0; op < 0x10000; ++op) t[op] = CpuDispatch::decode(uint16_t(op));
+    std::vector<Handler> t(2 * kOtherFetch);
+    for (uint32_t op = 0; op < kOtherFetch; ++op) {
+      t[op] = CpuDispatch::decode(uint16_t(op), true);
+      t[kOtherFetch + op] = CpuDispatch::decode(uint16_t(op), false);
+    }
     return t;
   }();
   return table.data();
@@ -600,10 +604,12 @@ const Cpu::Handler* Cpu::dispatch_table() {
 
 const Cpu::Handler* Cpu::observed_dispatch_table() {
   static const std::vector<Handler> table = [] {
-    std::vector<Handler> t(dispatch_table(), dispatch_table() + 0x10000);
-    for (uint32_t op = 0; op < 0x10000; ++op) {
-      if (control_transfer(uint16_t(op)) != ControlTransfer::kNone)
-        t[op] = &Cpu::exec_observed_transfer;
+    std::vector<Handler> t(dispatch_table(), dispatch_table() + 2 * kOtherFetch);
+    for (uint32_t op = 0; op < kOtherFetch; ++op) {
+      if (control_transfer(uint16_t(op)) != ControlTransfer::kNone) {
+        t[op] = &Cpu::exec_observed_transfer<false>;
+        t[kOtherFetch + op] = &Cpu::exec_observed_transfer<true>;
+      }
     }
     return t;
   }();
@@ -613,8 +619,9 @@ const Cpu::Handler* Cpu::observed_dispatch_table() {
 // A control transfer under an observer: the instruction as usual, then the fast loop ends (as on
 // an attention event, but the run loop has nothing to check) so that the observer's report names
 // it; only these opcodes pay the second indirect call.
-uint32_t Cpu::exec_observed_transfer(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
-  const uint32_t r = c.dispatch_[op](c, op, pc, now);
+template <bool kOther>
+HandlerResult Cpu::exec_observed_transfer(Cpu& c, unsigned op, unsigned pc, uint64_t now) {
+  const HandlerResult r = c.dispatch_[(kOther ? kOtherFetch : 0) + uint16_t(op)](c, op, pc, now);
   c.observed_transfer_op_ = uint16_t(op);
   c.bus_.set_loop_limit(0);
   return r;
@@ -635,9 +642,9 @@ EHSIM_ALWAYS_INLINE uint32_t Cpu::step(uint32_t pc) {
   regs_[kPC] = next;
   ++ctx_.instructions;
   const uint64_t now = ctx_.cycles;
-  const uint32_t r = dispatch_[op](*this, op, next, now);
-  ctx_.cycles = now + handler_cycles(r);
-  return handler_pc(r);
+  const HandlerResult r = dispatch_[kOtherFetch + op](*this, op, next, now);
+  ctx_.cycles = now + r.cycles;
+  return r.pc;
 }
 
 StopReason Cpu::stop_reason_after_step(bool had_fault) {
@@ -665,7 +672,7 @@ StopReason Cpu::stop_reason_after_step(bool had_fault) {
 // InstructionObserver) and reports what it ran when it ends; control transfers end it through
 // observed_dispatch_.
 template <bool kWaitStates, bool kObserve>
-EHSIM_ALWAYS_INLINE uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_limit) {
+__attribute__((noinline)) uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_limit) {
   Bus* const bus = &bus_;
   McuContext* const ctx = &ctx_;
   const Handler* const table = kObserve ? observed_dispatch_ : dispatch_;
@@ -678,19 +685,25 @@ EHSIM_ALWAYS_INLINE uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_limit) {
   do {
     // Outside the span (another function): run_loop's step() shows the observer this one alone.
     if (kObserve && pc - span_start >= span_size) break;
-    unsigned op;  // (not uint16_t: spares the host two zero-extensions before the call)
-    if (__builtin_expect((pc >> Bus::kCacheLineShift) == bus->fetch_line(), 1)) {
-      op = bus->fetch_in_line(pc);  // same line as the last FRAM fetch, still the MRU line
+    // From an FRAM line: the opcode and the next word, the table's first half (see kOtherFetch).
+    unsigned op;
+    unsigned index;
+    const uint32_t line = pc >> Bus::kCacheLineShift;
+    if (__builtin_expect(line == bus->fetch_line(), 1)) {
+      op = bus->fetch_pair_in_line(pc);  // same line as the last FRAM fetch, its set's MRU way
+      index = uint16_t(op);
     } else {
       const uint8_t page = fetch_page_[pc >> Bus::kPageShift];
       if (__builtin_expect(page == kFetchFram, 1)) {
         if (kWaitStates) ctx->cycles = cyc;  // a miss adds wait states to ctx.cycles
-        op = bus->fetch_fram_opcode<kWaitStates>(pc);
+        op = bus->fetch_fram_opcode_pair<kWaitStates>(pc, line);
+        index = uint16_t(op);
         if (kWaitStates) cyc = ctx->cycles;
       } else {
         if (page == kFetchBreakpoint && at_breakpoint(pc)) break;
         ctx->cycles = cyc;  // wait states, or the time of a fetch fault
         op = bus->fetch_opcode(pc);
+        index = kOtherFetch + op;
         cyc = ctx->cycles;
         insn_pc_ = pc;  // for a fetch fault (register-only handlers do not record it)
         insn_op_ = uint16_t(op);
@@ -699,9 +712,9 @@ EHSIM_ALWAYS_INLINE uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_limit) {
     const uint32_t next = (pc + 2) & kAddrMask;
     regs_[kPC] = next;
     ++fetches;
-    const uint32_t r = table[op](*this, op, next, cyc);
-    pc = handler_pc(r);
-    cyc += handler_cycles(r);
+    const HandlerResult r = table[index](*this, op, next, cyc);
+    pc = r.pc;
+    cyc += r.cycles;
   } while (cyc < bus->loop_limit());  // the cycle limit, or 0 after an attention event
   ctx->cycles = cyc;
   ctx->instructions += fetches;

@@ -24,6 +24,15 @@ inline constexpr uint16_t kSrC = 0x0001, kSrZ = 0x0002, kSrN = 0x0004, kSrGIE = 
 
 struct XOperand;  // an MSP430X operand (cpu_x.cpp)
 
+// What an instruction handler returns (cpu_internal.h's handler_result()): the next PC and the
+// MCLK cycles the instruction took, wait states included. Two 8-byte fields, so that the x86-64
+// and AArch64 calling conventions return them in two registers (RAX:RDX, X0:X1) and the run loop
+// takes each without unpacking.
+struct HandlerResult {
+  uint32_t pc;
+  uint64_t cycles;
+};
+
 // The instructions that move between functions, by their first word (SLAU367 §4.5-4.6): CALL
 // (0x1280-0x12BF, any source mode), CALLA (0x1340-0x13BF less the reserved 0x13A0-0x13AF), RET
 // (MOV @SP+,PC, 0x4130), RETA (MOVA @SP+,PC, 0x0110) and RETI (0x1300). Only a first word counts:
@@ -132,56 +141,71 @@ class Cpu {
   // words are always fetched at run time), so it needs no invalidation for self-modifying code.
   // A handler gets the address after the opcode word (also stored in regs_[kPC], which it keeps
   // current) and the cycle count at the instruction's start, and returns the next PC and the
-  // cycles the instruction took (see handler_result in cpu.cpp), so the run loop carries PC and
+  // cycles the instruction took (see HandlerResult), so the run loop carries PC and
   // the cycle count in host registers instead of through memory on every instruction.
-  using Handler = uint32_t (*)(Cpu&, unsigned op, unsigned pc, uint64_t now);
+  using Handler = HandlerResult (*)(Cpu&, unsigned op, unsigned pc, uint64_t now);
+  // The table has two halves. The fast loop calls the first, indexed by the opcode word, for an
+  // opcode it read from an FRAM cache line (Bus::fetch_line()) on a plain FRAM page below the last
+  // page; it passes the image's next word in op's bits 31:16, which a handler may take as the
+  // word after the opcode (no bus access, counted with Bus::count_fram_read()) when that word
+  // lies in the same line, (pc & 7) != 0. Every other fetch (step(), SRAM, breakpoint pages)
+  // calls the second half, at kOtherFetch + opcode, with a 16-bit op. Only the extension words'
+  // handlers differ between the halves; the others mask op to the fields they use.
+  static constexpr uint32_t kOtherFetch = 0x10000;
   static const Handler* dispatch_table();
   // dispatch_table() with every control transfer (control_transfer()) run through
   // exec_observed_transfer: under an observer the fast loop must end after them.
   static const Handler* observed_dispatch_table();
-  static uint32_t exec_observed_transfer(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  template <bool kOther>  // the half of the table (kOtherFetch) the call came through
+  static HandlerResult exec_observed_transfer(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   // The fast loop's end under an observer: resets the run state and reports the run.
   void report_observed_run(uint64_t instructions, uint64_t before, uint64_t after,
                            uint32_t next_pc);
   template <unsigned opc, unsigned src_kind, unsigned dst_kind, bool byte>
-  static uint32_t exec_format1(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  static HandlerResult exec_format1(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <unsigned opc, unsigned kind, bool byte, bool pc_operand>
-  static uint32_t exec_format2(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  static HandlerResult exec_format2(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <unsigned cond>
-  static uint32_t exec_jump(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
-  static uint32_t exec_reti(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
-  static uint32_t exec_illegal(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  static HandlerResult exec_jump(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  static HandlerResult exec_reti(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  static HandlerResult exec_illegal(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   // MSP430X (cpu_x.cpp). Address instructions (0x0000-0x0FFF) are specialised on bits 7:4 (the
   // form) and CALLA on its mode; an extension word (0x1800-0x1FFF) fetches the instruction word
   // after it and dispatches through a second table, indexed by that word and the extension word's
   // A/L bit: one handler per (operation, source mode, destination mode, data length). Repeat count
   // and operand high bits are read from the extension word.
-  template <unsigned kForm, bool kDirect, unsigned kDst>  // kDst: the register in bits 3:0
-  static uint32_t exec_address(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
-  template <unsigned kMode, bool kDirect>  // 0x1340-0x13BF, kMode = bits 7:4
-  static uint32_t exec_calla(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  // kInLine: the instance in the table's first half (kOtherFetch) of a form with an immediate,
+  // which takes the immediate from op's bits 31:16.
+  template <unsigned kForm, bool kDirect, unsigned kDst, bool kInLine = false>
+  static HandlerResult exec_address(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  template <unsigned kMode, bool kDirect, bool kInLine = false>  // 0x1340-0x13BF, bits 7:4
+  static HandlerResult exec_calla(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   // PUSHM.A 0x14xx, PUSHM.W 0x15xx, POPM.A 0x16xx, POPM.W 0x17xx; kCount = n (bits 7:4, plus 1)
   template <bool kPop, bool kWord, unsigned kCount>
-  static uint32_t exec_pushm_popm(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  static HandlerResult exec_pushm_popm(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <bool kPop, bool kWord>
-  static uint32_t exec_pushm_popm_bus(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  static HandlerResult exec_pushm_popm_bus(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <bool kAddressLength>  // 0x1800-0x1FFF, kAddressLength = A/L (bit 6)
-  static uint32_t exec_extended(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  static HandlerResult exec_extended(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <bool kAddressLength>
-  static uint32_t exec_extended_fetch(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  static HandlerResult exec_extended_fetch(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
+  // The first half's instance (see kOtherFetch): the instruction word from op's bits 31:16.
+  template <bool kAddressLength>
+  static HandlerResult exec_extended_in_line(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   // An XHandler gets the extension word, the instruction word and the address after it; unlike a
   // Handler it records the instruction (begin_x_instruction) itself if it uses the bus.
-  using XHandler = uint32_t (*)(Cpu&, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
+  using XHandler = HandlerResult (*)(Cpu&, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
   // kRepeated: the register-mode instance that honours the repetition count and ZC; the table's
   // instance runs it only when the extension word asks for either.
   template <bool kFormat1, unsigned kOp, unsigned kSrcMode, unsigned kDstMode, unsigned kSize,
             bool kRepeated = false>
-  static uint32_t exec_x(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
-  static uint32_t exec_x_illegal(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
+  static HandlerResult exec_x(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
+  static HandlerResult exec_x_illegal(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc,
+                                      uint64_t now);
   static const XHandler* x_dispatch_table();  // [A/L][instruction word]
-  static Handler address_handler(unsigned op);
-  static Handler calla_handler(unsigned op);
-  static Handler extended_handler(unsigned ext);
+  static Handler address_handler(unsigned op, bool in_line);
+  static Handler calla_handler(unsigned op, bool in_line);
+  static Handler extended_handler(unsigned ext, bool in_line);
   static Handler pushm_popm_handler(unsigned op);
   friend struct CpuXDispatch;
   friend struct CpuPushmPopmDispatch;

@@ -35,19 +35,9 @@ EHSIM_ALWAYS_INLINE uint16_t Cpu::fetch_ext(uint32_t& pc) {
   return w;
 }
 
-// A handler's result: the next PC (20 bits) in bits 0-19 and the MCLK cycles the instruction took
-// (wait states included) in bits 20-31. An instruction takes far fewer than 4096 cycles (the
-// longest, a repeated MSP430X instruction or a PUSHM.A of 16 registers, about 40 plus wait
-// states).
-inline constexpr unsigned kHandlerCyclesShift = 20;
-EHSIM_ALWAYS_INLINE constexpr uint32_t handler_result(uint32_t pc, unsigned cycles) {
-  return pc | (uint32_t(cycles) << kHandlerCyclesShift);
-}
-EHSIM_ALWAYS_INLINE constexpr uint32_t handler_pc(uint32_t result) {
-  return result & ((1u << kHandlerCyclesShift) - 1);
-}
-EHSIM_ALWAYS_INLINE constexpr uint32_t handler_cycles(uint32_t result) {
-  return result >> kHandlerCyclesShift;
+// A handler's result (HandlerResult in cpu.h): the next PC (20 bits) and the cycles.
+EHSIM_ALWAYS_INLINE constexpr HandlerResult handler_result(uint32_t pc, uint64_t cycles) {
+  return HandlerResult{pc, cycles};
 }
 
 // Operand address of an MSP430 (non-X) instruction in indexed or symbolic mode, X(Rn) / X(PC),

@@ -152,6 +152,14 @@ constexpr uint32_t flagless_result(uint32_t src, uint32_t dst) {
   }
 }
 
+// A register's value; registers hold 20 bits (Cpu::set_reg and every handler mask what they
+// store), and saying so lets the compiler drop the .A operations' masks of register operands.
+EHSIM_ALWAYS_INLINE uint32_t reg20(const std::array<uint32_t, 16>& regs, unsigned n) {
+  const uint32_t v = regs[n];
+  if (v > 0xFFFFF) __builtin_unreachable();
+  return v;
+}
+
 // The register-mode extension word's fields that repeat an instruction or zero its carry: ZC
 // (bit 8), # (bit 7) and the repetition count (bits 3:0), SLAU367 Table 4-11.
 constexpr unsigned kXRepeatFields = 0x18F;
@@ -203,23 +211,30 @@ EHSIM_ALWAYS_INLINE uint32_t Cpu::x_address(const XOperand& o, uint32_t& pc, uin
 }
 
 namespace {
-// A .W or .A value in the image, as x_read/x_write access it (Bus::sram_block()).
+// A .W or .A value in the image, as x_read/x_write access it (Bus::sram_block()). A 20-bit value
+// is two little-endian words, bits 15:0 and then bits 19:16 in the second word's low bits, so
+// its four bytes read as one 32-bit little-endian value are the value itself in bits 19:0 (the
+// second word's bits 15:4 are ignored on reads and written as zeros).
 template <unsigned kSize>
 uint32_t load_image(const uint8_t* at) {
+  if (kSize == kXAddr) {
+    uint32_t v;
+    std::memcpy(&v, at, 4);
+    return v & 0xFFFFF;
+  }
   uint16_t low;
-  uint16_t high = 0;
   std::memcpy(&low, at, 2);
-  if (kSize == kXAddr) std::memcpy(&high, at + 2, 2);
-  return low | ((high & 0xFu) << 16);
+  return low;
 }
 template <unsigned kSize>
 void store_image(uint8_t* at, uint32_t value) {
+  if (kSize == kXAddr) {
+    const uint32_t v = value & 0xFFFFF;
+    std::memcpy(at, &v, 4);
+    return;
+  }
   const uint16_t low = uint16_t(value);
   std::memcpy(at, &low, 2);
-  if (kSize == kXAddr) {
-    const uint16_t high = uint16_t((value >> 16) & 0xF);
-    std::memcpy(at + 2, &high, 2);
-  }
 }
 }  // namespace
 
@@ -269,7 +284,7 @@ constexpr uint32_t increment(unsigned size, unsigned reg) {
 // (Bus::fetch_line()), where it is read without a lookup and cannot fault or wait; the handler
 // then records the instruction only if it uses the bus (like cpu.cpp's register-only handlers).
 template <bool kAL>
-uint32_t Cpu::exec_extended(Cpu& c, unsigned ext, unsigned pc_after_ext, uint64_t now) {
+HandlerResult Cpu::exec_extended(Cpu& c, unsigned ext, unsigned pc_after_ext, uint64_t now) {
   if (__builtin_expect((pc_after_ext >> Bus::kCacheLineShift) == c.bus_.fetch_line(), 1)) {
     const unsigned op = c.bus_.fetch_word_in_line(pc_after_ext);
     const uint32_t pc = (pc_after_ext + 2) & kAddrMask;
@@ -279,13 +294,29 @@ uint32_t Cpu::exec_extended(Cpu& c, unsigned ext, unsigned pc_after_ext, uint64_
   return exec_extended_fetch<kAL>(c, ext, pc_after_ext, now);
 }
 
-Cpu::Handler Cpu::extended_handler(unsigned ext) {
+// The same for an extension word the fast loop read from an FRAM line (see kOtherFetch): when
+// the instruction word is in that line, the loop read it with the extension word.
+template <bool kAL>
+HandlerResult Cpu::exec_extended_in_line(Cpu& c, unsigned ext_and_op, unsigned pc_after_ext,
+                                         uint64_t now) {
+  if (__builtin_expect(pc_after_ext & 7, 1)) {
+    const unsigned op = ext_and_op >> 16;
+    c.bus_.count_fram_read();
+    const uint32_t pc = pc_after_ext + 2;  // below the last page: no wrap
+    c.regs_[kPC] = pc;
+    return c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op](c, ext_and_op, op, pc, now);
+  }
+  return exec_extended_fetch<kAL>(c, uint16_t(ext_and_op), pc_after_ext, now);
+}
+
+Cpu::Handler Cpu::extended_handler(unsigned ext, bool in_line) {
+  if (in_line) return (ext & 0x40) ? &exec_extended_in_line<true> : &exec_extended_in_line<false>;
   return (ext & 0x40) ? &exec_extended<true> : &exec_extended<false>;
 }
 
 // Jumps, CALL, RETI and the MSP430X opcodes take no extension word; A/L = B/W = 0 is reserved
 // except for SWPBX.A and SXTX.A.
-uint32_t Cpu::exec_x_illegal(Cpu& c, unsigned ext, unsigned, uint32_t pc, uint64_t now) {
+HandlerResult Cpu::exec_x_illegal(Cpu& c, unsigned ext, unsigned, uint32_t pc, uint64_t now) {
   c.begin_x_instruction(ext, pc, now);
   c.illegal(uint16_t(ext));
   return handler_result(c.regs_[kPC], 0);
@@ -297,8 +328,8 @@ uint32_t Cpu::exec_x_illegal(Cpu& c, unsigned ext, unsigned, uint32_t pc, uint64
 // operand code below folds to the instruction's own.
 template <bool kFormat1, unsigned kOp, unsigned kSrcMode, unsigned kDstMode, unsigned kSize,
           bool kRepeated>
-__attribute__((noinline)) uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op, uint32_t pc,
-                                               uint64_t now) {
+__attribute__((noinline)) HandlerResult Cpu::exec_x(Cpu& c, unsigned ext, unsigned op, uint32_t pc,
+                                                    uint64_t now) {
   auto& regs = c.regs_;
   constexpr bool format1 = kFormat1;
   constexpr unsigned f2op = kOp;
@@ -325,15 +356,17 @@ __attribute__((noinline)) uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op
   constexpr bool uses_bus =
       in_memory(src_mode) || src_mode == kXImm || (format1 ? in_memory(dst_mode) : f2op == kPush);
   if (uses_bus) c.begin_x_instruction(ext, pc, now);
-  const auto took = [&c, now](unsigned cyc) {
+  const auto took = [&c, now](unsigned cyc) -> uint64_t {
     if (!uses_bus) return cyc;
     c.ctx_.cycles += cyc;
-    return unsigned(c.ctx_.cycles - now);
+    return c.ctx_.cycles - now;
   };
   const unsigned as = (op >> 4) & 3;
   const uint32_t src_high = (ext >> 7) & 0xF;
   const uint32_t dst_high = ext & 0xF;
-  const auto read_reg = [&c](unsigned r) { return r == kSR ? uint32_t(c.sr()) : c.regs_[r]; };
+  const auto read_reg = [&c](unsigned r) {
+    return r == kSR ? uint32_t(c.sr()) : reg20(c.regs_, r);
+  };
   // Reads a source-style operand (Format I source, Format II operand); addr receives the address of
   // a memory operand.
   const auto read_operand = [&](const XOperand& o, uint32_t high, uint32_t* addr) -> uint32_t {
@@ -386,7 +419,7 @@ __attribute__((noinline)) uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op
         c.x_write<size>(regs[kSP], v);
         c.ctx_.cycles += cycles::kXPushx[cls][a] + (o.mode == kXIdx && o.reg == kSP);
       }
-      return handler_result(pc, unsigned(c.ctx_.cycles - now));
+      return handler_result(pc, c.ctx_.cycles - now);
     }
     uint32_t addr = 0;
     uint32_t res = 0;
@@ -441,9 +474,9 @@ __attribute__((noinline)) uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op
                              opc == kBis || opc == kXor || opc == kAnd;
   if (kRepeated && kFlagless && dst_mode == kXReg && sreg != kSR) {
     const unsigned dreg = d.reg;
-    uint32_t value = regs[dreg] & mask;
+    uint32_t value = reg20(regs, dreg) & mask;
     for (; first + 1 < repeat; ++first) {
-      const uint32_t src = (sreg == dreg ? value : regs[sreg]) & mask;
+      const uint32_t src = (sreg == dreg ? value : reg20(regs, sreg)) & mask;
       value = flagless_result<opc>(src, value) & mask;
     }
     regs[dreg] = value;
@@ -452,7 +485,7 @@ __attribute__((noinline)) uint32_t Cpu::exec_x(Cpu& c, unsigned ext, unsigned op
     const uint32_t src = read_operand(s, src_high, &src_addr);
     uint32_t dst = 0;
     if (dst_mode == kXReg) {
-      dst = regs[d.reg] & mask;
+      dst = reg20(regs, d.reg) & mask;
     } else if (dst_mode == kXSpecialReg) {
       dst = read_reg(d.reg) & mask;
     } else if (i == 0) {
@@ -534,8 +567,9 @@ struct CpuXDispatch {
   // exec_extended_fetch's rare cases. The instruction word fetched through the bus, which may add
   // wait states or fault (not on a plain FRAM page).
   template <bool kAL>
-  static __attribute__((noinline)) uint32_t fetch_through_bus(Cpu& c, unsigned ext,
-                                                              unsigned pc_after_ext, uint64_t now) {
+  static __attribute__((noinline)) HandlerResult fetch_through_bus(Cpu& c, unsigned ext,
+                                                                   unsigned pc_after_ext,
+                                                                   uint64_t now) {
     c.begin_bus_instruction(ext, pc_after_ext, now);
     uint32_t pc = pc_after_ext;
     const unsigned op = c.fetch_ext(pc);
@@ -545,9 +579,9 @@ struct CpuXDispatch {
   // no cycles, as exec_illegal (the fault stops the run and is reported at the cycle after the
   // fetch); otherwise the handler counts from the end of the fetch, and its wait states belong to
   // the instruction.
-  static __attribute__((noinline)) uint32_t after_fetch(Cpu& c, unsigned ext, unsigned op,
-                                                        uint32_t pc, uint64_t now,
-                                                        XHandler handler) {
+  static __attribute__((noinline)) HandlerResult after_fetch(Cpu& c, unsigned ext, unsigned op,
+                                                             uint32_t pc, uint64_t now,
+                                                             XHandler handler) {
     if (handler == &Cpu::exec_x_illegal) {
       c.insn_pc_ = (pc - 4) & Cpu::kAddrMask;
       c.insn_op_ = uint16_t(ext);
@@ -555,7 +589,9 @@ struct CpuXDispatch {
       return handler_result(c.regs_[kPC], 0);
     }
     const uint64_t fetched = c.ctx_.cycles;
-    return handler(c, ext, op, pc, fetched) + (uint32_t(fetched - now) << kHandlerCyclesShift);
+    HandlerResult r = handler(c, ext, op, pc, fetched);
+    r.cycles += fetched - now;
+    return r;
   }
   static constexpr unsigned kModes = 8;     // source modes: XMode up to kXConst
   static constexpr unsigned kDstModes = 5;  // kXReg, kXIdx, kXSym, kXAbs, kXSpecialReg
@@ -628,8 +664,9 @@ const Cpu::XHandler* Cpu::x_dispatch_table() {
 // fault, and it makes its line the next opcode's shortcut (Bus::fetch_fram_word); when it added
 // no wait states, the handler is entered as from exec_extended, with the instruction's start.
 template <bool kAL>
-__attribute__((noinline)) uint32_t Cpu::exec_extended_fetch(Cpu& c, unsigned ext,
-                                                            unsigned pc_after_ext, uint64_t now) {
+__attribute__((noinline)) HandlerResult Cpu::exec_extended_fetch(Cpu& c, unsigned ext,
+                                                                 unsigned pc_after_ext,
+                                                                 uint64_t now) {
   if (c.fetch_page_[pc_after_ext >> Bus::kPageShift] != kFetchFram) {
     return CpuXDispatch::fetch_through_bus<kAL>(c, ext, pc_after_ext, now);
   }
@@ -653,9 +690,9 @@ __attribute__((noinline)) uint32_t Cpu::exec_extended_fetch(Cpu& c, unsigned ext
 // the fetch line (Bus::fetch_line()), the instruction cannot fault or wait: it reads the image
 // directly and, like a register-only handler, returns its table cycles. Otherwise it runs the
 // instance that goes through the bus (and writes SR).
-template <unsigned kForm, bool kDirect, unsigned kDst>
-__attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsigned pc_after_opcode,
-                                                     uint64_t now) {
+template <unsigned kForm, bool kDirect, unsigned kDst, bool kInLine>
+__attribute__((noinline)) HandlerResult Cpu::exec_address(Cpu& c, unsigned op,
+                                                          unsigned pc_after_opcode, uint64_t now) {
   constexpr unsigned kind = kForm;  // bits 7:4
   uint32_t pc = pc_after_opcode;
   auto& regs = c.regs_;
@@ -669,7 +706,8 @@ __attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsign
     if (kind <= 1) {
       direct = direct && !(regs[hi] & 1) && (operand = c.bus_.sram_block(regs[hi], 4, 2));
     } else if (kind >= 8 && kind <= 0xB) {
-      direct = direct && (pc >> Bus::kCacheLineShift) == c.bus_.fetch_line();
+      direct =
+          direct && (kInLine ? (pc & 7) != 0 : (pc >> Bus::kCacheLineShift) == c.bus_.fetch_line());
     }
     if (!direct) return exec_address<kForm, false, kDst>(c, op, pc_after_opcode, now);
   }
@@ -677,16 +715,24 @@ __attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsign
   // ctx.cycles alone and return their table cycles.
   constexpr bool register_only = kind == 0x4 || kind == 0x5 || kind >= 0xC || kDirect;
   if (!register_only) c.begin_bus_instruction(op, pc_after_opcode, now);
-  const auto fetch_word = [&c, &pc] {
+  const auto fetch_word = [&c, &pc, op] {
     if (!kDirect) return c.fetch_ext(pc);
-    const uint16_t w = c.bus_.fetch_word_in_line(pc);
+    uint16_t w;
+    if (kInLine) {
+      c.bus_.count_fram_read();
+      w = uint16_t(op >> 16);
+    } else {
+      w = c.bus_.fetch_word_in_line(pc);
+    }
     pc = (pc + 2) & kAddrMask;
     c.regs_[kPC] = pc;
     return w;
   };
-  const auto read_reg = [&c](unsigned r) { return r == kSR ? uint32_t(c.sr()) : c.regs_[r]; };
+  const auto read_reg = [&c](unsigned r) {
+    return r == kSR ? uint32_t(c.sr()) : reg20(c.regs_, r);
+  };
   const auto read_dst = [&c, &read_reg, dst] {
-    return kDst == kAGeneral ? c.regs_[dst] : read_reg(dst);
+    return kDst == kAGeneral ? reg20(c.regs_, dst) : read_reg(dst);
   };
   // A 20-bit register result: PC branches, SR takes it as a status word (never in the kDirect
   // instance), R3 ignores it.
@@ -791,10 +837,10 @@ __attribute__((noinline)) uint32_t Cpu::exec_address(Cpu& c, unsigned op, unsign
   }
   if (register_only) return handler_result(pc, cyc);
   c.ctx_.cycles += cyc;
-  return handler_result(pc, unsigned(c.ctx_.cycles - now));
+  return handler_result(pc, c.ctx_.cycles - now);
 }
 
-Cpu::Handler Cpu::address_handler(unsigned op) {
+Cpu::Handler Cpu::address_handler(unsigned op, bool in_line) {
   // Forms 2, 3, 6 and 7 may fault or wait (their operand is anywhere in memory): no kDirect
   // instance. Forms 6 and 7 write memory, their bits 3:0 are not a destination register.
   static constexpr Handler kHandlers[16][3] = {
@@ -831,9 +877,22 @@ Cpu::Handler Cpu::address_handler(unsigned op) {
       {&exec_address<0xF, true, kAGeneral>, &exec_address<0xF, true, kAPc>,
        &exec_address<0xF, true, kASrCg>},
   };
+  // The #imm20 forms in the table's first half (kOtherFetch).
+  static constexpr Handler kInLineHandlers[4][3] = {
+      {&exec_address<0x8, true, kAGeneral, true>, &exec_address<0x8, true, kAPc, true>,
+       &exec_address<0x8, true, kASrCg, true>},
+      {&exec_address<0x9, true, kAGeneral, true>, &exec_address<0x9, true, kAPc, true>,
+       &exec_address<0x9, true, kASrCg, true>},
+      {&exec_address<0xA, true, kAGeneral, true>, &exec_address<0xA, true, kAPc, true>,
+       &exec_address<0xA, true, kASrCg, true>},
+      {&exec_address<0xB, true, kAGeneral, true>, &exec_address<0xB, true, kAPc, true>,
+       &exec_address<0xB, true, kASrCg, true>},
+  };
   const unsigned r = op & 0xF;
   const unsigned dst = r == kPC ? kAPc : (r == kSR || r == kCG) ? kASrCg : kAGeneral;
-  return kHandlers[(op >> 4) & 0xF][dst];
+  const unsigned form = (op >> 4) & 0xF;
+  if (in_line && form >= 0x8 && form <= 0xB) return kInLineHandlers[form - 0x8][dst];
+  return kHandlers[form][dst];
 }
 
 // CALLA (0x1340-0x13BF without 0x13A0-0x13AF; SLAU367 CALLA and §4.6.1): the 20-bit target is
@@ -842,16 +901,18 @@ Cpu::Handler Cpu::address_handler(unsigned op) {
 //   kDirect: the table's instance of CALLA Rdst and CALLA #imm20. With the stack words on one SRAM
 // page and the immediate in the fetch line, the instruction cannot fault or wait: it writes the
 // image directly and returns its table cycles (as exec_address's kDirect instance).
-template <unsigned kMode, bool kDirect>
-__attribute__((noinline)) uint32_t Cpu::exec_calla(Cpu& c, unsigned op, unsigned pc_after_opcode,
-                                                   uint64_t now) {
+template <unsigned kMode, bool kDirect, bool kInLine>
+__attribute__((noinline)) HandlerResult Cpu::exec_calla(Cpu& c, unsigned op,
+                                                        unsigned pc_after_opcode, uint64_t now) {
   uint32_t pc = pc_after_opcode;
   auto& regs = c.regs_;
   uint8_t* stack = nullptr;  // kDirect: the two words below SP in the image
   if constexpr (kDirect) {
     const uint32_t sp = (regs[kSP] - 4) & kAddrMask;
-    const bool direct = (kMode != 0xB || (pc >> Bus::kCacheLineShift) == c.bus_.fetch_line()) &&
-                        !(sp & 1) && (stack = c.bus_.sram_block(sp, 4, 2));
+    const bool in_line =
+        kInLine ? (pc & 7) != 0 : (pc >> Bus::kCacheLineShift) == c.bus_.fetch_line();
+    const bool direct =
+        (kMode != 0xB || in_line) && !(sp & 1) && (stack = c.bus_.sram_block(sp, 4, 2));
     if (!direct) return exec_calla<kMode, false>(c, op, pc_after_opcode, now);
   } else {
     c.begin_bus_instruction(op, pc_after_opcode, now);
@@ -893,7 +954,8 @@ __attribute__((noinline)) uint32_t Cpu::exec_calla(Cpu& c, unsigned op, unsigned
     }
     default:  // 0xB: CALLA #imm20
       if (kDirect) {
-        target = (uint32_t(r) << 16) | c.bus_.fetch_word_in_line(pc);
+        if (kInLine) c.bus_.count_fram_read();
+        target = (uint32_t(r) << 16) | (kInLine ? op >> 16 : c.bus_.fetch_word_in_line(pc));
         pc = (pc + 2) & kAddrMask;
       } else {
         target = (uint32_t(r) << 16) | c.fetch_ext(pc);
@@ -910,10 +972,11 @@ __attribute__((noinline)) uint32_t Cpu::exec_calla(Cpu& c, unsigned op, unsigned
   c.x_write<kXAddr>(regs[kSP], pc);
   // Table 4-17 footnote [1]: CALLA x(SP) takes one cycle more.
   c.ctx_.cycles += cycles::kXCalla[cls] + (mode == 0x5 && r == kSP);
-  return handler_result(regs[kPC], unsigned(c.ctx_.cycles - now));
+  return handler_result(regs[kPC], c.ctx_.cycles - now);
 }
 
-Cpu::Handler Cpu::calla_handler(unsigned op) {
+Cpu::Handler Cpu::calla_handler(unsigned op, bool in_line) {
+  if (in_line && ((op >> 4) & 0xF) == 0xB) return &exec_calla<0xB, true, true>;
   static constexpr Handler kHandlers[16] = {
       &exec_illegal,           &exec_illegal,           &exec_illegal,
       &exec_illegal,           &exec_calla<0x4, true>,  &exec_calla<0x5, false>,
@@ -933,7 +996,7 @@ Cpu::Handler Cpu::calla_handler(unsigned op) {
 // The table has one instance per count n (opcode bits 7:4), so the copy is unrolled and the
 // compiler need not guard it against regs_ overlapping the image.
 template <bool kPop, bool kWord, unsigned kCount>
-uint32_t Cpu::exec_pushm_popm(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
+HandlerResult Cpu::exec_pushm_popm(Cpu& c, unsigned op, unsigned pc_after_opcode, uint64_t now) {
   constexpr unsigned n = kCount;
   const unsigned r = op & 0xF;
   constexpr unsigned step = kWord ? 2 : 4;
@@ -966,9 +1029,9 @@ uint32_t Cpu::exec_pushm_popm(Cpu& c, unsigned op, unsigned pc_after_opcode, uin
 
 // Any registers, any memory: word by word through the bus.
 template <bool kPop, bool kWord>
-__attribute__((noinline)) uint32_t Cpu::exec_pushm_popm_bus(Cpu& c, unsigned op,
-                                                            unsigned pc_after_opcode,
-                                                            uint64_t now) {
+__attribute__((noinline)) HandlerResult Cpu::exec_pushm_popm_bus(Cpu& c, unsigned op,
+                                                                 unsigned pc_after_opcode,
+                                                                 uint64_t now) {
   c.begin_bus_instruction(op, pc_after_opcode, now);
   uint32_t pc = pc_after_opcode;
   auto& regs = c.regs_;
@@ -1000,7 +1063,7 @@ __attribute__((noinline)) uint32_t Cpu::exec_pushm_popm_bus(Cpu& c, unsigned op,
   }
   // Table 4-17: PUSHM/POPM 2 + n cycles, PUSHM.A/POPM.A 2 + 2n.
   c.ctx_.cycles += cycles::kPushmPopmBase + (word ? n : 2 * n);
-  return handler_result(pc, unsigned(c.ctx_.cycles - now));
+  return handler_result(pc, c.ctx_.cycles - now);
 }
 
 // One handler per direction, length and count: [bits 9:8][n - 1].

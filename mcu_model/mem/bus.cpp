@@ -299,8 +299,8 @@ unsigned Bus::fram_wait_states() const {
 }
 
 void Bus::invalidate_fram_cache() {
-  sets_ = {kEmptySet, kEmptySet};
-  mru_line_ = kNoLine;
+  mru_way_ = {kNoLine, kNoLine};
+  lru_way_ = {kNoLine, kNoLine};
   fetch_line_ = kNoLine;
 }
 

@@ -73,22 +73,36 @@ class Bus {
   // count to note_opcode_fetches() before it returns, so the statistics are exact whenever anyone
   // outside a CPU run reads them (one memory increment less per instruction).
   uint16_t fetch_opcode(uint32_t addr);
-  // fetch_opcode() for an address the caller knows is on an FRAM page (is_fram_page());
-  // kWaitStates = false when the caller knows NWAITS is 0.
+  // fetch_opcode() for an address the caller knows is on an FRAM page (is_fram_page()), in cache
+  // line `line` (addr >> kCacheLineShift, which the caller has at hand); kWaitStates = false when
+  // the caller knows NWAITS is 0.
   template <bool kWaitStates>
   uint16_t fetch_fram_opcode(uint32_t addr) {
-    addr &= kWordAddrMask;
-    fram_cache_access<kWaitStates>(addr);
-    fetch_line_ = addr >> kCacheLineShift;
-    return load16(addr);
+    const uint32_t line = addr >> kCacheLineShift;
+    fram_line_access<kWaitStates, false>(line);
+    fetch_line_ = line;
+    return load16(addr & kWordAddrMask);
   }
-  // Opcode fetches from the line of the last fetch_fram_opcode(), while nothing has changed the
-  // cache's MRU line since: such a fetch is an MRU hit (no state change, no wait states), so the
+  // fetch_fram_opcode() that returns the opcode with the image's next word in bits 31:16 (the
+  // CPU's fetch_pair_in_line()); addr must lie below the last page (kPages - 1), so that the
+  // second word is in the image.
+  template <bool kWaitStates>
+  __attribute__((always_inline)) uint32_t fetch_fram_opcode_pair(uint32_t addr, uint32_t line) {
+    fram_line_access<kWaitStates, false>(line);
+    fetch_line_ = line;
+    return load32(addr & kWordAddrMask);
+  }
+  // Opcode fetches from the line of the last fetch_fram_opcode(), while that line is still the MRU
+  // way of its cache set: such a fetch is an MRU hit (no state change, no wait states), so the
   // CPU may take the word straight from the image with fetch_in_line(). The CPU calls
   // fetch_fram_opcode() only for pages it knows hold no breakpoint, so neither does this line.
   static constexpr unsigned kCacheLineShift = 3;  // 8-byte lines
   uint32_t fetch_line() const { return fetch_line_; }
   uint16_t fetch_in_line(uint32_t addr) const { return load16(addr & kWordAddrMask); }
+  // The same with the image's next word in bits 31:16. The CPU takes that word as fetched (an
+  // extension or operand word) only when it lies in the same line, with count_fram_read().
+  uint32_t fetch_pair_in_line(uint32_t addr) const { return load32(addr & kWordAddrMask); }
+  void count_fram_read() { ++stats_.fram_reads; }
   // Forgets fetch_line() (the CPU's breakpoints changed).
   void clear_fetch_line() { fetch_line_ = kNoLine; }
   // fetch_word() for a word after the opcode (an extension or operand word) in fetch_line(): an
@@ -219,16 +233,20 @@ class Bus {
   // Control" section says wait states are only needed for accesses that reach the FRAM array).
   static constexpr unsigned kCacheSets = 2;
   static constexpr uint32_t kNoLine = 0xFFFFFFFF;  // line numbers are < 0x20000
-  // One set is one 64-bit word: the MRU way's line in bits 0-31, the LRU way's in bits 32-63. With
-  // two ways, LRU replacement is "the new line becomes MRU, the old MRU becomes LRU" both on a miss
-  // and on a hit in the LRU way, so the update is one shift and needs no branch on which way hit.
-  static constexpr uint64_t kEmptySet = (uint64_t(kNoLine) << 32) | kNoLine;
+  // A set is its MRU way's line (mru_way_) and its LRU way's (lru_way_). With two ways, LRU
+  // replacement is "the new line becomes MRU, the old MRU becomes LRU" both on a miss and on a hit
+  // in the LRU way; an access to the MRU way changes nothing.
 
   // Word addresses are even here, so addr + 1 never wraps. The image is little endian like the
   // MSP430; the host is assumed little endian too (x86-64, AArch64).
   uint16_t load16(uint32_t addr) const {
     uint16_t v;
     std::memcpy(&v, image_.data() + addr, 2);
+    return v;
+  }
+  uint32_t load32(uint32_t addr) const {
+    uint32_t v;
+    std::memcpy(&v, image_.data() + addr, 4);
     return v;
   }
   void store16(uint32_t addr, uint16_t v) { std::memcpy(image_.data() + addr, &v, 2); }
@@ -248,19 +266,25 @@ class Bus {
   // The same, always inline (fram_read_block(): one access for a whole operand).
   template <bool kWaitStates = true>
   __attribute__((always_inline)) void fram_cache_update(uint32_t addr) {
-    const uint32_t line = addr >> kCacheLineShift;
-    if (line == mru_line_) return;  // the most recent line is always the MRU way of its set
-    mru_line_ = line;
-    fetch_line_ = kNoLine;
-    uint64_t& set = sets_[line & (kCacheSets - 1)];
-    const uint64_t old = set;
-    const bool mru_hit = uint32_t(old) == line;
-    const bool miss = !mru_hit && uint32_t(old >> 32) != line;
-    set = mru_hit ? old : (old << 32) | line;
-    fram_misses_ += miss;
-    if (kWaitStates && miss) {
-      ctx_.cycles += nwaits_;
-      stats_.fram_wait_cycles += nwaits_;
+    fram_line_access<kWaitStates, true>(addr >> kCacheLineShift);
+  }
+  // The cache access to `line`. kKeepFetchLine: fetch_line() stays valid unless it is the line
+  // this access moves to the LRU way (a data read); a fetch (false) sets fetch_line() itself.
+  template <bool kWaitStates, bool kKeepFetchLine>
+  __attribute__((always_inline)) void fram_line_access(uint32_t line) {
+    const unsigned set = line & (kCacheSets - 1);
+    const uint32_t mru = mru_way_[set];
+    if (line == mru) return;
+    const uint32_t lru = lru_way_[set];
+    mru_way_[set] = line;
+    lru_way_[set] = mru;
+    if (kKeepFetchLine && mru == fetch_line_) fetch_line_ = kNoLine;
+    if (line != lru) {
+      ++fram_misses_;
+      if (kWaitStates) {
+        ctx_.cycles += nwaits_;
+        stats_.fram_wait_cycles += nwaits_;
+      }
     }
   }
   // FRAM writes are timed as array accesses: the cache is write-around (Fused [C], facts §2.3),
@@ -295,12 +319,12 @@ class Bus {
   std::vector<uint8_t> periph_index_;
   std::vector<Peripheral*> periphs_;
   unsigned nwaits_ = 0;
-  uint32_t mru_line_ = kNoLine;
   // The line of the last opcode fetch served by fetch_fram_opcode(), while that line is still the
-  // cache's MRU line (cleared whenever mru_line_ changes): a fetch from it changes no cache state
+  // MRU way of its set (cleared when an access demotes it): a fetch from it changes no cache state
   // and may read the image directly (fetch_line()).
   uint32_t fetch_line_ = kNoLine;
-  std::array<uint64_t, kCacheSets> sets_{kEmptySet, kEmptySet};
+  std::array<uint32_t, kCacheSets> mru_way_{kNoLine, kNoLine};
+  std::array<uint32_t, kCacheSets> lru_way_{kNoLine, kNoLine};
   // Hits are derived (reads - misses) when stats() is asked, to keep one counter off the hot path.
   uint64_t fram_misses_ = 0;
   mutable BusStats stats_;
