@@ -686,8 +686,10 @@ __attribute__((noinline)) uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_li
     // Outside the span (another function): run_loop's step() shows the observer this one alone.
     if (kObserve && pc - span_start >= span_size) break;
     // From an FRAM line: the opcode and the next word, the table's first half (see kOtherFetch).
+    // Below the last page the address after the opcode needs no wrap (refresh_fetch_pages).
     unsigned op;
     unsigned index;
+    uint32_t next = pc + 2;
     const uint32_t line = pc >> Bus::kCacheLineShift;
     if (__builtin_expect(line == bus->fetch_line(), 1)) {
       op = bus->fetch_pair_in_line(pc);  // same line as the last FRAM fetch, its set's MRU way
@@ -704,12 +706,12 @@ __attribute__((noinline)) uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_li
         ctx->cycles = cyc;  // wait states, or the time of a fetch fault
         op = bus->fetch_opcode(pc);
         index = kOtherFetch + op;
+        next &= kAddrMask;
         cyc = ctx->cycles;
         insn_pc_ = pc;  // for a fetch fault (register-only handlers do not record it)
         insn_op_ = uint16_t(op);
       }
     }
-    const uint32_t next = (pc + 2) & kAddrMask;
     regs_[kPC] = next;
     ++fetches;
     const HandlerResult r = table[index](*this, op, next, cyc);

@@ -196,9 +196,11 @@ class Cpu {
   // Handler it records the instruction (begin_x_instruction) itself if it uses the bus.
   using XHandler = HandlerResult (*)(Cpu&, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
   // kRepeated: the register-mode instance that honours the repetition count and ZC; the table's
-  // instance runs it only when the extension word asks for either.
+  // instance runs it only when the extension word asks for either. kViaBus: the instance that
+  // reads an @Rn/@Rn+ source through the bus, which the table's runs when the operand is not on
+  // one SRAM page or in one FRAM cache line.
   template <bool kFormat1, unsigned kOp, unsigned kSrcMode, unsigned kDstMode, unsigned kSize,
-            bool kRepeated = false>
+            bool kRepeated = false, bool kViaBus = false>
   static HandlerResult exec_x(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
   static HandlerResult exec_x_illegal(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc,
                                       uint64_t now);
@@ -217,6 +219,8 @@ class Cpu {
   void x_write(uint32_t addr, uint32_t value);
   template <unsigned kSize>
   void set_x_flags(uint32_t result, uint32_t carry, uint32_t overflow);
+  template <unsigned kSize>
+  void set_x_flags_of_sum(uint32_t sum, uint32_t overflow);
   bool carry() const { return flag_nzc_ & 0x10000; }
   friend struct CpuDispatch;
   // Makes ctx.cycles exact (`now`) and records the instruction for fault reports.

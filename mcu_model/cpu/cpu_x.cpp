@@ -190,6 +190,15 @@ EHSIM_ALWAYS_INLINE void Cpu::set_x_flags(uint32_t result, uint32_t carry, uint3
   flag_v_ = kSize == kXByte ? overflow << 8 : kSize == kXWord ? overflow : overflow >> 4;
 }
 
+// set_x_flags() for the raw sum of an addition or subtraction of two operands of the data length
+// and a carry in, whose carry out is the bit above the length: folded as there, but the carry
+// needs no extraction (for .A, sum >> 4 has it in bit 16).
+template <unsigned kSize>
+EHSIM_ALWAYS_INLINE void Cpu::set_x_flags_of_sum(uint32_t sum, uint32_t overflow) {
+  flag_nzc_ = kSize == kXByte ? sum << 8 : kSize == kXWord ? sum : (sum >> 4) | (sum & 0xF);
+  flag_v_ = kSize == kXByte ? overflow << 8 : kSize == kXWord ? overflow : overflow >> 4;
+}
+
 // The address of a memory operand; fetches its index or address word. high_bits are the operand's
 // bits 19:16 from the extension word (0 for instructions without one). MSP430X indexed and
 // symbolic addresses are Rn/PC + a 20-bit index, wrapping in 1 MB (SLAU367 §4.4.2.3, §4.4.3.3);
@@ -327,7 +336,7 @@ HandlerResult Cpu::exec_x_illegal(Cpu& c, unsigned ext, unsigned, uint32_t pc, u
 // the data length (kSize, from A/L and B/W: SLAU367 Table 4-11) are template constants, so the
 // operand code below folds to the instruction's own.
 template <bool kFormat1, unsigned kOp, unsigned kSrcMode, unsigned kDstMode, unsigned kSize,
-          bool kRepeated>
+          bool kRepeated, bool kViaBus>
 __attribute__((noinline)) HandlerResult Cpu::exec_x(Cpu& c, unsigned ext, unsigned op, uint32_t pc,
                                                     uint64_t now) {
   auto& regs = c.regs_;
@@ -355,7 +364,28 @@ __attribute__((noinline)) HandlerResult Cpu::exec_x(Cpu& c, unsigned ext, unsign
   // ctx.cycles alone and returns its table cycles.
   constexpr bool uses_bus =
       in_memory(src_mode) || src_mode == kXImm || (format1 ? in_memory(dst_mode) : f2op == kPush);
-  if (uses_bus) c.begin_x_instruction(ext, pc, now);
+  // A Format I instruction from @Rn or @Rn+ into R1/R4-R15 whose operand lies on one SRAM page or
+  // in one FRAM cache line (Bus::sram_block, Bus::fram_read_block) reads it from the image after
+  // that one check and cannot fault, so it records nothing for fault reports; any other operand
+  // runs the kViaBus instance.
+  constexpr bool kDirectSource =
+      !kViaBus && format1 && (src_mode == kXInd || src_mode == kXIndInc) && dst_mode == kXReg;
+  const uint8_t* source_image = nullptr;
+  if constexpr (kDirectSource) {
+    const uint32_t addr = regs[(op >> 8) & 0xF];
+    constexpr uint32_t bytes = size == kXByte ? 1 : size == kXWord ? 2 : 4;
+    constexpr unsigned words = size == kXAddr ? 2 : 1;
+    if (size == kXByte || !(addr & 1)) {
+      c.ctx_.cycles = now;  // an FRAM cache miss adds wait states
+      source_image = c.bus_.sram_block(addr, bytes, words);
+      if (!source_image) source_image = c.bus_.fram_read_block(addr, bytes, words);
+    }
+    if (!source_image) {
+      return exec_x<kFormat1, kOp, kSrcMode, kDstMode, kSize, false, true>(c, ext, op, pc, now);
+    }
+  } else if (uses_bus) {
+    c.begin_x_instruction(ext, pc, now);
+  }
   const auto took = [&c, now](unsigned cyc) -> uint64_t {
     if (!uses_bus) return cyc;
     c.ctx_.cycles += cyc;
@@ -379,7 +409,10 @@ __attribute__((noinline)) HandlerResult Cpu::exec_x(Cpu& c, unsigned ext, unsign
         return ((high << 16) | c.fetch_ext(pc)) & mask;
       default: {
         *addr = c.x_address(o, pc, high);
-        const uint32_t v = c.x_read<size>(*addr) & mask;
+        const uint32_t v =
+            (kDirectSource ? (size == kXByte ? *source_image : load_image<size>(source_image))
+                           : c.x_read<size>(*addr)) &
+            mask;
         if (o.mode == kXIndInc) regs[o.reg] = (*addr + increment(size, o.reg)) & kAddrMask;
         return v;
       }
@@ -508,7 +541,7 @@ __attribute__((noinline)) HandlerResult Cpu::exec_x(Cpu& c, unsigned ext, unsign
         if (opc == kAddc || opc == kSubc) cin = carry_in();
         const uint32_t r = sv + dst + cin;
         res = r & mask;
-        c.set_x_flags<size>(res, (r >> kSizeBits[size]) & 1, (sv ^ r) & (dst ^ r));
+        c.set_x_flags_of_sum<size>(r, (sv ^ r) & (dst ^ r));
         write = opc != kCmp;
         break;
       }
@@ -829,7 +862,7 @@ __attribute__((noinline)) HandlerResult Cpu::exec_address(Cpu& c, unsigned op,
       const uint32_t sv = arith == 2 ? (src & kAddrMask) : (~src & kAddrMask);
       const uint32_t r = sv + d + (arith == 2 ? 0 : 1);
       const uint32_t res = r & kAddrMask;
-      c.set_x_flags<kXAddr>(res, (r >> 20) & 1, (sv ^ r) & (d ^ r));
+      c.set_x_flags_of_sum<kXAddr>(r, (sv ^ r) & (d ^ r));
       if (arith != 1) write_reg(dst, res);
       cyc = kAddressInstr[imm ? kAArithImm : kAArithReg][to_pc];
       break;
