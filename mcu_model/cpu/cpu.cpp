@@ -721,6 +721,8 @@ __attribute__((noinline)) uint32_t Cpu::fast_loop(uint32_t pc, uint64_t cycle_li
   ctx->cycles = cyc;
   ctx->instructions += fetches;
   bus->note_opcode_fetches(fetches);
+  bus->count_fram_reads(fram_line_reads_);
+  fram_line_reads_ = 0;
   if (kObserve) {
     regs_[kPC] = pc;
     report_observed_run(fetches, observed_run_start_, cyc, pc);

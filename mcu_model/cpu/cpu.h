@@ -147,7 +147,7 @@ class Cpu {
   // The table has two halves. The fast loop calls the first, indexed by the opcode word, for an
   // opcode it read from an FRAM cache line (Bus::fetch_line()) on a plain FRAM page below the last
   // page; it passes the image's next word in op's bits 31:16, which a handler may take as the
-  // word after the opcode (no bus access, counted with Bus::count_fram_read()) when that word
+  // word after the opcode (no bus access, counted in fram_line_reads_) when that word
   // lies in the same line, (pc & 7) != 0. Every other fetch (step(), SRAM, breakpoint pages)
   // calls the second half, at kOtherFetch + opcode, with a 16-bit op. Only the extension words'
   // handlers differ between the halves; the others mask op to the fields they use.
@@ -194,16 +194,17 @@ class Cpu {
   static HandlerResult exec_extended_in_line(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   // An XHandler gets the extension word, the instruction word and the address after it; unlike a
   // Handler it records the instruction (begin_x_instruction) itself if it uses the bus.
-  using XHandler = HandlerResult (*)(Cpu&, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
+  // (op last: the extension word's handler passes ext, pc and now where it received them.)
+  using XHandler = HandlerResult (*)(Cpu&, unsigned ext, uint32_t pc, uint64_t now, unsigned op);
   // kRepeated: the register-mode instance that honours the repetition count and ZC; the table's
   // instance runs it only when the extension word asks for either. kViaBus: the instance that
   // reads an @Rn/@Rn+ source through the bus, which the table's runs when the operand is not on
   // one SRAM page or in one FRAM cache line.
   template <bool kFormat1, unsigned kOp, unsigned kSrcMode, unsigned kDstMode, unsigned kSize,
             bool kRepeated = false, bool kViaBus = false>
-  static HandlerResult exec_x(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc, uint64_t now);
-  static HandlerResult exec_x_illegal(Cpu& cpu, unsigned ext, unsigned op, uint32_t pc,
-                                      uint64_t now);
+  static HandlerResult exec_x(Cpu& cpu, unsigned ext, uint32_t pc, uint64_t now, unsigned op);
+  static HandlerResult exec_x_illegal(Cpu& cpu, unsigned ext, uint32_t pc, uint64_t now,
+                                      unsigned op);
   static const XHandler* x_dispatch_table();  // [A/L][instruction word]
   static Handler address_handler(unsigned op, bool in_line);
   static Handler calla_handler(unsigned op, bool in_line);
@@ -277,6 +278,9 @@ class Cpu {
     regs_[kSR] = uint16_t(value & ~(kSrC | kSrZ | kSrN | kSrV));
     set_arith_flags(value);
   }
+  // Words after an opcode taken from the fast loop's fetch (op bits 31:16, see kOtherFetch): FRAM
+  // reads the fast loop hands to Bus::count_fram_reads() when it ends.
+  uint64_t fram_line_reads_ = 0;
   uint32_t insn_pc_ = 0;   // address of the instruction being executed (for faults)
   uint16_t insn_op_ = 0;   // its first word
   bool ie_delay_ = false;  // GIE was just set: the next instruction runs before any interrupt

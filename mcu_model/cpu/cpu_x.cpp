@@ -298,7 +298,7 @@ HandlerResult Cpu::exec_extended(Cpu& c, unsigned ext, unsigned pc_after_ext, ui
     const unsigned op = c.bus_.fetch_word_in_line(pc_after_ext);
     const uint32_t pc = (pc_after_ext + 2) & kAddrMask;
     c.regs_[kPC] = pc;
-    return c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op](c, ext, op, pc, now);
+    return c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op](c, ext, pc, now, op);
   }
   return exec_extended_fetch<kAL>(c, ext, pc_after_ext, now);
 }
@@ -310,10 +310,10 @@ HandlerResult Cpu::exec_extended_in_line(Cpu& c, unsigned ext_and_op, unsigned p
                                          uint64_t now) {
   if (__builtin_expect(pc_after_ext & 7, 1)) {
     const unsigned op = ext_and_op >> 16;
-    c.bus_.count_fram_read();
+    ++c.fram_line_reads_;
     const uint32_t pc = pc_after_ext + 2;  // below the last page: no wrap
     c.regs_[kPC] = pc;
-    return c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op](c, ext_and_op, op, pc, now);
+    return c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op](c, ext_and_op, pc, now, op);
   }
   return exec_extended_fetch<kAL>(c, uint16_t(ext_and_op), pc_after_ext, now);
 }
@@ -325,7 +325,7 @@ Cpu::Handler Cpu::extended_handler(unsigned ext, bool in_line) {
 
 // Jumps, CALL, RETI and the MSP430X opcodes take no extension word; A/L = B/W = 0 is reserved
 // except for SWPBX.A and SXTX.A.
-HandlerResult Cpu::exec_x_illegal(Cpu& c, unsigned ext, unsigned, uint32_t pc, uint64_t now) {
+HandlerResult Cpu::exec_x_illegal(Cpu& c, unsigned ext, uint32_t pc, uint64_t now, unsigned) {
   c.begin_x_instruction(ext, pc, now);
   c.illegal(uint16_t(ext));
   return handler_result(c.regs_[kPC], 0);
@@ -337,8 +337,8 @@ HandlerResult Cpu::exec_x_illegal(Cpu& c, unsigned ext, unsigned, uint32_t pc, u
 // operand code below folds to the instruction's own.
 template <bool kFormat1, unsigned kOp, unsigned kSrcMode, unsigned kDstMode, unsigned kSize,
           bool kRepeated, bool kViaBus>
-__attribute__((noinline)) HandlerResult Cpu::exec_x(Cpu& c, unsigned ext, unsigned op, uint32_t pc,
-                                                    uint64_t now) {
+__attribute__((noinline)) HandlerResult Cpu::exec_x(Cpu& c, unsigned ext, uint32_t pc, uint64_t now,
+                                                    unsigned op) {
   auto& regs = c.regs_;
   constexpr bool format1 = kFormat1;
   constexpr unsigned f2op = kOp;
@@ -357,7 +357,7 @@ __attribute__((noinline)) HandlerResult Cpu::exec_x(Cpu& c, unsigned ext, unsign
   // A separate instance keeps the repetition loop's registers out of the usual case.
   if constexpr (register_mode && !kRepeated) {
     if (ext & kXRepeatFields) {
-      return exec_x<kFormat1, kOp, kSrcMode, kDstMode, kSize, true>(c, ext, op, pc, now);
+      return exec_x<kFormat1, kOp, kSrcMode, kDstMode, kSize, true>(c, ext, pc, now, op);
     }
   }
   // Registers and constants only: like cpu.cpp's register-only handlers, the instruction leaves
@@ -381,7 +381,7 @@ __attribute__((noinline)) HandlerResult Cpu::exec_x(Cpu& c, unsigned ext, unsign
       if (!source_image) source_image = c.bus_.fram_read_block(addr, bytes, words);
     }
     if (!source_image) {
-      return exec_x<kFormat1, kOp, kSrcMode, kDstMode, kSize, false, true>(c, ext, op, pc, now);
+      return exec_x<kFormat1, kOp, kSrcMode, kDstMode, kSize, false, true>(c, ext, pc, now, op);
     }
   } else if (uses_bus) {
     c.begin_x_instruction(ext, pc, now);
@@ -508,6 +508,10 @@ __attribute__((noinline)) HandlerResult Cpu::exec_x(Cpu& c, unsigned ext, unsign
   if (kRepeated && kFlagless && dst_mode == kXReg && sreg != kSR) {
     const unsigned dreg = d.reg;
     uint32_t value = reg20(regs, dreg) & mask;
+    if (opc == kAdd && sreg == dreg) {  // RPT #n { RLAX: a shift (the compilers' idiom)
+      value = (value << (repeat - 1)) & mask;
+      first = repeat - 1;
+    }
     for (; first + 1 < repeat; ++first) {
       const uint32_t src = (sreg == dreg ? value : reg20(regs, sreg)) & mask;
       value = flagless_result<opc>(src, value) & mask;
@@ -622,7 +626,7 @@ struct CpuXDispatch {
       return handler_result(c.regs_[kPC], 0);
     }
     const uint64_t fetched = c.ctx_.cycles;
-    HandlerResult r = handler(c, ext, op, pc, fetched);
+    HandlerResult r = handler(c, ext, pc, fetched, op);
     r.cycles += fetched - now;
     return r;
   }
@@ -709,7 +713,7 @@ __attribute__((noinline)) HandlerResult Cpu::exec_extended_fetch(Cpu& c, unsigne
   c.regs_[kPC] = pc;
   const XHandler handler = c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op];
   if (__builtin_expect(c.ctx_.cycles == now && handler != &exec_x_illegal, 1)) {
-    return handler(c, ext, op, pc, now);
+    return handler(c, ext, pc, now, op);
   }
   return CpuXDispatch::after_fetch(c, ext, op, pc, now, handler);
 }
@@ -752,7 +756,7 @@ __attribute__((noinline)) HandlerResult Cpu::exec_address(Cpu& c, unsigned op,
     if (!kDirect) return c.fetch_ext(pc);
     uint16_t w;
     if (kInLine) {
-      c.bus_.count_fram_read();
+      ++c.fram_line_reads_;
       w = uint16_t(op >> 16);
     } else {
       w = c.bus_.fetch_word_in_line(pc);
@@ -987,7 +991,7 @@ __attribute__((noinline)) HandlerResult Cpu::exec_calla(Cpu& c, unsigned op,
     }
     default:  // 0xB: CALLA #imm20
       if (kDirect) {
-        if (kInLine) c.bus_.count_fram_read();
+        if (kInLine) ++c.fram_line_reads_;
         target = (uint32_t(r) << 16) | (kInLine ? op >> 16 : c.bus_.fetch_word_in_line(pc));
         pc = (pc + 2) & kAddrMask;
       } else {

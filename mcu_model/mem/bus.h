@@ -100,9 +100,10 @@ class Bus {
   uint32_t fetch_line() const { return fetch_line_; }
   uint16_t fetch_in_line(uint32_t addr) const { return load16(addr & kWordAddrMask); }
   // The same with the image's next word in bits 31:16. The CPU takes that word as fetched (an
-  // extension or operand word) only when it lies in the same line, with count_fram_read().
+  // extension or operand word) only when it lies in the same line, and hands the count of such
+  // words to count_fram_reads() before it returns (as note_opcode_fetches()).
   uint32_t fetch_pair_in_line(uint32_t addr) const { return load32(addr & kWordAddrMask); }
-  void count_fram_read() { ++stats_.fram_reads; }
+  void count_fram_reads(uint64_t reads) { stats_.fram_reads += reads; }
   // Forgets fetch_line() (the CPU's breakpoints changed).
   void clear_fetch_line() { fetch_line_ = kNoLine; }
   // fetch_word() for a word after the opcode (an extension or operand word) in fetch_line(): an
