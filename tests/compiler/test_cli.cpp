@@ -85,4 +85,8 @@ TEST_CASE("freeml-compile: bad input is a usage error with a message") {
   CHECK(compile("frobnicate", &out) == 2);
   CHECK(compile("emit --model /nonexistent.pt --out /tmp/x.fmlb --data-dir /nonexistent", &out) ==
         1);
+  // The storage is checked before the model is loaded: exit 2 naming the option and its values.
+  CHECK(compile("emit --model /nonexistent.pt --out /tmp/x.fmlb --storage bogus", &out) == 2);
+  CHECK_THAT(out, Catch::Contains("--storage") && Catch::Contains("lower or upper") &&
+                      Catch::Contains("bogus"));
 }
