@@ -185,13 +185,11 @@ class Cpu {
   static HandlerResult exec_pushm_popm(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <bool kPop, bool kWord>
   static HandlerResult exec_pushm_popm_bus(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
-  template <bool kAddressLength>  // 0x1800-0x1FFF, kAddressLength = A/L (bit 6)
+  // 0x1800-0x1FFF, kAddressLength = A/L (bit 6); kInLine: the table's first half (kOtherFetch)
+  template <bool kAddressLength, bool kInLine>
   static HandlerResult exec_extended(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   template <bool kAddressLength>
   static HandlerResult exec_extended_fetch(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
-  // The first half's instance (see kOtherFetch): the instruction word from op's bits 31:16.
-  template <bool kAddressLength>
-  static HandlerResult exec_extended_in_line(Cpu& cpu, unsigned op, unsigned pc, uint64_t now);
   // An XHandler gets the extension word, the instruction word and the address after it; unlike a
   // Handler it records the instruction (begin_x_instruction) itself if it uses the bus.
   // (op last: the extension word's handler passes ext, pc and now where it received them.)
@@ -215,6 +213,8 @@ class Cpu {
   void begin_x_instruction(unsigned ext, uint32_t pc_after_op, uint64_t now);
   uint32_t x_address(const XOperand& o, uint32_t& pc, uint32_t high_bits);
   template <unsigned kSize>
+  const uint8_t* operand_image(uint32_t addr);
+  template <unsigned kSize>
   uint32_t x_read(uint32_t addr);
   template <unsigned kSize>
   void x_write(uint32_t addr, uint32_t value);
@@ -230,6 +230,10 @@ class Cpu {
   void illegal(uint16_t op);
   void write_sr(uint16_t value);
   uint16_t fetch_ext(uint32_t& pc);
+  template <bool kInLine>
+  bool word_after_opcode_in_line(uint32_t pc) const;
+  template <bool kInLine>
+  uint16_t take_word_after_opcode(unsigned op, uint32_t pc);
   bool at_breakpoint(uint32_t pc) const;
 
   Bus& bus_;

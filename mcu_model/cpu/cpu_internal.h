@@ -35,6 +35,21 @@ EHSIM_ALWAYS_INLINE uint16_t Cpu::fetch_ext(uint32_t& pc) {
   return w;
 }
 
+// A handler that may take the word after its opcode (at pc) without a bus access: in the table's
+// first half (kInLine, see Cpu::kOtherFetch) when that word is in the opcode's 8-byte line, where
+// the fast loop read it with the opcode (op's bits 31:16); otherwise when it lies in
+// Bus::fetch_line(). Such a word is an MRU hit: it cannot fault or wait, and is only counted.
+template <bool kInLine>
+EHSIM_ALWAYS_INLINE bool Cpu::word_after_opcode_in_line(uint32_t pc) const {
+  return kInLine ? (pc & 7) != 0 : (pc >> Bus::kCacheLineShift) == bus_.fetch_line();
+}
+template <bool kInLine>
+EHSIM_ALWAYS_INLINE uint16_t Cpu::take_word_after_opcode(unsigned op, uint32_t pc) {
+  if (!kInLine) return bus_.fetch_word_in_line(pc);
+  ++fram_line_reads_;
+  return uint16_t(op >> 16);
+}
+
 // A handler's result (HandlerResult in cpu.h): the next PC (20 bits) and the cycles.
 EHSIM_ALWAYS_INLINE constexpr HandlerResult handler_result(uint32_t pc, uint64_t cycles) {
   return HandlerResult{pc, cycles};

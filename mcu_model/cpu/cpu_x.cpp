@@ -181,22 +181,17 @@ EHSIM_ALWAYS_INLINE void Cpu::begin_x_instruction(unsigned ext, uint32_t pc_afte
 // the carry out (0 or 1) and a value whose MSB at the data length is V. A 20-bit result is folded
 // into bits 15:0 (bits 19:4 there, bits 3:0 ORed into the bottom) so that they are zero iff it is
 // and bit 15 is its MSB.
-template <unsigned kSize>
-EHSIM_ALWAYS_INLINE void Cpu::set_x_flags(uint32_t result, uint32_t carry, uint32_t overflow) {
-  const uint32_t nz = kSize == kXByte   ? result << 8
-                      : kSize == kXWord ? result
-                                        : (result >> 4) | (result & 0xF);
-  flag_nzc_ = nz | (carry << 16);
-  flag_v_ = kSize == kXByte ? overflow << 8 : kSize == kXWord ? overflow : overflow >> 4;
-}
-
-// set_x_flags() for the raw sum of an addition or subtraction of two operands of the data length
-// and a carry in, whose carry out is the bit above the length: folded as there, but the carry
-// needs no extraction (for .A, sum >> 4 has it in bit 16).
+//   set_x_flags_of_sum() takes the raw sum of an addition or subtraction of two operands of the
+// data length and a carry in: the result with the carry out in the bit above the length, which
+// the fold moves to bit 16 (for .A, sum >> 4 has it there) with no extraction.
 template <unsigned kSize>
 EHSIM_ALWAYS_INLINE void Cpu::set_x_flags_of_sum(uint32_t sum, uint32_t overflow) {
   flag_nzc_ = kSize == kXByte ? sum << 8 : kSize == kXWord ? sum : (sum >> 4) | (sum & 0xF);
   flag_v_ = kSize == kXByte ? overflow << 8 : kSize == kXWord ? overflow : overflow >> 4;
+}
+template <unsigned kSize>
+EHSIM_ALWAYS_INLINE void Cpu::set_x_flags(uint32_t result, uint32_t carry, uint32_t overflow) {
+  set_x_flags_of_sum<kSize>(result | (carry << kSizeBits[kSize]), overflow);
 }
 
 // The address of a memory operand; fetches its index or address word. high_bits are the operand's
@@ -226,6 +221,7 @@ namespace {
 // second word's bits 15:4 are ignored on reads and written as zeros).
 template <unsigned kSize>
 uint32_t load_image(const uint8_t* at) {
+  if (kSize == kXByte) return *at;
   if (kSize == kXAddr) {
     uint32_t v;
     std::memcpy(&v, at, 4);
@@ -249,14 +245,25 @@ void store_image(uint8_t* at, uint32_t value) {
 
 // 20-bit data in memory is two words, bits 15:0 at the address and bits 19:16 in the low bits of
 // the next word (SLAU367 §4.3 / MOVA and PUSHM.A descriptions).
-// A 20-bit value on one SRAM page or in one FRAM cache line is read from the image after one
-// check (the bus counts both words, and the first word's cache access makes the line MRU, so
-// the second's would change nothing).
+// The image bytes of a kSize operand at addr for a CPU read, when they lie on one SRAM page or in
+// one FRAM cache line: the bus counts the reads and makes the line's cache access once (it may
+// add wait states to ctx.cycles); for a 20-bit value the first word's access makes the line MRU,
+// so the second's would change nothing. nullptr otherwise (an odd word address too): nothing
+// counted, the caller reads through the bus.
+template <unsigned kSize>
+EHSIM_ALWAYS_INLINE const uint8_t* Cpu::operand_image(uint32_t addr) {
+  constexpr uint32_t bytes = kSize == kXByte ? 1 : kSize == kXWord ? 2 : 4;
+  constexpr unsigned words = kSize == kXAddr ? 2 : 1;
+  if (kSize != kXByte && (addr & 1)) return nullptr;
+  if (const uint8_t* at = bus_.sram_block(addr, bytes, words)) return at;
+  return bus_.fram_read_block(addr, bytes, words);
+}
+
+// A 20-bit value is read from the image after one check where operand_image() allows.
 template <unsigned kSize>
 EHSIM_ALWAYS_INLINE uint32_t Cpu::x_read(uint32_t addr) {
-  if (kSize == kXAddr && !(addr & 1)) {
-    if (const uint8_t* at = bus_.sram_block(addr, 4, 2)) return load_image<kXAddr>(at);
-    if (const uint8_t* at = bus_.fram_read_block(addr, 4, 2)) return load_image<kXAddr>(at);
+  if (kSize == kXAddr) {
+    if (const uint8_t* at = operand_image<kXAddr>(addr)) return load_image<kXAddr>(at);
   }
   if (kSize == kXByte) return bus_.read_byte(addr);
   const uint32_t low = bus_.read_word(addr);
@@ -289,38 +296,24 @@ constexpr uint32_t increment(unsigned size, unsigned reg) {
 }  // namespace
 
 // The extension word's handler: fetches the instruction word after it and dispatches on that and
-// the A/L bit. The word is nearly always in the line of the extension word's own fetch
-// (Bus::fetch_line()), where it is read without a lookup and cannot fault or wait; the handler
+// the A/L bit. The word is nearly always in the line of the extension word's own fetch, where it
+// is taken without a lookup and cannot fault or wait (word_after_opcode_in_line); the handler
 // then records the instruction only if it uses the bus (like cpu.cpp's register-only handlers).
-template <bool kAL>
+template <bool kAL, bool kInLine>
 HandlerResult Cpu::exec_extended(Cpu& c, unsigned ext, unsigned pc_after_ext, uint64_t now) {
-  if (__builtin_expect((pc_after_ext >> Bus::kCacheLineShift) == c.bus_.fetch_line(), 1)) {
-    const unsigned op = c.bus_.fetch_word_in_line(pc_after_ext);
-    const uint32_t pc = (pc_after_ext + 2) & kAddrMask;
+  if (__builtin_expect(c.word_after_opcode_in_line<kInLine>(pc_after_ext), 1)) {
+    const unsigned op = c.take_word_after_opcode<kInLine>(ext, pc_after_ext);
+    // Below the last page (the first half's fetches) the address needs no wrap.
+    const uint32_t pc = kInLine ? pc_after_ext + 2 : (pc_after_ext + 2) & kAddrMask;
     c.regs_[kPC] = pc;
     return c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op](c, ext, pc, now, op);
   }
-  return exec_extended_fetch<kAL>(c, ext, pc_after_ext, now);
-}
-
-// The same for an extension word the fast loop read from an FRAM line (see kOtherFetch): when
-// the instruction word is in that line, the loop read it with the extension word.
-template <bool kAL>
-HandlerResult Cpu::exec_extended_in_line(Cpu& c, unsigned ext_and_op, unsigned pc_after_ext,
-                                         uint64_t now) {
-  if (__builtin_expect(pc_after_ext & 7, 1)) {
-    const unsigned op = ext_and_op >> 16;
-    ++c.fram_line_reads_;
-    const uint32_t pc = pc_after_ext + 2;  // below the last page: no wrap
-    c.regs_[kPC] = pc;
-    return c.x_dispatch_[(kAL ? kXTableAlOffset : 0) + op](c, ext_and_op, pc, now, op);
-  }
-  return exec_extended_fetch<kAL>(c, uint16_t(ext_and_op), pc_after_ext, now);
+  return exec_extended_fetch<kAL>(c, uint16_t(ext), pc_after_ext, now);
 }
 
 Cpu::Handler Cpu::extended_handler(unsigned ext, bool in_line) {
-  if (in_line) return (ext & 0x40) ? &exec_extended_in_line<true> : &exec_extended_in_line<false>;
-  return (ext & 0x40) ? &exec_extended<true> : &exec_extended<false>;
+  if (in_line) return (ext & 0x40) ? &exec_extended<true, true> : &exec_extended<false, true>;
+  return (ext & 0x40) ? &exec_extended<true, false> : &exec_extended<false, false>;
 }
 
 // Jumps, CALL, RETI and the MSP430X opcodes take no extension word; A/L = B/W = 0 is reserved
@@ -372,14 +365,8 @@ __attribute__((noinline)) HandlerResult Cpu::exec_x(Cpu& c, unsigned ext, uint32
       !kViaBus && format1 && (src_mode == kXInd || src_mode == kXIndInc) && dst_mode == kXReg;
   const uint8_t* source_image = nullptr;
   if constexpr (kDirectSource) {
-    const uint32_t addr = regs[(op >> 8) & 0xF];
-    constexpr uint32_t bytes = size == kXByte ? 1 : size == kXWord ? 2 : 4;
-    constexpr unsigned words = size == kXAddr ? 2 : 1;
-    if (size == kXByte || !(addr & 1)) {
-      c.ctx_.cycles = now;  // an FRAM cache miss adds wait states
-      source_image = c.bus_.sram_block(addr, bytes, words);
-      if (!source_image) source_image = c.bus_.fram_read_block(addr, bytes, words);
-    }
+    c.ctx_.cycles = now;  // an FRAM cache miss adds wait states
+    source_image = c.operand_image<size>(regs[(op >> 8) & 0xF]);
     if (!source_image) {
       return exec_x<kFormat1, kOp, kSrcMode, kDstMode, kSize, false, true>(c, ext, pc, now, op);
     }
@@ -410,9 +397,7 @@ __attribute__((noinline)) HandlerResult Cpu::exec_x(Cpu& c, unsigned ext, uint32
       default: {
         *addr = c.x_address(o, pc, high);
         const uint32_t v =
-            (kDirectSource ? (size == kXByte ? *source_image : load_image<size>(source_image))
-                           : c.x_read<size>(*addr)) &
-            mask;
+            (kDirectSource ? load_image<size>(source_image) : c.x_read<size>(*addr)) & mask;
         if (o.mode == kXIndInc) regs[o.reg] = (*addr + increment(size, o.reg)) & kAddrMask;
         return v;
       }
@@ -743,8 +728,7 @@ __attribute__((noinline)) HandlerResult Cpu::exec_address(Cpu& c, unsigned op,
     if (kind <= 1) {
       direct = direct && !(regs[hi] & 1) && (operand = c.bus_.sram_block(regs[hi], 4, 2));
     } else if (kind >= 8 && kind <= 0xB) {
-      direct =
-          direct && (kInLine ? (pc & 7) != 0 : (pc >> Bus::kCacheLineShift) == c.bus_.fetch_line());
+      direct = direct && c.word_after_opcode_in_line<kInLine>(pc);
     }
     if (!direct) return exec_address<kForm, false, kDst>(c, op, pc_after_opcode, now);
   }
@@ -754,13 +738,7 @@ __attribute__((noinline)) HandlerResult Cpu::exec_address(Cpu& c, unsigned op,
   if (!register_only) c.begin_bus_instruction(op, pc_after_opcode, now);
   const auto fetch_word = [&c, &pc, op] {
     if (!kDirect) return c.fetch_ext(pc);
-    uint16_t w;
-    if (kInLine) {
-      ++c.fram_line_reads_;
-      w = uint16_t(op >> 16);
-    } else {
-      w = c.bus_.fetch_word_in_line(pc);
-    }
+    const uint16_t w = c.take_word_after_opcode<kInLine>(op, pc);
     pc = (pc + 2) & kAddrMask;
     c.regs_[kPC] = pc;
     return w;
@@ -946,10 +924,8 @@ __attribute__((noinline)) HandlerResult Cpu::exec_calla(Cpu& c, unsigned op,
   uint8_t* stack = nullptr;  // kDirect: the two words below SP in the image
   if constexpr (kDirect) {
     const uint32_t sp = (regs[kSP] - 4) & kAddrMask;
-    const bool in_line =
-        kInLine ? (pc & 7) != 0 : (pc >> Bus::kCacheLineShift) == c.bus_.fetch_line();
-    const bool direct =
-        (kMode != 0xB || in_line) && !(sp & 1) && (stack = c.bus_.sram_block(sp, 4, 2));
+    const bool direct = (kMode != 0xB || c.word_after_opcode_in_line<kInLine>(pc)) && !(sp & 1) &&
+                        (stack = c.bus_.sram_block(sp, 4, 2));
     if (!direct) return exec_calla<kMode, false>(c, op, pc_after_opcode, now);
   } else {
     c.begin_bus_instruction(op, pc_after_opcode, now);
@@ -991,8 +967,7 @@ __attribute__((noinline)) HandlerResult Cpu::exec_calla(Cpu& c, unsigned op,
     }
     default:  // 0xB: CALLA #imm20
       if (kDirect) {
-        if (kInLine) ++c.fram_line_reads_;
-        target = (uint32_t(r) << 16) | (kInLine ? op >> 16 : c.bus_.fetch_word_in_line(pc));
+        target = (uint32_t(r) << 16) | c.take_word_after_opcode<kInLine>(op, pc);
         pc = (pc + 2) & kAddrMask;
       } else {
         target = (uint32_t(r) << 16) | c.fetch_ext(pc);

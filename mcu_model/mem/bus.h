@@ -73,29 +73,19 @@ class Bus {
   // count to note_opcode_fetches() before it returns, so the statistics are exact whenever anyone
   // outside a CPU run reads them (one memory increment less per instruction).
   uint16_t fetch_opcode(uint32_t addr);
-  // fetch_opcode() for an address the caller knows is on an FRAM page (is_fram_page()), in cache
-  // line `line` (addr >> kCacheLineShift, which the caller has at hand); kWaitStates = false when
-  // the caller knows NWAITS is 0.
-  template <bool kWaitStates>
-  uint16_t fetch_fram_opcode(uint32_t addr) {
-    const uint32_t line = addr >> kCacheLineShift;
-    fram_line_access<kWaitStates, false>(line);
-    fetch_line_ = line;
-    return load16(addr & kWordAddrMask);
-  }
-  // fetch_fram_opcode() that returns the opcode with the image's next word in bits 31:16 (the
-  // CPU's fetch_pair_in_line()); addr must lie below the last page (kPages - 1), so that the
-  // second word is in the image.
+  // fetch_opcode() for an address the caller knows is on an FRAM page (is_fram_page()) below the
+  // last page (kPages - 1), in cache line `line` (addr >> kCacheLineShift, which the caller has at
+  // hand): returns the opcode with the image's next word in bits 31:16 (as fetch_pair_in_line()).
+  // kWaitStates = false when the caller knows NWAITS is 0.
   template <bool kWaitStates>
   __attribute__((always_inline)) uint32_t fetch_fram_opcode_pair(uint32_t addr, uint32_t line) {
-    fram_line_access<kWaitStates, false>(line);
-    fetch_line_ = line;
+    enter_fetch_line<kWaitStates>(line);
     return load32(addr & kWordAddrMask);
   }
-  // Opcode fetches from the line of the last fetch_fram_opcode(), while that line is still the MRU
-  // way of its cache set: such a fetch is an MRU hit (no state change, no wait states), so the
-  // CPU may take the word straight from the image with fetch_in_line(). The CPU calls
-  // fetch_fram_opcode() only for pages it knows hold no breakpoint, so neither does this line.
+  // Opcode fetches from the line of the last fetch_fram_opcode_pair() or fetch_fram_word(), while
+  // that line is still the MRU way of its cache set: such a fetch is an MRU hit (no state change,
+  // no wait states), so the CPU may take the word straight from the image with fetch_in_line().
+  // The CPU calls those two only for pages it knows hold no breakpoint, so neither does this line.
   static constexpr unsigned kCacheLineShift = 3;  // 8-byte lines
   uint32_t fetch_line() const { return fetch_line_; }
   uint16_t fetch_in_line(uint32_t addr) const { return load16(addr & kWordAddrMask); }
@@ -112,14 +102,16 @@ class Bus {
     ++stats_.fram_reads;
     return load16(addr & kWordAddrMask);
   }
-  // fetch_word() for a word after the opcode on a page the CPU fetches with fetch_fram_opcode():
-  // its line becomes fetch_line(), so the next opcode there is fetched without a lookup.
-  uint16_t fetch_fram_word(uint32_t addr) {
+  // fetch_word() for a word after the opcode on a page the CPU fetches with
+  // fetch_fram_opcode_pair(): its line becomes fetch_line(), so the next opcode there is fetched
+  // without a lookup.
+  __attribute__((always_inline)) uint16_t fetch_fram_word(uint32_t addr) {
     ++stats_.fram_reads;
-    return fetch_fram_opcode<true>(addr);
+    enter_fetch_line<true>(addr >> kCacheLineShift);
+    return load16(addr & kWordAddrMask);
   }
-  // The 256-byte page that holds addr is plain FRAM (fetch_fram_opcode() may be used on it). Page
-  // kinds are fixed once peripherals are attached.
+  // The 256-byte page that holds addr is plain FRAM (fetch_fram_opcode_pair() may be used on it).
+  // Page kinds are fixed once peripherals are attached.
   static constexpr unsigned kPageShift = 8;  // 256-byte pages
   // The 20-bit address space (SLAU367 §4.1) and its 4096 pages.
   static constexpr uint32_t kAddrMask = 0xFFFFF;
@@ -264,7 +256,14 @@ class Bus {
   void fram_cache_access(uint32_t addr) {
     fram_cache_update<kWaitStates>(addr);
   }
-  // The same, always inline (fram_read_block(): one access for a whole operand).
+  // The cache access of an opcode (or following word) fetch, whose line becomes fetch_line().
+  template <bool kWaitStates>
+  __attribute__((always_inline)) void enter_fetch_line(uint32_t line) {
+    fram_line_access<kWaitStates, false>(line);
+    fetch_line_ = line;
+  }
+  // The same as fram_cache_access, always inline (fram_read_block(): one access for a whole
+  // operand).
   template <bool kWaitStates = true>
   __attribute__((always_inline)) void fram_cache_update(uint32_t addr) {
     fram_line_access<kWaitStates, true>(addr >> kCacheLineShift);
@@ -320,7 +319,7 @@ class Bus {
   std::vector<uint8_t> periph_index_;
   std::vector<Peripheral*> periphs_;
   unsigned nwaits_ = 0;
-  // The line of the last opcode fetch served by fetch_fram_opcode(), while that line is still the
+  // The line of the last fetch served by enter_fetch_line(), while that line is still the
   // MRU way of its set (cleared when an access demotes it): a fetch from it changes no cache state
   // and may read the image directly (fetch_line()).
   uint32_t fetch_line_ = kNoLine;
